@@ -1,0 +1,43 @@
+// Flat config shared by every workspace package; each package runs `eslint src test`.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+const layer = (name, forbidden) => ({
+  files: [`${name}/**/*.ts`],
+  rules: {
+    "no-restricted-imports": [
+      "error",
+      {
+        patterns: [
+          { group: forbidden, message: "Dependencies go downward only: apps → core → {weconnect, fitbit, db}." },
+          { group: ["../../*/src/*", "../../../packages/*"], message: "Import sibling packages by name, never by path." },
+        ],
+      },
+    ],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ["**/dist/**", "**/node_modules/**", "**/*.config.ts", "**/*.js", "**/*.mjs", "**/*.cjs"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      "@typescript-eslint/consistent-type-imports": "error",
+      "@typescript-eslint/switch-exhaustiveness-check": [
+        "error",
+        { considerDefaultExhaustiveForUnions: true },
+      ],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-floating-promises": "error",
+    },
+  },
+  { files: ["packages/*/src/**/*.ts"], rules: { "no-console": "error" } },
+  layer("packages/weconnect", ["@powertoken/*"]),
+  layer("packages/fitbit", ["@powertoken/*"]),
+  layer("packages/db", ["@powertoken/*"]),
+  layer("packages/core", ["@powertoken/cron-cli", "@powertoken/daemon", "@powertoken/*/src/*"]),
+);

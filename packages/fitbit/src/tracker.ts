@@ -1,0 +1,67 @@
+/** The two tracker backends PowerToken can write to. */
+export type TrackerBackend = "google-health" | "fitbit-legacy";
+
+/** What PowerToken wants a participant's tracker to show for one local day. */
+export interface ShowDayInput {
+  /** Key of the participant's tracker account in the caller's token store. */
+  accountKey: string;
+  /** Local calendar date of the participant, `YYYY-MM-DD`. */
+  date: string;
+  /** IANA time zone of the participant, used to place the entry inside that local day. */
+  timeZone: string;
+  /** Step count to show (a non-negative integer; 0 is a real value and is written). */
+  steps: number;
+  /** Short text shown with the entry where the backend can, e.g. "PowerToken: 3 of 5 check-ins". */
+  label: string;
+  /** The entry id PowerToken recorded for this day, if any, so stale entries can be found and replaced. */
+  knownEntryId?: string | null;
+}
+
+/** The entry PowerToken owns on the tracker for one day, as read back. */
+export interface DayEntry {
+  /** Backend id of PowerToken's entry (Google data point id, or legacy log id as a string). */
+  entryId: string;
+  steps: number;
+  /** The label, where the backend stores one (Google Health `displayName`); null on legacy. */
+  label: string | null;
+}
+
+/** Result of showing a day: the entry now on the tracker and what was replaced. */
+export interface ShowDayResult extends DayEntry {
+  /** True when a new entry was created, false when an existing one was updated in place. */
+  created: boolean;
+  /** PowerToken's own stale entries for that day that were removed (legacy replaces by log + delete). */
+  removedEntryIds: string[];
+}
+
+/**
+ * One interface for the sync logic, implemented by the Google Health and legacy Fitbit backends.
+ * Every method is idempotent and touches only entries PowerToken created.
+ */
+export interface Tracker {
+  readonly backend: TrackerBackend;
+  /** The participant's IANA time zone as set on their account. */
+  getTimeZone(accountKey: string): Promise<string>;
+  /** Make the tracker show `steps` for `date`; writing the same day twice never creates a second entry. */
+  showDay(input: ShowDayInput): Promise<ShowDayResult>;
+  /** PowerToken's entry for `date`, or null when there is none. */
+  readDay(input: { accountKey: string; date: string; timeZone: string; knownEntryId?: string | null }): Promise<DayEntry | null>;
+  /** Remove PowerToken's entry (or entries) for `date`; returns the ids removed. */
+  clearDay(input: { accountKey: string; date: string; timeZone: string; knownEntryId?: string | null }): Promise<{ removedEntryIds: string[] }>;
+  /**
+   * Legacy only (Google Health has no goal API): set the daily step goal so the tracker's
+   * progress lights match the mapping. Google Health resolves to `{ supported: false }`.
+   */
+  ensureDailyStepGoal(accountKey: string, steps: number): Promise<{ supported: boolean; changed: boolean }>;
+}
+
+/** Seen once per HTTP attempt, for metrics and request counting; never carries a token or URL. */
+export interface RequestInfo {
+  api: string;
+  /** The endpoint template. */
+  endpoint: string;
+  /** HTTP status, or 0 when no response arrived. */
+  status: number;
+  durationMs: number;
+  attempt: number;
+}
