@@ -1,0 +1,50 @@
+/** How an environment variable overrides one config key; the README's table is generated from this list. */
+export interface EnvOverride {
+  env: string;
+  key: string;
+  type: "string" | "integer" | "boolean";
+  secret?: boolean;
+}
+
+const tracker = (prefix: string, section: string): EnvOverride[] => [
+  { env: `${prefix}_API_URL`, key: `${section}.apiUrl`, type: "string" },
+  { env: `${prefix}_AUTH_URL`, key: `${section}.authorizationUrl`, type: "string" },
+  { env: `${prefix}_TOKEN_URL`, key: `${section}.tokenUrl`, type: "string" },
+  { env: `${prefix}_REVOKE_URL`, key: `${section}.revocationUrl`, type: "string" },
+  { env: `${prefix}_CLIENT_ID`, key: `${section}.clientId`, type: "string" },
+  { env: `${prefix}_CLIENT_SECRET`, key: `${section}.clientSecret`, type: "string", secret: true },
+  { env: `${prefix}_REDIRECT_URI`, key: `${section}.redirectUri`, type: "string" },
+];
+
+/** Every environment variable PowerToken reads, and the config key it overrides. */
+export const ENV_OVERRIDES: readonly EnvOverride[] = [
+  { env: "POWERTOKEN_DATABASE_URL", key: "database.url", type: "string", secret: true },
+  { env: "POWERTOKEN_DATABASE_POOL_SIZE", key: "database.poolSize", type: "integer" },
+  { env: "POWERTOKEN_ENCRYPTION_KEY", key: "encryption.key", type: "string", secret: true },
+  { env: "POWERTOKEN_ENCRYPTION_KEY_FILE", key: "encryption.keyFile", type: "string" },
+  { env: "POWERTOKEN_ENCRYPTION_KEY_ID", key: "encryption.keyId", type: "string" },
+  { env: "POWERTOKEN_WECONNECT_URL", key: "weconnect.baseUrl", type: "string" },
+  { env: "POWERTOKEN_WECONNECT_TIMEOUT_MS", key: "weconnect.timeoutMs", type: "integer" },
+  ...tracker("POWERTOKEN_GOOGLE", "googleHealth"),
+  ...tracker("POWERTOKEN_FITBIT", "fitbitLegacy"),
+  { env: "POWERTOKEN_DEFAULT_BACKEND", key: "defaults.backend", type: "string" },
+  { env: "POWERTOKEN_DEFAULT_MAPPING", key: "defaults.mapping", type: "string" },
+  { env: "POWERTOKEN_DEFAULT_TIME_ZONE", key: "defaults.timeZone", type: "string" },
+  { env: "POWERTOKEN_POLL_CONCURRENCY", key: "poll.concurrency", type: "integer" },
+  { env: "POWERTOKEN_POLL_WINDOW_MINUTES", key: "poll.windowMinutes", type: "integer" },
+  { env: "POWERTOKEN_POLL_ALL", key: "poll.all", type: "boolean" },
+  { env: "POWERTOKEN_INCOMPLETE_GRACE_HOURS", key: "maintenance.incompleteGraceHours", type: "integer" },
+  { env: "POWERTOKEN_POLL_SCHEDULE", key: "daemon.pollSchedule", type: "string" },
+  { env: "POWERTOKEN_MAINTENANCE_SCHEDULE", key: "daemon.maintenanceSchedule", type: "string" },
+  { env: "POWERTOKEN_HTTP_HOST", key: "daemon.httpHost", type: "string" },
+  { env: "POWERTOKEN_HTTP_PORT", key: "daemon.httpPort", type: "integer" },
+  { env: "POWERTOKEN_SHUTDOWN_DEADLINE_MS", key: "daemon.shutdownDeadlineMs", type: "integer" },
+  { env: "POWERTOKEN_LEASE_MS", key: "daemon.leaseMs", type: "integer" },
+];
+
+/** Config keys whose values are secrets: never printed, not even in `--json`. */
+export const SECRET_KEYS: ReadonlySet<string> = new Set([
+  "encryption.key",
+  "googleHealth.clientSecret",
+  "fitbitLegacy.clientSecret",
+]);

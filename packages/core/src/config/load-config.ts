@@ -1,0 +1,132 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
+import type { z } from "zod";
+import { CoreError } from "../errors.js";
+import { ENV_OVERRIDES, type EnvOverride } from "./env-overrides.js";
+import { ConfigSchema, type PowerTokenConfig } from "./schema.js";
+
+/** Where to read configuration from. The apps pass `process.env` and `process.cwd()`; core reads neither. */
+export interface LoadConfigOptions {
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  /** An explicit config file (a `--config` flag). Otherwise `POWERTOKEN_CONFIG`, then `./powertoken.config.json` if present. */
+  path?: string;
+}
+
+/** The resolved configuration plus where it came from. */
+export interface LoadedConfig {
+  config: PowerTokenConfig;
+  /** Absolute path of the file read, or null when only defaults and the environment applied. */
+  path: string | null;
+}
+
+/** The default config file name looked for in the working directory. */
+export const DEFAULT_CONFIG_FILE = "powertoken.config.json";
+
+/**
+ * Read the config file, apply environment overrides, validate, and resolve relative paths
+ * (SQLite file, key file) against the config file's folder, so cron can run from anywhere.
+ * A key file is read here and its content placed in `encryption.key`.
+ * @throws CoreError CONFIG_NOT_FOUND, CONFIG_INVALID (with `key` naming the bad setting)
+ */
+export function loadConfig(options: LoadConfigOptions): LoadedConfig {
+  const path = findConfigFile(options);
+  const raw = path === null ? {} : readJsonFile(path);
+  const origin = new Map<string, string>();
+  for (const override of ENV_OVERRIDES) {
+    const text = options.env[override.env];
+    if (text === undefined || text === "") continue;
+    setPath(raw, override.key, convert(override, text));
+    origin.set(override.key, override.env);
+  }
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) throw configInvalid(parsed.error, origin, path);
+  const config = parsed.data;
+  const base = path === null ? options.cwd : dirname(path);
+  config.database.url = resolveSqlitePath(config.database.url, base);
+  if (config.encryption.keyFile !== undefined) {
+    const keyPath = isAbsolute(config.encryption.keyFile) ? config.encryption.keyFile : resolve(base, config.encryption.keyFile);
+    config.encryption.keyFile = keyPath;
+    if (config.encryption.key === undefined) config.encryption.key = readKeyFile(keyPath);
+  }
+  return { config, path };
+}
+
+function findConfigFile({ env, cwd, path }: LoadConfigOptions): string | null {
+  const named = path ?? env["POWERTOKEN_CONFIG"];
+  if (named !== undefined && named !== "") {
+    const absolute = resolve(cwd, named);
+    if (!existsSync(absolute)) {
+      throw new CoreError("CONFIG_NOT_FOUND", `Config file ${absolute} does not exist. Run \`powertoken init\` to create one, or fix the path.`);
+    }
+    return absolute;
+  }
+  const fallback = resolve(cwd, DEFAULT_CONFIG_FILE);
+  return existsSync(fallback) ? fallback : null;
+}
+
+function readJsonFile(path: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, "utf8"));
+  } catch (cause) {
+    throw new CoreError("CONFIG_INVALID", `Config file ${path} is not valid JSON (${(cause as Error).message}). Fix the file or run \`powertoken init --force\`.`);
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new CoreError("CONFIG_INVALID", `Config file ${path} must hold a JSON object.`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function readKeyFile(path: string): string {
+  try {
+    return readFileSync(path, "utf8").trim();
+  } catch {
+    throw new CoreError("CONFIG_INVALID", `Encryption key file ${path} cannot be read. Create it with \`powertoken init\` or point encryption.keyFile at it.`, { key: "encryption.keyFile" });
+  }
+}
+
+function convert(override: EnvOverride, text: string): unknown {
+  switch (override.type) {
+    case "string":
+      return text;
+    case "integer": {
+      if (!/^-?\d+$/.test(text.trim())) {
+        throw new CoreError("CONFIG_INVALID", `${override.env} must be a whole number (for ${override.key}), got "${text}".`, { key: override.key });
+      }
+      return Number(text);
+    }
+    case "boolean": {
+      const lower = text.trim().toLowerCase();
+      if (["1", "true", "yes"].includes(lower)) return true;
+      if (["0", "false", "no"].includes(lower)) return false;
+      throw new CoreError("CONFIG_INVALID", `${override.env} must be true or false (for ${override.key}), got "${text}".`, { key: override.key });
+    }
+  }
+}
+
+function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
+  const parts = dotted.split(".");
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    const next = node[part];
+    if (next === null || typeof next !== "object" || Array.isArray(next)) node[part] = {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[parts[parts.length - 1] as string] = value;
+}
+
+function resolveSqlitePath(url: string, base: string): string {
+  if (/^postgres(ql)?:\/\//.test(url)) return url;
+  const file = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : url;
+  if (file === ":memory:") return url;
+  return `sqlite:${isAbsolute(file) ? file : resolve(base, file)}`;
+}
+
+function configInvalid(error: z.ZodError, origin: Map<string, string>, path: string | null): CoreError {
+  const issue = error.issues[0];
+  const key = issue === undefined ? "" : issue.path.map(String).join(".");
+  const source = origin.get(key) ?? (path === null ? "defaults" : path);
+  const what = issue?.code === "unrecognized_keys" ? `unknown key(s) ${issue.keys.join(", ")}` : (issue?.message ?? "invalid");
+  return new CoreError("CONFIG_INVALID", `Config key \`${key || "(root)"}\` (from ${source}): ${what}. See the README's configuration table.`, { key });
+}

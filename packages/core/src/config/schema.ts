@@ -1,0 +1,100 @@
+import { z } from "zod";
+
+const url = z.url({ protocol: /^https?$/ });
+const backend = z.enum(["google-health", "fitbit-legacy"]);
+const mapping = z.enum(["seed", "plan", "weight", "tally", "charge"]);
+
+/** OAuth client and endpoints of one tracker backend; endpoints default to the real services. */
+const trackerConfig = (defaults: { apiUrl: string; authorizationUrl: string; tokenUrl: string; revocationUrl: string }) =>
+  z
+    .object({
+      apiUrl: url.default(defaults.apiUrl),
+      authorizationUrl: url.default(defaults.authorizationUrl),
+      tokenUrl: url.default(defaults.tokenUrl),
+      revocationUrl: url.default(defaults.revocationUrl),
+      clientId: z.string().min(1).optional(),
+      clientSecret: z.string().min(1).optional(),
+      /** Loopback redirect for `connect tracker`; a random port is used when it says `:0`. */
+      redirectUri: url.default("http://127.0.0.1:0/callback"),
+    })
+    .strict()
+    .prefault({});
+
+/** The whole configuration, as read from the config file with environment overrides applied. */
+export const ConfigSchema = z
+  .object({
+    database: z
+      .object({
+        /** A SQLite file path (`sqlite:` prefix optional) or a `postgres://` URL. */
+        url: z.string().min(1).default("sqlite:./powertoken-data/powertoken.sqlite"),
+        poolSize: z.number().int().min(1).max(100).default(10),
+      })
+      .strict()
+      .prefault({}),
+    encryption: z
+      .object({
+        /** Base64 of 32 random bytes. Prefer `keyFile` or the environment over the config file. */
+        key: z.string().min(1).optional(),
+        keyFile: z.string().min(1).optional(),
+        keyId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).default("k1"),
+        /** Older keys still able to decrypt, during a rotation. */
+        previousKeys: z.array(z.object({ id: z.string().min(1), key: z.string().min(1) }).strict()).default([]),
+      })
+      .strict()
+      .prefault({}),
+    weconnect: z
+      .object({ baseUrl: url.default("https://palalinq.herokuapp.com/api"), timeoutMs: z.number().int().positive().default(10_000) })
+      .strict()
+      .prefault({}),
+    googleHealth: trackerConfig({
+      apiUrl: "https://health.googleapis.com",
+      authorizationUrl: "https://accounts.google.com/o/oauth2/v2/auth",
+      tokenUrl: "https://oauth2.googleapis.com/token",
+      revocationUrl: "https://oauth2.googleapis.com/revoke",
+    }),
+    fitbitLegacy: trackerConfig({
+      apiUrl: "https://api.fitbit.com",
+      authorizationUrl: "https://www.fitbit.com/oauth2/authorize",
+      tokenUrl: "https://api.fitbit.com/oauth2/token",
+      revocationUrl: "https://api.fitbit.com/oauth2/revoke",
+    }),
+    defaults: z
+      .object({
+        backend: backend.default("google-health"),
+        mapping: mapping.default("plan"),
+        timeZone: z.string().min(1).default("UTC"),
+      })
+      .strict()
+      .prefault({}),
+    poll: z
+      .object({
+        concurrency: z.number().int().min(1).max(256).default(8),
+        /** The seed's rule: poll a participant with an occurrence starting or ending this soon. */
+        windowMinutes: z.number().int().min(1).max(24 * 60).default(15),
+        /** Poll every active participant on each run (the 2018-04 behaviour), not only those due. */
+        all: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
+    maintenance: z
+      .object({ incompleteGraceHours: z.number().min(0).default(24) })
+      .strict()
+      .prefault({}),
+    daemon: z
+      .object({
+        pollSchedule: z.string().min(1).default("*/15 * * * *"),
+        maintenanceSchedule: z.string().min(1).default("0 * * * *"),
+        httpHost: z.string().min(1).default("127.0.0.1"),
+        httpPort: z.number().int().min(0).max(65535).default(9464),
+        shutdownDeadlineMs: z.number().int().min(0).default(30_000),
+        leaseMs: z.number().int().min(1000).default(10 * 60_000),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+/** The resolved configuration (every default filled in). */
+export type PowerTokenConfig = z.infer<typeof ConfigSchema>;
+/** What a config file may contain (everything optional). */
+export type PowerTokenConfigInput = z.input<typeof ConfigSchema>;

@@ -1,0 +1,64 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadConfig, redactConfig } from "../src/index.js";
+
+const tempDir = () => mkdtempSync(join(tmpdir(), "pt-config-"));
+
+describe("loadConfig", () => {
+  it("fills every default when there is no file and no environment", () => {
+    const { config, path } = loadConfig({ env: {}, cwd: "/srv/study" });
+    expect(path).toBeNull();
+    expect(config.database.url).toBe("sqlite:/srv/study/powertoken-data/powertoken.sqlite");
+    expect(config.defaults.backend).toBe("google-health");
+    expect(config.poll.concurrency).toBe(8);
+    expect(config.daemon.pollSchedule).toBe("*/15 * * * *");
+  });
+
+  it("resolves relative paths against the config file's folder, not the working directory", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "key"), "a2V5\n");
+    writeFileSync(join(dir, "pt.json"), JSON.stringify({ database: { url: "data/pt.sqlite" }, encryption: { keyFile: "key" } }));
+    const { config } = loadConfig({ env: {}, cwd: "/", path: join(dir, "pt.json") });
+    expect(config.database.url).toBe(`sqlite:${join(dir, "data/pt.sqlite")}`);
+    expect(config.encryption.key).toBe("a2V5");
+  });
+
+  it("lets environment variables override the file", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "powertoken.config.json"), JSON.stringify({ poll: { concurrency: 4 } }));
+    const { config } = loadConfig({ env: { POWERTOKEN_POLL_CONCURRENCY: "16", POWERTOKEN_POLL_ALL: "yes" }, cwd: dir });
+    expect(config.poll).toMatchObject({ concurrency: 16, all: true });
+  });
+
+  it("names the bad key and where it came from", () => {
+    expect(() => loadConfig({ env: { POWERTOKEN_POLL_CONCURRENCY: "0" }, cwd: "/" })).toThrow(
+      expect.objectContaining({ code: "CONFIG_INVALID", key: "poll.concurrency", message: expect.stringContaining("POWERTOKEN_POLL_CONCURRENCY") }),
+    );
+    expect(() => loadConfig({ env: { POWERTOKEN_HTTP_PORT: "abc" }, cwd: "/" })).toThrow(expect.objectContaining({ key: "daemon.httpPort" }));
+  });
+
+  it("rejects unknown keys and a missing named file", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "powertoken.config.json"), JSON.stringify({ poll: { concurency: 4 } }));
+    expect(() => loadConfig({ env: {}, cwd: dir })).toThrow(expect.objectContaining({ code: "CONFIG_INVALID", message: expect.stringContaining("concurency") }));
+    expect(() => loadConfig({ env: {}, cwd: dir, path: "nope.json" })).toThrow(expect.objectContaining({ code: "CONFIG_NOT_FOUND" }));
+  });
+});
+
+describe("redactConfig", () => {
+  it("never prints secrets or the database password", () => {
+    const { config } = loadConfig({
+      env: {
+        POWERTOKEN_ENCRYPTION_KEY: "super-secret-key",
+        POWERTOKEN_GOOGLE_CLIENT_SECRET: "client-secret-value",
+        POWERTOKEN_DATABASE_URL: "postgres://study:hunter2@db.example:5432/pt",
+      },
+      cwd: "/",
+    });
+    const printed = JSON.stringify(redactConfig(config));
+    expect(printed).not.toMatch(/super-secret-key|client-secret-value|hunter2/);
+    expect(printed).toContain("postgres://study:***@db.example:5432/pt");
+  });
+});
