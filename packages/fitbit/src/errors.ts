@@ -24,6 +24,8 @@ export interface FitbitErrorExtra {
   /** Upstream error identifier (`invalid_grant`, `expired_token`, `ALREADY_EXISTS`…). */
   upstreamCode?: string;
   retryAfterMs?: number;
+  /** INSUFFICIENT_SCOPE: the scopes the grant lacks. */
+  missingScopes?: string[];
   cause?: unknown;
 }
 
@@ -36,6 +38,7 @@ export class FitbitError extends Error {
   readonly api: string | undefined;
   readonly upstreamCode: string | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly missingScopes: string[] | undefined;
 
   constructor(code: FitbitErrorCode, message: string, extra: FitbitErrorExtra = {}) {
     super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
@@ -45,6 +48,7 @@ export class FitbitError extends Error {
     this.api = extra.api;
     this.upstreamCode = extra.upstreamCode;
     this.retryAfterMs = extra.retryAfterMs;
+    this.missingScopes = extra.missingScopes;
   }
 }
 
