@@ -1,0 +1,43 @@
+import { expandOccurrences, type RecurringActivity } from "@powertoken/weconnect";
+
+/** A participant and the activities PowerToken keeps for them. */
+export interface DueCandidate {
+  participantId: number;
+  activities: readonly RecurringActivity[];
+}
+
+/** Options of {@link selectDue}. */
+export interface SelectDueOptions {
+  now: Date;
+  /** How far ahead to look, in minutes (the seed's 15). */
+  windowMinutes: number;
+}
+
+/**
+ * True when one of the activities has a real occurrence that starts or ends within the next
+ * `windowMinutes` (both ends inclusive). Occurrences are expanded per date by WEconnect's own
+ * rule, so a weekly activity matches only on its weekday, a window crossing midnight matches,
+ * and a daily activity follows its real instant across a DST change (§9.8).
+ */
+export function hasOccurrenceSoon(activities: readonly RecurringActivity[], options: SelectDueOptions): boolean {
+  const from = options.now.getTime();
+  const to = from + options.windowMinutes * 60_000;
+  const window = { from: new Date(from), to: new Date(to) };
+  for (const activity of activities) {
+    // "overlap" also yields occurrences that started before `now` and end within the window.
+    for (const occurrence of expandOccurrences(activity, window, { match: "overlap" })) {
+      const start = occurrence.start.getTime();
+      const end = occurrence.end.getTime();
+      if ((start >= from && start <= to) || (end >= from && end <= to)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The ids of candidates with an occurrence starting or ending in the next `windowMinutes`,
+ * in input order. Pure: the caller loads the candidates and adds any other reasons to poll.
+ */
+export function selectDue(candidates: readonly DueCandidate[], options: SelectDueOptions): number[] {
+  return candidates.filter((c) => hasOccurrenceSoon(c.activities, options)).map((c) => c.participantId);
+}

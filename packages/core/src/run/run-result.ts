@@ -1,0 +1,92 @@
+/** How one participant's part of a run ended. */
+export type OutcomeKind =
+  | "written" // the tracker now shows a new value
+  | "unchanged" // the tracker already showed this value
+  | "skipped" // not processed: dry run, leased by another replica, already running, aborted
+  | "failed" // an error; `code` says which
+  | "updated" // maintenance: the participant's rows were brought up to date
+  | "removed"; // maintenance: an incomplete profile was deleted
+
+/** One participant in a run's result. Never holds a token. */
+export interface ParticipantOutcome {
+  participantId: number;
+  name: string;
+  outcome: OutcomeKind;
+  /** The error code (`UNAUTHORIZED`, `REAUTH_REQUIRED`, `API_GONE`, …) when failed or skipped. */
+  code?: string;
+  /** A short, secret-free sentence. */
+  message?: string;
+  /** Poll: the steps computed for the participant's local day. */
+  steps?: number;
+}
+
+/** Requests (or 429 answers) per API during one run. */
+export interface ApiCounts {
+  weconnect: number;
+  tracker: number;
+}
+
+/** Start, end and length of a run. */
+export interface RunTiming {
+  startedAt: Date;
+  finishedAt: Date;
+  durationMs: number;
+  /** True when the caller's signal stopped the run before every participant started. */
+  aborted: boolean;
+}
+
+/** Tallies of participant outcomes, shared by poll and maintenance results. */
+export interface OutcomeTally {
+  failed: number;
+  failuresByCode: Record<string, number>;
+  participants: ParticipantOutcome[];
+}
+
+/** A mutable accumulator for one run's outcomes and request counts (one per run, never shared). */
+export interface RunRecorder {
+  add(outcome: ParticipantOutcome): void;
+  /** Count one HTTP attempt; `status` 429 also counts as rate limited. */
+  countRequest(api: keyof ApiCounts, status: number): void;
+  count(kind: OutcomeKind): number;
+  tally(): OutcomeTally;
+  requests(): ApiCounts;
+  rateLimited(): ApiCounts;
+}
+
+/** Create an empty {@link RunRecorder}. */
+export function createRunRecorder(): RunRecorder {
+  const participants: ParticipantOutcome[] = [];
+  const requests: ApiCounts = { weconnect: 0, tracker: 0 };
+  const rateLimited: ApiCounts = { weconnect: 0, tracker: 0 };
+  return {
+    add(outcome) {
+      participants.push(outcome);
+    },
+    countRequest(api, status) {
+      requests[api] += 1;
+      if (status === 429) rateLimited[api] += 1;
+    },
+    count(kind) {
+      return participants.filter((p) => p.outcome === kind).length;
+    },
+    tally() {
+      const failuresByCode: Record<string, number> = {};
+      let failed = 0;
+      for (const p of participants) {
+        if (p.outcome !== "failed") continue;
+        failed += 1;
+        const code = p.code ?? "UNKNOWN";
+        failuresByCode[code] = (failuresByCode[code] ?? 0) + 1;
+      }
+      const sorted = [...participants].sort((a, b) => a.participantId - b.participantId);
+      return { failed, failuresByCode, participants: sorted };
+    },
+    requests: () => ({ ...requests }),
+    rateLimited: () => ({ ...rateLimited }),
+  };
+}
+
+/** Timing fields for a run that started at `startedAt` and ends at `now`. */
+export function finishTiming(startedAt: Date, now: Date, aborted: boolean): RunTiming {
+  return { startedAt, finishedAt: now, durationMs: Math.max(0, now.getTime() - startedAt.getTime()), aborted };
+}

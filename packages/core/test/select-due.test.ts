@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { decideWrite, hasOccurrenceSoon, selectDue } from "../src/index.js";
+
+const at = (iso: string) => new Date(iso);
+const daily = { dateStart: at("2026-03-01T15:00:00Z"), durationMinutes: 60, repeat: "daily", repeatEnd: null };
+const weeklySunday = { dateStart: at("2026-03-01T15:00:00Z"), durationMinutes: 30, repeat: "weekly", repeatEnd: null };
+const lateNight = { dateStart: at("2026-03-01T23:55:00Z"), durationMinutes: 20, repeat: "daily", repeatEnd: null };
+
+describe("selectDue", () => {
+  it("selects a participant whose occurrence starts within the window", () => {
+    expect(hasOccurrenceSoon([daily], { now: at("2026-03-10T14:50:00Z"), windowMinutes: 15 })).toBe(true);
+    expect(hasOccurrenceSoon([daily], { now: at("2026-03-10T14:40:00Z"), windowMinutes: 15 })).toBe(false);
+  });
+
+  it("selects a participant whose occurrence ends within the window", () => {
+    expect(hasOccurrenceSoon([daily], { now: at("2026-03-10T15:50:00Z"), windowMinutes: 15 })).toBe(true);
+    expect(hasOccurrenceSoon([daily], { now: at("2026-03-10T15:20:00Z"), windowMinutes: 15 })).toBe(false);
+  });
+
+  it("matches a weekly activity only on its weekday", () => {
+    expect(hasOccurrenceSoon([weeklySunday], { now: at("2026-03-08T14:50:00Z"), windowMinutes: 15 })).toBe(true);
+    expect(hasOccurrenceSoon([weeklySunday], { now: at("2026-03-09T14:50:00Z"), windowMinutes: 15 })).toBe(false);
+  });
+
+  it("matches a window that crosses midnight", () => {
+    expect(hasOccurrenceSoon([lateNight], { now: at("2026-03-05T00:05:00Z"), windowMinutes: 15 })).toBe(true);
+  });
+
+  it("ignores a one-off activity that is over, and a recurrence past its end", () => {
+    const once = { ...daily, repeat: "never" };
+    expect(hasOccurrenceSoon([once], { now: at("2026-03-02T14:50:00Z"), windowMinutes: 15 })).toBe(false);
+    const ended = { ...daily, repeatEnd: at("2026-03-05T00:00:00Z") };
+    expect(hasOccurrenceSoon([ended], { now: at("2026-03-06T14:50:00Z"), windowMinutes: 15 })).toBe(false);
+  });
+
+  it("keeps input order and drops participants with nothing soon", () => {
+    const now = at("2026-03-10T14:50:00Z");
+    expect(selectDue([{ participantId: 2, activities: [daily] }, { participantId: 1, activities: [] }, { participantId: 3, activities: [daily] }], { now, windowMinutes: 15 })).toEqual([2, 3]);
+  });
+});
+
+describe("decideWrite", () => {
+  const label = "PowerToken: 1 of 2 check-ins";
+  it("writes the first value of a day, 0 included", () => {
+    expect(decideWrite(null, { steps: 0, label })).toEqual({ action: "write", reason: "first" });
+  });
+  it("leaves a confirmed equal value alone", () => {
+    expect(decideWrite({ desiredSteps: 5000, confirmedSteps: 5000, confirmedLabel: label, entryId: "e" }, { steps: 5000, label })).toEqual({ action: "unchanged" });
+  });
+  it("writes a lower value after an un-check-in", () => {
+    expect(decideWrite({ desiredSteps: 5000, confirmedSteps: 5000, confirmedLabel: label, entryId: "e" }, { steps: 0, label })).toEqual({ action: "write", reason: "changed" });
+  });
+  it("rewrites a pending intent even when the value is back to the confirmed one", () => {
+    expect(decideWrite({ desiredSteps: 10000, confirmedSteps: 5000, confirmedLabel: label, entryId: "e" }, { steps: 5000, label })).toEqual({ action: "write", reason: "reconcile" });
+  });
+  it("writes when only the label changed", () => {
+    expect(decideWrite({ desiredSteps: 5000, confirmedSteps: 5000, confirmedLabel: label, entryId: "e" }, { steps: 5000, label: "PowerToken: 2 of 4 check-ins" })).toMatchObject({ action: "write" });
+  });
+});
