@@ -1,0 +1,87 @@
+import { json, readParams } from "../_server.js";
+import type { OAuthSimulatorState } from "./state.js";
+
+/**
+ * Handles `<prefix>/authorize`, `<prefix>/token` and `<prefix>/revoke`; returns null for other paths.
+ * The consent step approves automatically (as `state.autoApprove.userId`) and redirects with a code.
+ */
+export async function handleOAuthRequest(state: OAuthSimulatorState, request: Request, prefix: string): Promise<Response | null> {
+  const url = new URL(request.url);
+  if (!url.pathname.startsWith(prefix + "/")) return null;
+  const action = url.pathname.slice(prefix.length + 1);
+  if (action === "authorize" && request.method === "GET") return authorize(state, url);
+  if (action === "token" && request.method === "POST") return token(state, request);
+  if (action === "revoke" && request.method === "POST") return revoke(state, request);
+  return null;
+}
+
+function authorize(state: OAuthSimulatorState, url: URL): Response {
+  const q = url.searchParams;
+  const redirectUri = q.get("redirect_uri");
+  if (q.get("client_id") !== state.client.clientId || !redirectUri || q.get("response_type") !== "code") {
+    // Real servers show these on the consent page, not to the app (fitbit §2.2).
+    return new Response("invalid_request: unknown client, missing redirect_uri or unsupported response_type", { status: 400 });
+  }
+  const challenge = q.get("code_challenge");
+  if (challenge !== null && (q.get("code_challenge_method") !== "S256" || challenge.length < 43 || challenge.length > 128)) {
+    return new Response("invalid_request: code_challenge", { status: 400 });
+  }
+  const requested = (q.get("scope") ?? "").split(/\s+/).filter(Boolean);
+  const userId = q.get("login_hint") ?? state.autoApprove.userId;
+  // Granular consent: the participant may untick scopes (google §1.2, fitbit Q7).
+  const scopes = state.autoApprove.scopes === null ? requested : requested.filter((s) => state.autoApprove.scopes!.includes(s));
+  const code = state.createCode({ userId, scopes, redirectUri, codeChallenge: challenge });
+  const target = new URL(redirectUri);
+  target.searchParams.set("code", code);
+  const st = q.get("state");
+  if (st !== null) target.searchParams.set("state", st);
+  if (state.mode === "fitbit") target.hash = "_=_"; // fitbit §2.2: Fitbit appended #_=_
+  return new Response(null, { status: 302, headers: { location: target.toString() } });
+}
+
+function clientAuthenticated(state: OAuthSimulatorState, request: Request, params: Record<string, string>): boolean {
+  const header = request.headers.get("authorization") ?? "";
+  if (header.startsWith("Basic ")) {
+    const [id, secret] = Buffer.from(header.slice(6), "base64").toString().split(":").map((p) => decodeURIComponent(p));
+    return id === state.client.clientId && secret === state.client.clientSecret;
+  }
+  return params.client_id === state.client.clientId && params.client_secret === state.client.clientSecret;
+}
+
+function oauthError(state: OAuthSimulatorState, status: number, error: string, message: string): Response {
+  // Fitbit uses its own envelope on the token endpoint (fitbit §4.1); Google uses RFC 6749.
+  return state.mode === "fitbit"
+    ? json(status, { errors: [{ errorType: error, message }], success: false })
+    : json(status, { error, error_description: message });
+}
+
+async function token(state: OAuthSimulatorState, request: Request): Promise<Response> {
+  const params = await readParams(request);
+  if (!clientAuthenticated(state, request, params)) return oauthError(state, 401, "invalid_client", "Invalid client credentials.");
+  if (params.grant_type === "authorization_code") {
+    const result = state.exchangeCode({ code: params.code ?? "", redirectUri: params.redirect_uri ?? "", codeVerifier: params.code_verifier });
+    if (result === "invalid_grant") return oauthError(state, 400, "invalid_grant", "Authorization code invalid or expired, or code_verifier mismatch.");
+    return json(200, result);
+  }
+  if (params.grant_type === "refresh_token") {
+    const presented = params.refresh_token ?? "";
+    const result = state.refresh(presented);
+    // fitbit §2.5: 409 on concurrent refresh; body UNDOCUMENTED, we send the usual envelope.
+    if (result === "conflict") return oauthError(state, 409, "conflict", "Another request is refreshing this token.");
+    if (result === "invalid_grant") {
+      // Like the real Fitbit server, the message embeds the token (so clients must redact it).
+      return state.mode === "fitbit"
+        ? oauthError(state, 400, "invalid_grant", `Refresh token invalid: ${presented}. Visit https://dev.fitbit.com/docs/oauth2 for more information on the Fitbit Web API authorization process.`)
+        : oauthError(state, 400, "invalid_grant", "Token has been expired or revoked.");
+    }
+    return json(200, result);
+  }
+  return oauthError(state, 400, "unsupported_grant_type", "Unsupported grant_type.");
+}
+
+async function revoke(state: OAuthSimulatorState, request: Request): Promise<Response> {
+  const params = await readParams(request);
+  if (state.mode === "fitbit" && !clientAuthenticated(state, request, params)) return oauthError(state, 401, "invalid_client", "Invalid client credentials.");
+  state.revokeToken(params.token ?? "");
+  return json(200, {});
+}
