@@ -1,1 +1,21 @@
-export const placeholder = true;
+export { createWeconnectClient } from "./client.js";
+export type { RetryOptions, WeconnectClient, WeconnectClientOptions, WeconnectRequestInfo } from "./client.js";
+export type { LoginResult, Session } from "./session.js";
+export type { Progress } from "./progress.js";
+export { WeconnectError, isWeconnectError } from "./errors.js";
+export type { WeconnectErrorCode, WeconnectErrorExtra } from "./errors.js";
+export {
+  ActivitySchema,
+  ActivityListSchema,
+  ActivityWithEventsSchema,
+  ActivityWithEventsListSchema,
+  EventSchema,
+  LoginResponseSchema,
+  PersonSchema,
+  ProgressResponseSchema,
+} from "./schemas.js";
+export type { Activity, ActivityWithEvents, Person, WeconnectEvent } from "./schemas.js";
+export { localDateOf, localDayWindow, localWeekWindow } from "./windows.js";
+export type { TimeWindow } from "./windows.js";
+export { expandOccurrences } from "./occurrences.js";
+export type { ExpandOptions, Occurrence, RecurringActivity } from "./occurrences.js";

@@ -1,0 +1,44 @@
+import { parseBody, type Http } from "./_http.js";
+import {
+  ActivityListSchema,
+  ActivityWithEventsListSchema,
+  type Activity,
+  type ActivityWithEvents,
+} from "./schemas.js";
+import type { Session } from "./session.js";
+import type { TimeWindow } from "./windows.js";
+
+/** E4 `GET /People/:id/activities`: every activity, ended ones included (§3 E4). */
+export async function listActivities(http: Http, session: Session): Promise<Activity[]> {
+  const endpoint = "GET /People/:id/activities";
+  const body = await http.request({
+    endpoint,
+    // §1: the client always sends `People`; the 2018 original sent `people` here.
+    path: `/People/${session.personId}/activities`,
+    token: session.token,
+    personId: session.personId,
+  });
+  return parseBody(ActivityListSchema, body, endpoint);
+}
+
+/** E6 `GET /People/:id/activities-with-events`: activities with occurrences starting in the window. */
+export async function listActivitiesWithEvents(
+  http: Http,
+  session: Session,
+  window: TimeWindow,
+): Promise<ActivityWithEvents[]> {
+  const endpoint = "GET /People/:id/activities-with-events";
+  const body = await http.request({
+    endpoint,
+    path: `/People/${session.personId}/activities-with-events`,
+    token: session.token,
+    personId: session.personId,
+    query: windowQuery(window),
+  });
+  return parseBody(ActivityWithEventsListSchema, body, endpoint);
+}
+
+/** §5: send explicit UTC instants with `Z` and milliseconds, never server-local dates. */
+export function windowQuery(window: TimeWindow): Record<string, string> {
+  return { from: window.from.toISOString(), to: window.to.toISOString() };
+}

@@ -1,0 +1,27 @@
+import { parseBody, type Http } from "./_http.js";
+import { windowQuery } from "./activities.js";
+import { ProgressResponseSchema } from "./schemas.js";
+import type { Session } from "./session.js";
+import type { TimeWindow } from "./windows.js";
+
+/** Check-in progress over a window (E5 `events`). */
+export interface Progress {
+  /** Occurrences in the window with a check-in. */
+  completed: number;
+  /** Occurrences starting in the window; may be 0 (§3 E5). */
+  total: number;
+}
+
+/** E5 `GET /People/:id/activities/progress?from&to`. */
+export async function getProgress(http: Http, session: Session, window: TimeWindow): Promise<Progress> {
+  const endpoint = "GET /People/:id/activities/progress";
+  const body = await http.request({
+    endpoint,
+    path: `/People/${session.personId}/activities/progress`,
+    token: session.token,
+    personId: session.personId,
+    query: windowQuery(window),
+  });
+  const { events } = parseBody(ProgressResponseSchema, body, endpoint);
+  return { completed: events.completed, total: events.total };
+}

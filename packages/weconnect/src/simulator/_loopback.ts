@@ -1,0 +1,63 @@
+/** Internal: LoopBack 3 response helpers and the server's date parsing (reference §5, §6). */
+
+/** A JSON response, every Date rendered with `toISOString()` (§7.8, via Date#toJSON). */
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", ...headers },
+  });
+}
+
+/** §6: `{ error: { statusCode, name, message, code? , details? } }`. */
+export function lbError(
+  status: number,
+  message: string,
+  code?: string,
+  extra: { name?: string; details?: unknown } = {},
+): Response {
+  const error: Record<string, unknown> = { statusCode: status, name: extra.name ?? "Error", message };
+  if (code !== undefined) error.code = code;
+  if (extra.details !== undefined) error.details = extra.details;
+  return json({ error }, status);
+}
+
+/** §6 LB3 401 for an absent, unknown, expired or foreign token. */
+export const authRequired = () => lbError(401, "Authorization Required", "AUTHORIZATION_REQUIRED");
+
+const ZONELESS = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,3})\d*)?)?)?$/;
+
+/**
+ * The server's reading of `from`/`to` (§5 CHOICE): zone-less strings are UTC (a Heroku dyno runs
+ * in UTC), including the 2017 client's unpadded `2017-11-2T9:5:3` (SETUP-2017), which V8's
+ * Date.parse rejects, so it is parsed by hand; anything with a zone goes to Date.parse.
+ */
+export function parseServerDate(value: string | null): Date | undefined {
+  if (value === null || value.trim() === "") return undefined;
+  const match = ZONELESS.exec(value.trim());
+  if (match) {
+    const [y, mo, d, h, mi, s, ms] = match.slice(1).map((p) => (p === undefined ? 0 : Number(p)));
+    const date = new Date(Date.UTC(y!, mo! - 1, d!, h, mi, s, Number(String(ms).padEnd(3, "0").slice(0, 3))));
+    const valid = mo! >= 1 && mo! <= 12 && date.getUTCDate() === d && h! < 24 && mi! < 60 && s! < 60;
+    return valid ? date : undefined;
+  }
+  const parsed = Date.parse(value);
+  return Number.isNaN(parsed) ? undefined : new Date(parsed);
+}
+
+const HEROKU_503 = `<!DOCTYPE html>
+<html>
+  <head>
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <meta charset="utf-8">
+    <title>Application Error</title>
+  </head>
+  <body>
+    <iframe src="//www.herokucdn.com/error-pages/application-error.html"></iframe>
+  </body>
+</html>
+`;
+
+/** §6 inferred: Heroku router errors (H10/H12) come back as HTML, not LoopBack JSON. */
+export function herokuHtml(status: number): Response {
+  return new Response(HEROKU_503, { status, headers: { "content-type": "text/html; charset=utf-8" } });
+}

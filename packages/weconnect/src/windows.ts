@@ -1,0 +1,120 @@
+/**
+ * A span of time, both ends inclusive: `to` is the last millisecond (reference §5 includes an
+ * event when `from ≤ dateStart ≤ to`).
+ */
+export interface TimeWindow {
+  from: Date;
+  to: Date;
+}
+
+const DAY_MS = 86_400_000;
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A validated formatter for one zone; throws a RangeError naming the zone when it is unknown. */
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  try {
+    return new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hourCycle: "h23",
+    });
+  } catch {
+    throw new RangeError(
+      `Unknown IANA time zone ${JSON.stringify(timeZone)}. Use a name such as "America/Chicago" ` +
+        `(Intl.supportedValuesOf("timeZone") lists them).`,
+    );
+  }
+}
+
+function dateIn(formatter: Intl.DateTimeFormat, instantMs: number): string {
+  let y = "";
+  let m = "";
+  let d = "";
+  for (const part of formatter.formatToParts(instantMs)) {
+    if (part.type === "year") y = part.value;
+    else if (part.type === "month") m = part.value;
+    else if (part.type === "day") d = part.value;
+  }
+  return `${y.padStart(4, "0")}-${m}-${d}`;
+}
+
+/**
+ * The calendar date ('YYYY-MM-DD') of `instant` in `timeZone`.
+ * @throws RangeError when `timeZone` is not a known IANA zone.
+ * @example localDateOf(new Date("2019-04-19T03:00:00Z"), "America/Chicago") // "2019-04-18"
+ */
+export function localDateOf(instant: Date, timeZone: string): string {
+  return dateIn(formatterFor(timeZone), instant.getTime());
+}
+
+/** Days since 1970-01-01 of a validated 'YYYY-MM-DD'. */
+function parseLocalDate(date: string): number {
+  const match = DATE_PATTERN.exec(date);
+  const [, y, m, d] = match ?? [];
+  const ms = Date.UTC(Number(y), Number(m) - 1, Number(d));
+  if (!match || new Date(ms).toISOString().slice(0, 10) !== date) {
+    throw new RangeError(`Invalid local date ${JSON.stringify(date)}; expected a real date as 'YYYY-MM-DD'.`);
+  }
+  return Math.round(ms / DAY_MS);
+}
+
+function dayString(dayNumber: number): string {
+  return new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * First instant whose local date is `dayNumber` or later. Offsets lie within −12 h … +14 h, so
+ * local midnight is within 15 h of UTC midnight; a binary search over that span is exact to the
+ * millisecond and also right on days whose midnight is skipped by a DST jump.
+ */
+function startOfLocalDay(formatter: Intl.DateTimeFormat, dayNumber: number): number {
+  const target = dayString(dayNumber);
+  let lo = dayNumber * DAY_MS - 15 * 3_600_000; // local date here is before target
+  let hi = dayNumber * DAY_MS + 15 * 3_600_000; // local date here is target or later
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (dateIn(formatter, mid) >= target) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+function toDayNumber(formatter: Intl.DateTimeFormat, date: string | Date): number {
+  return parseLocalDate(typeof date === "string" ? date : dateIn(formatter, date.getTime()));
+}
+
+/**
+ * The exact UTC window of one local calendar day in `timeZone`, DST-safe (23 or 25 hours on
+ * switch days). `date` is a local 'YYYY-MM-DD', or an instant whose local date is used.
+ * @returns `{ from, to }`, `to` being the last millisecond of the day (inclusive).
+ * @throws RangeError on an unknown zone or an invalid date.
+ * @example localDayWindow("America/Chicago", "2019-04-18")
+ * // { from: 2019-04-18T05:00:00.000Z, to: 2019-04-19T04:59:59.999Z }
+ */
+export function localDayWindow(timeZone: string, date: string | Date): TimeWindow {
+  const formatter = formatterFor(timeZone);
+  const day = toDayNumber(formatter, date);
+  return {
+    from: new Date(startOfLocalDay(formatter, day)),
+    to: new Date(startOfLocalDay(formatter, day + 1) - 1),
+  };
+}
+
+/**
+ * The exact UTC window of the local Sunday–Saturday week containing `date` in `timeZone`
+ * (the week PowerToken's weekly goals use, §5), DST-safe.
+ * @returns `{ from, to }`: Sunday 00:00 local to the last millisecond of Saturday.
+ * @throws RangeError on an unknown zone or an invalid date.
+ * @example localWeekWindow("UTC", "2019-04-18") // 2019-04-14T00:00:00.000Z … 2019-04-20T23:59:59.999Z
+ */
+export function localWeekWindow(timeZone: string, date: string | Date): TimeWindow {
+  const formatter = formatterFor(timeZone);
+  const day = toDayNumber(formatter, date);
+  const sunday = day - new Date(day * DAY_MS).getUTCDay();
+  return {
+    from: new Date(startOfLocalDay(formatter, sunday)),
+    to: new Date(startOfLocalDay(formatter, sunday + 7) - 1),
+  };
+}
