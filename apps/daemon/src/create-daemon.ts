@@ -1,0 +1,139 @@
+import type { Logger } from "@powertoken/core";
+import type { Clock } from "./clock.js";
+import { startHttpServer, type HttpServer } from "./http-server.js";
+import type { DaemonMetrics } from "./metrics.js";
+import { createReadiness } from "./readiness.js";
+import { classifyRun, type JobName, type MaintenanceSummary, type PollSummary, type RunOutcome } from "./results.js";
+import { parseSchedule } from "./schedule.js";
+import { createScheduler, type Scheduler, type SchedulerEvent, type StopResult } from "./scheduler.js";
+
+/** Options of {@link createDaemon}. Everything is injected, so it runs without core in tests. */
+export interface DaemonOptions {
+  /** The two jobs; main.ts wires them to core's `runPoll` / `runMaintenance` with `{ owner, signal }`. */
+  jobs: {
+    poll: (signal: AbortSignal) => Promise<PollSummary>;
+    maintenance: (signal: AbortSignal) => Promise<MaintenanceSummary>;
+  };
+  /** Cron expressions (croner): `daemon.pollSchedule`, `daemon.maintenanceSchedule`. */
+  schedules: { poll: string; maintenance: string };
+  log: Logger;
+  metrics: DaemonMetrics;
+  /** Resolves when the database answers; used by `/readyz`. */
+  checkDatabase: () => Promise<void>;
+  /** Where `/healthz`, `/readyz` and `/metrics` listen; false for none. */
+  http: { host: string; port: number } | false;
+  /** @default systemClock */
+  clock?: Clock;
+  /** Cron time zone. @default the process's (TZ) */
+  timeZone?: string;
+}
+
+/** A daemon built by {@link createDaemon}. */
+export interface Daemon {
+  /** Start the HTTP server and the schedules. Returns the HTTP url (null without one). */
+  start(): Promise<{ url: string | null }>;
+  /** Stop ticking, abort in-flight runs' signal, wait up to `deadlineMs`, close HTTP. */
+  stop(deadlineMs: number): Promise<StopResult<JobName>>;
+  readonly scheduler: Scheduler<JobName>;
+}
+
+/**
+ * Build the daemon: schedules with an overlap guard, logs, metrics and readiness from each run,
+ * and the health/metrics HTTP server. It does no work of its own; the jobs do.
+ * @throws DaemonError SCHEDULE_INVALID (at once), HTTP_LISTEN_FAILED (from start)
+ * @example const daemon = createDaemon({ jobs, schedules, log, metrics, checkDatabase, http: { host: "127.0.0.1", port: 9464 } });
+ */
+export function createDaemon(options: DaemonOptions): Daemon {
+  const { log, metrics } = options;
+  const readiness = createReadiness(options.checkDatabase);
+  const scheduler = createScheduler<JobName>({
+    jobs: {
+      poll: { schedule: parseSchedule(options.schedules.poll, "daemon.pollSchedule", options.timeZone), run: options.jobs.poll },
+      maintenance: {
+        schedule: parseSchedule(options.schedules.maintenance, "daemon.maintenanceSchedule", options.timeZone),
+        run: options.jobs.maintenance,
+      },
+    },
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    onEvent: (event) => report(event),
+  });
+  let server: HttpServer | undefined;
+
+  function report(event: SchedulerEvent<JobName>): void {
+    const { job } = event;
+    switch (event.type) {
+      case "run-started":
+        metrics.setInProgress(job, true);
+        log.info(`${job} run started`, { job });
+        return;
+      case "run-finished": {
+        metrics.setInProgress(job, false);
+        const result = event.result as PollSummary | MaintenanceSummary;
+        const outcome = classifyRun(result);
+        finish(job, outcome, event.durationMs, event.startedAt + event.durationMs);
+        if (result.job === "poll") metrics.recordPoll(result);
+        else metrics.recordMaintenance(result);
+        logFinished(result, outcome, event.durationMs);
+        return;
+      }
+      case "run-failed":
+        metrics.setInProgress(job, false);
+        finish(job, "failed", event.durationMs, event.startedAt + event.durationMs);
+        log.error(`${job} run failed`, { job, durationMs: event.durationMs, error: event.error });
+        return;
+      case "tick-skipped":
+        metrics.recordSkippedTick(job, event.overrun);
+        log.warn(`${job} run overran its interval; this tick is skipped, not queued`, {
+          job,
+          runningForMs: event.runningForMs,
+          nextTickAt: iso(scheduler.nextTickAt(job)),
+        });
+        return;
+    }
+  }
+
+  function finish(job: JobName, outcome: RunOutcome, durationMs: number, finishedAt: number): void {
+    metrics.recordRun(job, outcome, durationMs, finishedAt);
+    readiness.recordOutcome(job, outcome);
+  }
+
+  function logFinished(result: PollSummary | MaintenanceSummary, outcome: RunOutcome, durationMs: number): void {
+    const { participants: _participants, ...summary } = result;
+    const level = outcome === "failed" ? "error" : outcome === "partial" ? "warn" : "info";
+    log[level](`${result.job} run finished (${outcome})`, { ...summary, outcome, durationMs, nextTickAt: iso(scheduler.nextTickAt(result.job)) });
+    for (const p of result.participants ?? []) {
+      // Ids only: names stay out of the logs, and outcomes never carry tokens.
+      if (p.outcome === "failed") log.warn(`${result.job}: participant failed`, { job: result.job, participantId: p.participantId, code: p.code });
+      else log.debug(`${result.job}: participant ${p.outcome}`, { job: result.job, participantId: p.participantId });
+    }
+  }
+
+  return {
+    scheduler,
+    async start() {
+      if (options.http !== false) server = await startHttpServer({ ...options.http, metrics, readiness });
+      scheduler.start();
+      log.info("daemon started", {
+        url: server?.url ?? null,
+        pollSchedule: options.schedules.poll,
+        maintenanceSchedule: options.schedules.maintenance,
+        nextPollAt: iso(scheduler.nextTickAt("poll")),
+        nextMaintenanceAt: iso(scheduler.nextTickAt("maintenance")),
+      });
+      return { url: server?.url ?? null };
+    },
+    async stop(deadlineMs) {
+      readiness.markStopping();
+      const running = scheduler.running();
+      if (running.length > 0) log.info("waiting for runs in flight; no new participant starts", { running, deadlineMs });
+      const result = await scheduler.stop({ deadlineMs });
+      if (result.forced) log.error("shutdown deadline passed with runs still going", { unfinished: result.unfinished, deadlineMs });
+      await server?.close();
+      return result;
+    },
+  };
+}
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}

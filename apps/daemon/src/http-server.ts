@@ -1,0 +1,82 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { DaemonError } from "./errors.js";
+import type { DaemonMetrics } from "./metrics.js";
+import type { Readiness } from "./readiness.js";
+
+/** Options of {@link startHttpServer}. */
+export interface HttpServerOptions {
+  /** @default "127.0.0.1" */
+  host?: string;
+  /** 0 picks a free port. */
+  port: number;
+  metrics: DaemonMetrics;
+  readiness: Readiness;
+}
+
+/** The running health/metrics server. */
+export interface HttpServer {
+  /** e.g. `http://127.0.0.1:9464`. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serve `/healthz` (200 while the process runs), `/readyz` (200 or 503 with the checks as JSON)
+ * and `/metrics` (Prometheus text). GET and HEAD only.
+ * @throws DaemonError HTTP_LISTEN_FAILED when the port cannot be bound
+ */
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const host = options.host ?? "127.0.0.1";
+  const server = createServer((request, response) => {
+    handle(request, response, options).catch(() => {
+      if (!response.headersSent) send(response, 500, "application/json", JSON.stringify({ error: "internal error" }));
+      else response.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (cause: NodeJS.ErrnoException) =>
+      reject(
+        new DaemonError("HTTP_LISTEN_FAILED", `Cannot listen on ${host}:${options.port} (${cause.code ?? cause.message}). Set daemon.httpPort (POWERTOKEN_HTTP_PORT) to a free port.`, { cause }),
+      ),
+    );
+    server.listen(options.port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function handle(request: IncomingMessage, response: ServerResponse, options: HttpServerOptions): Promise<void> {
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    response.setHeader("allow", "GET, HEAD");
+    return send(response, 405, "application/json", JSON.stringify({ error: "method not allowed" }));
+  }
+  const path = new URL(request.url ?? "/", "http://localhost").pathname;
+  switch (path) {
+    case "/healthz":
+      return send(response, 200, "application/json", JSON.stringify({ status: "ok" }));
+    case "/readyz": {
+      const report = await options.readiness.check();
+      return send(response, report.ready ? 200 : 503, "application/json", JSON.stringify(report));
+    }
+    case "/metrics": {
+      const { contentType, body } = await options.metrics.render();
+      return send(response, 200, contentType, body);
+    }
+    default:
+      return send(response, 404, "application/json", JSON.stringify({ error: "not found", endpoints: ["/healthz", "/readyz", "/metrics"] }));
+  }
+}
+
+function send(response: ServerResponse, status: number, contentType: string, body: string): void {
+  response.writeHead(status, { "content-type": contentType, "cache-control": "no-store" });
+  response.end(response.req.method === "HEAD" ? undefined : body);
+}

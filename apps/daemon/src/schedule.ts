@@ -1,0 +1,36 @@
+import { Cron } from "croner";
+import { DaemonError } from "./errors.js";
+
+/** A parsed cron expression that can say when it fires next. */
+export interface Schedule {
+  readonly pattern: string;
+  /** The first firing strictly after `afterMs` (epoch ms), or null when the pattern never fires again. */
+  next(afterMs: number): number | null;
+}
+
+/**
+ * Parse a cron expression with croner: five fields (minute precision) or six (seconds first),
+ * evaluated in the process time zone (`TZ`) unless `timeZone` is given.
+ * @throws DaemonError SCHEDULE_INVALID naming `key`
+ * @example parseSchedule("*\/15 * * * *", "daemon.pollSchedule").next(Date.now())
+ */
+export function parseSchedule(pattern: string, key: string, timeZone?: string): Schedule {
+  let cron: Cron;
+  try {
+    // No callback: croner only computes dates and starts no timer of its own.
+    cron = new Cron(pattern, timeZone === undefined ? {} : { timezone: timeZone });
+  } catch (cause) {
+    throw new DaemonError(
+      "SCHEDULE_INVALID",
+      `Config key \`${key}\` is not a valid cron expression ("${pattern}": ${(cause as Error).message}). Use five fields, e.g. "*/15 * * * *", or six with seconds first.`,
+      { key, cause },
+    );
+  }
+  return {
+    pattern,
+    next(afterMs) {
+      const date = cron.nextRun(new Date(afterMs));
+      return date === null ? null : date.getTime();
+    },
+  };
+}
