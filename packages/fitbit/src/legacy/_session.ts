@@ -1,0 +1,101 @@
+import { FitbitError } from "../errors.js";
+import { createHttp, type Http, type HttpRequest, type HttpResponse, type RetryOptions } from "../_http.js";
+import type { AccessTokenSource } from "../token-store.js";
+import type { RequestInfo } from "../tracker.js";
+import { firstUpstreamError, toLegacyError } from "./_errors.js";
+import { quoteLogIds } from "./_json.js";
+
+/** The `Fitbit-Rate-Limit-*` headers of one answer (§5); approximate, updated asynchronously by Fitbit. */
+export interface FitbitRateLimit {
+  accountKey: string;
+  /** Requests per hour for this user and app (150). */
+  limit: number;
+  remaining: number;
+  /** Seconds until the quota resets at the top of the hour. */
+  resetSeconds: number;
+}
+
+/** What every legacy call needs; built once from the tracker options. */
+export interface LegacyConfig {
+  baseUrl: string;
+  tokens: AccessTokenSource;
+  fetch: typeof globalThis.fetch;
+  timeoutMs?: number | undefined;
+  retry?: RetryOptions | false | undefined;
+  onRequest?: ((info: RequestInfo) => void) | undefined;
+  onRateLimit?: ((info: FitbitRateLimit) => void) | undefined;
+}
+
+/** Authenticated requests for one account during one tracker operation. */
+export interface LegacySession {
+  request(request: Omit<HttpRequest, "auth">): Promise<HttpResponse>;
+}
+
+export const API = "fitbit-legacy";
+
+/**
+ * Opens a session for `accountKey`. It wraps the transport so that (1) `logId`s are quoted before
+ * the shared helper parses JSON (Q1), (2) rate-limit headers reach `onRateLimit`, and (3) the
+ * errorType of a 401 is known when the helper asks to renew the token: only `expired_token` is
+ * renewed (once, then retried); `invalid_token` and the rest end as UNAUTHORIZED.
+ */
+export function openSession(config: LegacyConfig, accountKey: string): LegacySession {
+  let lastRejection: { token: string; errorType: string | undefined } | undefined;
+
+  const transport: typeof globalThis.fetch = async (input, init) => {
+    const response = await config.fetch(input, init);
+    const text = await response.text();
+    reportRateLimit(config, accountKey, response.headers);
+    if (response.status === 401) {
+      const auth = new Headers(init?.headers).get("authorization") ?? "";
+      lastRejection = { token: auth.replace(/^Bearer\s+/i, ""), errorType: firstUpstreamError(text)?.errorType };
+    }
+    const headers = new Headers(response.headers);
+    headers.delete("content-length");
+    headers.delete("content-encoding");
+    // Quote ids before the shared helper's JSON.parse sees them, so all 19 digits survive (Q1).
+    return new Response(response.status === 204 ? null : quoteLogIds(text), { status: response.status, statusText: response.statusText, headers });
+  };
+
+  const tokens: AccessTokenSource = {
+    getAccessToken: (key) => config.tokens.getAccessToken(key),
+    async renewAfterRejection(key, rejectedToken) {
+      const rejection = lastRejection?.token === rejectedToken ? lastRejection : undefined;
+      lastRejection = undefined;
+      // A 401 without Fitbit's envelope is treated like an expiry: one renewal costs little.
+      if (rejection?.errorType === undefined || rejection.errorType === "expired_token") {
+        return config.tokens.renewAfterRejection(key, rejectedToken);
+      }
+      throw new FitbitError(
+        "UNAUTHORIZED",
+        `Fitbit refused the access token of account ${key} (401 ${rejection.errorType}). Ask the participant to connect Fitbit again.`,
+        { status: 401, api: API, upstreamCode: rejection.errorType },
+      );
+    },
+  };
+
+  const http: Http = createHttp({
+    api: API,
+    baseUrl: config.baseUrl,
+    fetch: transport,
+    timeoutMs: config.timeoutMs,
+    retry: config.retry,
+    onRequest: config.onRequest,
+    toError: toLegacyError,
+  });
+
+  return { request: (request) => http.request({ ...request, auth: { tokens, accountKey } }) };
+}
+
+function reportRateLimit(config: LegacyConfig, accountKey: string, headers: Headers): void {
+  if (!config.onRateLimit) return;
+  const limit = Number(headers.get("fitbit-rate-limit-limit") ?? Number.NaN);
+  const remaining = Number(headers.get("fitbit-rate-limit-remaining") ?? Number.NaN);
+  const resetSeconds = Number(headers.get("fitbit-rate-limit-reset") ?? Number.NaN);
+  if (![limit, remaining, resetSeconds].every(Number.isFinite)) return;
+  try {
+    config.onRateLimit({ accountKey, limit, remaining, resetSeconds });
+  } catch {
+    // A failing observer must not fail the request.
+  }
+}
