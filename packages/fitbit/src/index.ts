@@ -12,3 +12,5 @@ export { createTokenManager } from "./token-manager.js";
 export type { TokenManager, TokenManagerOptions, RefreshNowResult } from "./token-manager.js";
 export { redactSecrets } from "./_redact.js";
 export type { RetryOptions } from "./_http.js";
+export { createGoogleHealthTracker } from "./google-health/tracker.js";
+export type { GoogleHealthTracker, GoogleHealthTrackerOptions, GoogleHealthIdentity } from "./google-health/tracker.js";

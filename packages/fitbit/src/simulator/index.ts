@@ -1,1 +1,5 @@
-export const placeholder = true;
+export { startGoogleHealthSimulator } from "./google-health/index.js";
+export type { GoogleHealthSimulator, GoogleHealthSimulatorOptions, GoogleHealthSimulatorState } from "./google-health/index.js";
+export type { GoogleHealthSimUser, DayView } from "./google-health/state.js";
+export type { FailNextOptions, LoggedRequest } from "./_server.js";
+export type { OAuthSimulatorStats, SimulatorTokens, OAuthSimulatorMode } from "./oauth/state.js";

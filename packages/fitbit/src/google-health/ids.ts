@@ -1,0 +1,60 @@
+import { createHash } from "node:crypto";
+import { FitbitError } from "../errors.js";
+
+const ID_PATTERN = /^[a-z0-9-]{4,63}$/; // google §3.2: client-provided ids
+
+/**
+ * The deterministic data point id of one participant-day: `<prefix>-<yyyymmdd>-<12 hex of sha256(accountKey)>`.
+ * The hash keeps the account key (possibly an e-mail) out of Google while staying stable.
+ */
+export function exercisePointId(prefix: string, accountKey: string, date: string): string {
+  const hash = createHash("sha256").update(accountKey).digest("hex").slice(0, 12);
+  const id = `${prefix}-${date.replaceAll("-", "")}-${hash}`;
+  if (!ID_PATTERN.test(id)) {
+    throw new FitbitError("BAD_REQUEST", `idPrefix "${prefix}" gives an invalid data point id; use 1-40 characters of a-z, 0-9 and "-".`);
+  }
+  return id;
+}
+
+/** True for a string that can be one of our data point ids. */
+export function isPointId(id: string): boolean {
+  return ID_PATTERN.test(id);
+}
+
+/** Offset of `timeZone` from UTC at `instantMs`, in seconds. */
+export function utcOffsetSeconds(timeZone: string, instantMs: number): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(new Date(instantMs));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+  return Math.round((asUtc - Math.floor(instantMs / 1000) * 1000) / 1000);
+}
+
+/** The instant of a local wall time in `timeZone` (the earlier one when a DST change repeats it). */
+export function zonedInstant(timeZone: string, date: string, hour: number, minute: number): number {
+  const [year, month, day] = date.split("-").map(Number) as [number, number, number];
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  let instant = wall - utcOffsetSeconds(timeZone, wall) * 1000;
+  instant = wall - utcOffsetSeconds(timeZone, instant) * 1000;
+  return instant;
+}
+
+/** Checks `YYYY-MM-DD` and an IANA zone. @throws FitbitError BAD_REQUEST */
+export function assertDayInput(date: string, timeZone: string): void {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) {
+    throw new FitbitError("BAD_REQUEST", `"${date}" is not a YYYY-MM-DD date.`);
+  }
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone });
+  } catch {
+    throw new FitbitError("BAD_REQUEST", `"${timeZone}" is not an IANA time zone.`);
+  }
+}

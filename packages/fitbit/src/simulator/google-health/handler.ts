@@ -1,0 +1,185 @@
+import { GOOGLE_HEALTH_SCOPES } from "../../oauth/provider.js";
+import { bearerToken, json } from "../_server.js";
+import type { OAuthSimulatorState } from "../oauth/state.js";
+import type { GoogleHealthState, StoredPoint } from "./state.js";
+
+const PREFIX = "/v4/users/me/";
+const ID = /^[a-z0-9-]{4,63}$/; // google §3.2
+const EXERCISE_TYPES = new Set(["RUNNING", "WALKING", "BIKING", "SWIMMING", "HIKING", "YOGA", "PILATES", "WORKOUT", "HIIT", "WEIGHTLIFTING", "STRENGTH_TRAINING", "OTHER"]);
+const READ_SCOPES = Object.values(GOOGLE_HEALTH_SCOPES).filter((s) => s.endsWith(".readonly"));
+
+const STATUS: Record<number, string> = { 400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND", 409: "ALREADY_EXISTS", 429: "RESOURCE_EXHAUSTED" };
+
+/** A google.rpc.Status error body (google §7.1). */
+function rpcError(code: number, message: string, reason?: string): Response {
+  const details = reason ? [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason, domain: "health.googleapis.com", metadata: {} }] : [];
+  return json(code, { error: { code, message, status: STATUS[code] ?? "UNKNOWN", details } });
+}
+
+/** Handles `/v4/users/me/...`; returns null for other paths. */
+export async function handleGoogleHealthRequest(state: GoogleHealthState, oauth: OAuthSimulatorState, request: Request): Promise<Response | null> {
+  const url = new URL(request.url);
+  if (!url.pathname.startsWith(PREFIX)) return null;
+  const auth = oauth.authenticate(bearerToken(request));
+  if (!auth.ok) {
+    // google §7.2 TROUBLE: expired tokens name INVALID_AUTHENTICATOR; never echo the token.
+    const message = auth.reason === "expired" ? "Request had invalid authentication credentials. INVALID_AUTHENTICATOR: Token expired." : "Request had invalid authentication credentials.";
+    return rpcError(401, message);
+  }
+  if (!state.hasUser(auth.userId)) return rpcError(400, "The Google account has no Google Health profile.", "ACCOUNT_NOT_LINKED");
+  if (!state.takeQuota(auth.userId)) return rpcError(429, "Quota exceeded for requests per minute per user.", "RATE_LIMIT_EXCEEDED");
+  const scopeDenied = () => rpcError(403, "Request had insufficient authentication scopes.", "ACCESS_TOKEN_SCOPE_INSUFFICIENT");
+  const can = (scope: string) => auth.scopes.includes(scope);
+  const canRead = can(GOOGLE_HEALTH_SCOPES.activityRead);
+  const canWrite = can(GOOGLE_HEALTH_SCOPES.activityWrite);
+  const route = url.pathname.slice(PREFIX.length);
+  const user = state.user(auth.userId);
+  const method = request.method;
+
+  if (route === "identity" && method === "GET") {
+    if (!READ_SCOPES.some(can)) return scopeDenied();
+    return json(200, { name: "users/me/identity", healthUserId: user.userId, ...(user.legacyUserId ? { legacyUserId: user.legacyUserId } : {}) });
+  }
+  if (route === "settings" && method === "GET") {
+    if (!can(GOOGLE_HEALTH_SCOPES.settingsRead)) return scopeDenied();
+    const offset = offsetSeconds(user.timeZone, state.now());
+    return json(200, { name: "users/me/settings", timeZone: user.timeZone, utcOffset: `${offset}s`, distanceUnit: "KILOMETERS" });
+  }
+  const points = state.points(auth.userId);
+  const base = "dataTypes/exercise/dataPoints";
+  if (route === base && method === "GET") {
+    if (!canRead) return scopeDenied();
+    return list(points, url);
+  }
+  if (route === base && method === "POST") {
+    if (!canWrite) return scopeDenied();
+    const parsed = parsePoint(await request.json().catch(() => null), auth.userId, null);
+    if (typeof parsed === "string") return rpcError(400, parsed);
+    if (points.has(parsed.id)) {
+      const message = `Data point ${parsed.id} already exists.`;
+      return state.settings.duplicateCreate === "409" ? rpcError(409, message) : json(200, { done: true, error: { code: 6, message, details: [] } });
+    }
+    const stored = store(parsed, oauth.client.clientId, auth.userId, state.now());
+    points.set(stored.id, stored);
+    return json(200, { done: true, response: { "@type": "type.googleapis.com/google.devicesandservices.health.v4.DataPoint", ...stored.body } });
+  }
+  if (route === `${base}:batchDelete` && method === "POST") {
+    if (!canWrite) return scopeDenied();
+    const body = (await request.json().catch(() => null)) as { names?: unknown } | null;
+    if (!body || !Array.isArray(body.names) || body.names.length > 10_000) return rpcError(400, "names must be a list of at most 10000 data point names.");
+    const ids = body.names.map((n) => (typeof n === "string" ? /\/dataPoints\/([^/]+)$/.exec(n)?.[1] ?? "" : ""));
+    // google §3.5 + 3P: deleting another source's data is 403 for the whole call.
+    if (ids.some((id) => points.get(id)?.writtenBy === null)) return rpcError(403, "The caller may only delete data it wrote.");
+    const failedRequests: Record<string, unknown> = {};
+    ids.forEach((id, index) => {
+      if (!points.delete(id)) failedRequests[String(index)] = { code: 5, message: `Data point ${id || "(invalid name)"} not found.` };
+    });
+    return json(200, { done: true, response: { dataPoints: [] }, metadata: { failedRequests } });
+  }
+  const single = route.startsWith(base + "/") ? route.slice(base.length + 1) : null;
+  if (single !== null && !single.includes("/")) {
+    if (method === "GET") {
+      if (!canRead) return scopeDenied();
+      const point = points.get(single);
+      return point ? json(200, point.body) : rpcError(404, `Data point ${single} not found.`);
+    }
+    if (method === "PATCH") {
+      if (!canWrite) return scopeDenied();
+      const existing = points.get(single);
+      if (!existing) return rpcError(404, `Data point ${single} not found.`); // google §3.5: "fails if the name does not exist"
+      if (existing.writtenBy === null) return rpcError(403, "The caller may only edit data it wrote.");
+      const parsed = parsePoint(await request.json().catch(() => null), auth.userId, single);
+      if (typeof parsed === "string") return rpcError(400, parsed);
+      const stored = store(parsed, oauth.client.clientId, auth.userId, state.now(), existing);
+      points.set(single, stored);
+      return json(200, { done: true, response: stored.body });
+    }
+  }
+  return rpcError(404, `No route for ${method} ${url.pathname}.`);
+}
+
+type ParsedPoint = { id: string; startMs: number; endMs: number; startOffset: number; exercise: Record<string, unknown> };
+
+/** Validates a written DataPoint (google §3.2); returns an error message or the parts we keep. */
+function parsePoint(body: unknown, userId: string, pathId: string | null): ParsedPoint | string {
+  if (typeof body !== "object" || body === null) return "Body must be a DataPoint.";
+  const point = body as { name?: unknown; exercise?: Record<string, unknown> };
+  let id = pathId ?? `${Date.now()}${Math.floor(Math.random() * 1e6)}`;
+  if (point.name !== undefined) {
+    const match = typeof point.name === "string" ? /^users\/([^/]+)\/dataTypes\/exercise\/dataPoints\/([^/]+)$/.exec(point.name) : null;
+    if (!match || (match[1] !== "me" && match[1] !== userId)) return "name must be users/{user}/dataTypes/exercise/dataPoints/{id}.";
+    if (!ID.test(match[2]!)) return "The data point id must be 4-63 characters of lowercase letters, digits and hyphens.";
+    if (pathId !== null && match[2] !== pathId) return "name does not match the URL.";
+    id = match[2]!;
+  }
+  const exercise = point.exercise;
+  if (!exercise || typeof exercise !== "object") return "exercise is required.";
+  const interval = exercise.interval as Record<string, unknown> | undefined;
+  const startMs = Date.parse(String(interval?.startTime));
+  const endMs = Date.parse(String(interval?.endTime));
+  const offset = /^(-?\d+)s$/.exec(String(interval?.startUtcOffset));
+  if (!interval || Number.isNaN(startMs) || Number.isNaN(endMs) || endMs <= startMs) return "exercise.interval needs startTime < endTime.";
+  if (!offset || !/^-?\d+s$/.test(String(interval.endUtcOffset))) return "exercise.interval needs startUtcOffset and endUtcOffset as durations like \"-28800s\".";
+  if (!EXERCISE_TYPES.has(String(exercise.exerciseType))) return "exercise.exerciseType is invalid.";
+  if (typeof exercise.displayName !== "string") return "exercise.displayName is required.";
+  const summary = exercise.metricsSummary as Record<string, unknown> | undefined;
+  if (!summary || typeof summary !== "object") return "exercise.metricsSummary is required.";
+  if (summary.steps !== undefined && (typeof summary.steps !== "string" || !/^(0|[1-9]\d*)$/.test(summary.steps))) {
+    return "exercise.metricsSummary.steps must be an int64 string without leading zeros.";
+  }
+  return { id, startMs, endMs, startOffset: Number(offset[1]), exercise };
+}
+
+function store(parsed: ParsedPoint, clientId: string, userId: string, nowMs: number, existing?: StoredPoint): StoredPoint {
+  const civilStart = new Date(parsed.startMs + parsed.startOffset * 1000);
+  const at = new Date(nowMs).toISOString();
+  return {
+    id: parsed.id,
+    civilDate: civilStart.toISOString().slice(0, 10),
+    startMs: parsed.startMs,
+    writtenBy: clientId,
+    body: {
+      name: `users/${userId}/dataTypes/exercise/dataPoints/${parsed.id}`,
+      // Output-only fields the server fills for API writes (google §3.2).
+      dataSource: { recordingMethod: "MANUAL", platform: "GOOGLE_WEB_API", application: { googleWebClientId: clientId } },
+      exercise: {
+        ...(parsed.exercise as { displayName: string; metricsSummary: { steps?: string } }),
+        interval: { ...(parsed.exercise.interval as object), civilStartTime: civil(civilStart) },
+        createTime: existing ? (existing.body.exercise as { createTime?: string }).createTime : at,
+        updateTime: at,
+      },
+    },
+  };
+}
+
+function civil(d: Date) {
+  return {
+    date: { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() },
+    time: { hours: d.getUTCHours(), minutes: d.getUTCMinutes(), seconds: d.getUTCSeconds() },
+  };
+}
+
+/** List with the civil-day filter only (google §4.1), 25 per page, newest first. */
+function list(points: Map<string, StoredPoint>, url: URL): Response {
+  const filter = url.searchParams.get("filter");
+  let from = "";
+  let to = "\uffff";
+  if (filter) {
+    const m = /^exercise\.interval\.civil_start_time\s*>=\s*"([\d-]{10})[^"]*"\s+AND\s+exercise\.interval\.civil_start_time\s*<\s*"([\d-]{10})[^"]*"$/.exec(filter.trim());
+    if (!m) return rpcError(400, "Invalid filter.", "INVALID_DATA_POINT_FILTER_SYNTAX");
+    from = m[1]!;
+    to = m[2]!;
+  }
+  const pageSize = Math.min(25, Number(url.searchParams.get("pageSize") ?? 25) || 25);
+  const offset = Number(url.searchParams.get("pageToken") ?? 0) || 0;
+  const all = [...points.values()].filter((p) => p.civilDate >= from && p.civilDate < to).sort((a, b) => b.startMs - a.startMs);
+  const page = all.slice(offset, offset + pageSize);
+  const next = offset + pageSize < all.length ? String(offset + pageSize) : undefined;
+  return json(200, { dataPoints: page.map((p) => p.body), ...(next ? { nextPageToken: next } : {}) });
+}
+
+function offsetSeconds(timeZone: string, atMs: number): number {
+  const parts = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" }).formatToParts(new Date(atMs));
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
+  return Math.round((Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second")) - Math.floor(atMs / 1000) * 1000) / 1000);
+}
