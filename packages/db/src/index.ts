@@ -1,1 +1,77 @@
-export const placeholder = true;
+export { DbError, isDbError, type DbErrorCode } from "./errors.js";
+export { openDatabase, type DatabaseHandle, type OpenDatabaseOptions } from "./open-database.js";
+export type { DialectName } from "./_dialect.js";
+export { migrateToLatest, migrateTo, migrationStatus, migrationNames, type MigrationInfo, type MigrateResult } from "./migrate.js";
+export { parseEncryptionKey, generateEncryptionKey, type EncryptionKey, type EncryptionKeys } from "./encryption-keys.js";
+export { rotateEncryptionKey, type RotateEncryptionKeyInput } from "./rotate-encryption-key.js";
+
+export {
+  createParticipant,
+  findParticipantById,
+  findParticipantByName,
+  listParticipants,
+  updateParticipant,
+  PARTICIPANT_STATUSES,
+  PROGRESS_MAPPINGS,
+  type Participant,
+  type CreateParticipantInput,
+  type UpdateParticipantInput,
+  type ListParticipantsFilter,
+} from "./participants.js";
+export { removeParticipant, listIncompleteParticipants, type RemoveParticipantInput } from "./participant-removal.js";
+export {
+  saveWeconnectAccount,
+  loadWeconnectAccount,
+  setWeconnectAccountStatus,
+  type WeconnectAccount,
+  type SaveWeconnectAccountInput,
+} from "./weconnect-accounts.js";
+export {
+  saveTrackerAccount,
+  findTrackerAccount,
+  findTrackerAccountById,
+  listTrackerAccounts,
+  loadTrackerToken,
+  saveTrackerToken,
+  setTrackerAccountStatus,
+  type TrackerAccount,
+  type TrackerToken,
+  type SaveTrackerAccountInput,
+  type SaveTrackerTokenInput,
+} from "./tracker-accounts.js";
+export {
+  upsertActivities,
+  listActivities,
+  setActivityWeight,
+  deleteExpiredActivities,
+  deleteActivitiesNotIn,
+  type Activity,
+  type ActivityInput,
+} from "./activities.js";
+export { upsertEvents, listEvents, type DayEvent, type EventInput, type ListEventsFilter } from "./events.js";
+export {
+  getDay,
+  upsertDay,
+  markDayPending,
+  recordTrackerWrite,
+  listDaysNeedingWrite,
+  type Day,
+  type UpsertDayInput,
+  type MarkDayPendingInput,
+  type RecordTrackerWriteInput,
+} from "./days.js";
+export { appendAudit, listAudit, type AuditEntry, type AppendAuditInput, type ListAuditFilter } from "./audit-log.js";
+export { recordError, listErrors, type ErrorEntry, type RecordErrorInput, type ListErrorsFilter } from "./error-log.js";
+export { claimDueParticipants, renewLease, releaseLease, type ClaimDueParticipantsInput } from "./leases.js";
+export { acquireInstanceLock, releaseInstanceLock, type InstanceLockInput } from "./instance-lock.js";
+
+export type { Database } from "./schema/database.js";
+export type { ParticipantsTable, ParticipantRow, ParticipantStatus, ProgressMapping } from "./schema/participants.js";
+export type { WeconnectAccountsTable, WeconnectAccountRow, WeconnectAccountStatus } from "./schema/weconnect-accounts.js";
+export type { TrackerAccountsTable, TrackerAccountRow, TrackerAccountStatus, TrackerBackend } from "./schema/tracker-accounts.js";
+export type { ActivitiesTable, ActivityRow } from "./schema/activities.js";
+export type { EventsTable, EventRow } from "./schema/events.js";
+export type { DaysTable, DayRow, DayWriteState } from "./schema/days.js";
+export type { AuditLogTable, AuditLogRow, AuditAction, AuditOutcome } from "./schema/audit-log.js";
+export type { ErrorsTable, ErrorRow } from "./schema/errors.js";
+export type { LeasesTable, LeaseRow, InstanceLocksTable, InstanceLockRow } from "./schema/leases.js";

@@ -1,0 +1,60 @@
+import { closeSync, openSync, readSync, statSync } from "node:fs";
+import Database from "better-sqlite3";
+import { SqliteDialect } from "kysely";
+import { DbError } from "./errors.js";
+
+const HEADER = "SQLite format 3\0";
+
+/** Looks at the file before SQLite does, so a text file is refused, never turned into a database. */
+function checkExistingFile(path: string): void {
+  let size: number;
+  try {
+    const stat = statSync(path);
+    if (stat.isDirectory()) {
+      throw new DbError("NOT_A_DATABASE", `${path} is a directory, not a SQLite database file. Point database.url at a file inside it, e.g. ${path}/powertoken.db.`);
+    }
+    size = stat.size;
+  } catch (error) {
+    if ((error as { code?: string }).code === "ENOENT") return; // created below
+    throw error;
+  }
+  if (size === 0) return; // SQLite treats an empty file as an empty database
+  const fd = openSync(path, "r");
+  try {
+    const buffer = Buffer.alloc(16);
+    const read = readSync(fd, buffer, 0, 16, 0);
+    if (read < 16 || buffer.toString("latin1") !== HEADER) {
+      throw new DbError("NOT_A_DATABASE", `${path} exists but is not a SQLite database; it was left untouched. Check database.url, or move the file away to start a new database there.`);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Opens (or creates) a SQLite file with WAL, a busy timeout and foreign keys on. */
+export function openSqlite(path: string, busyTimeoutMs: number): SqliteDialect {
+  if (path !== ":memory:") checkExistingFile(path);
+  let sqlite: Database.Database;
+  try {
+    sqlite = new Database(path, { timeout: busyTimeoutMs });
+  } catch (error) {
+    throw new DbError("CONNECTION_FAILED", `Could not open the SQLite database at ${path}: ${(error as Error).message}. Check that its directory exists and is writable.`, { cause: error });
+  }
+  try {
+    // Read before any write: a damaged file fails here, before WAL mode would touch it.
+    sqlite.prepare("select count(*) from sqlite_master").get();
+    sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma("synchronous = NORMAL");
+    sqlite.pragma("foreign_keys = ON");
+    sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+  } catch (error) {
+    sqlite.close();
+    const code = (error as { code?: string }).code;
+    if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") {
+      throw new DbError("NOT_A_DATABASE", `${path} is damaged or not a SQLite database (${code}); it was left untouched. Restore it from a backup, or move it away to start a new database.`, { cause: error });
+    }
+    throw new DbError("CONNECTION_FAILED", `Could not prepare the SQLite database at ${path} (${code ?? "unknown error"}). Check file permissions and free disk space.`, { cause: error });
+  }
+  // Kysely's destroy() closes this connection.
+  return new SqliteDialect({ database: sqlite });
+}

@@ -1,0 +1,266 @@
+import type { Kysely } from "kysely";
+import { inTransaction } from "./_db.js";
+import { checkLocalDate, fromIso, fromIsoOrNull, toIso } from "./_values.js";
+import { DbError } from "./errors.js";
+import type { DayRow, DayRowUpdate, DayWriteState } from "./schema/days.js";
+import type { Database } from "./schema/database.js";
+import type { TrackerBackend } from "./schema/tracker-accounts.js";
+
+/** A participant's local day: progress, what the tracker should show, and what it does show. */
+export interface Day {
+  id: number;
+  participantId: number;
+  localDate: string;
+  plannedCount: number;
+  completedCount: number;
+  dailyProgress: number;
+  weeklyProgress: number;
+  desiredSteps: number | null;
+  desiredLabel: string | null;
+  confirmedSteps: number | null;
+  confirmedLabel: string | null;
+  entryBackend: TrackerBackend | null;
+  /** The one tracker entry PowerToken owns for this day. */
+  entryId: string | null;
+  writeState: DayWriteState;
+  pendingAt: Date | null;
+  updatedAt: Date;
+  /** True when a write is pending or the desired value differs from the confirmed one. */
+  needsWrite: boolean;
+}
+
+/** What `upsertDay` takes: the freshly computed values of a day. */
+export interface UpsertDayInput {
+  participantId: number;
+  localDate: string;
+  plannedCount: number;
+  completedCount: number;
+  dailyProgress: number;
+  weeklyProgress: number;
+  desiredSteps: number | null;
+  desiredLabel: string | null;
+  /** @default new Date() */
+  now?: Date;
+}
+
+/** Row → `Day`. */
+export function toDay(row: DayRow): Day {
+  const day: Omit<Day, "needsWrite"> = {
+    id: row.id,
+    participantId: row.participant_id,
+    localDate: row.local_date,
+    plannedCount: row.planned_count,
+    completedCount: row.completed_count,
+    dailyProgress: Number(row.daily_progress),
+    weeklyProgress: Number(row.weekly_progress),
+    desiredSteps: row.desired_steps,
+    desiredLabel: row.desired_label,
+    confirmedSteps: row.confirmed_steps,
+    confirmedLabel: row.confirmed_label,
+    entryBackend: row.entry_backend,
+    entryId: row.entry_id,
+    writeState: row.write_state,
+    pendingAt: fromIsoOrNull(row.pending_at),
+    updatedAt: fromIso(row.updated_at),
+  };
+  const needsWrite =
+    day.writeState === "pending" ||
+    (day.desiredSteps !== null && (day.desiredSteps !== day.confirmedSteps || day.desiredLabel !== day.confirmedLabel));
+  return { ...day, needsWrite };
+}
+
+function checkSteps(steps: number | null, field: string): number | null {
+  if (steps !== null && !(Number.isInteger(steps) && steps >= 0 && steps <= 2_000_000_000)) {
+    throw new DbError("INVALID_INPUT", `${field} must be a non-negative integer step count.`, { table: "days" });
+  }
+  return steps;
+}
+
+/** A participant's day, or null. */
+export async function getDay(db: Kysely<Database>, participantId: number, localDate: string): Promise<Day | null> {
+  const row = await db.selectFrom("days").selectAll().where("participant_id", "=", participantId).where("local_date", "=", checkLocalDate(localDate)).executeTakeFirst();
+  return row ? toDay(row) : null;
+}
+
+/**
+ * Creates a day or updates its counts, progress and desired value; never touches the confirmed
+ * value, the entry id or the write state (those change only through the write functions).
+ * @throws DbError INVALID_INPUT
+ */
+export async function upsertDay(db: Kysely<Database>, input: UpsertDayInput): Promise<Day> {
+  const at = toIso(input.now ?? new Date(), "now");
+  const values = {
+    planned_count: input.plannedCount,
+    completed_count: input.completedCount,
+    daily_progress: input.dailyProgress,
+    weekly_progress: input.weeklyProgress,
+    desired_steps: checkSteps(input.desiredSteps, "desiredSteps"),
+    desired_label: input.desiredLabel,
+    updated_at: at,
+  };
+  for (const value of [input.dailyProgress, input.weeklyProgress]) {
+    if (!Number.isFinite(value)) throw new DbError("INVALID_INPUT", "Progress must be a finite number (guard the division by zero of a day without events).", { table: "days" });
+  }
+  const row = await db
+    .insertInto("days")
+    .values({ participant_id: input.participantId, local_date: checkLocalDate(input.localDate), write_state: "confirmed", ...values })
+    .onConflict((oc) => oc.columns(["participant_id", "local_date"]).doUpdateSet(values))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toDay(row);
+}
+
+/** What `markDayPending` takes: the write about to be sent to the tracker. */
+export interface MarkDayPendingInput {
+  participantId: number;
+  localDate: string;
+  steps: number;
+  label: string;
+  backend: TrackerBackend;
+  /** The entry id the write will use, when known in advance (keeps the existing one when omitted). */
+  entryId?: string;
+  /** @default new Date() */
+  now?: Date;
+}
+
+/**
+ * Records the intended write before calling the tracker (crash safety: after a crash the day
+ * is still `pending`, so the next run re-sends it idempotently to the same entry).
+ * @throws DbError NOT_FOUND when the day does not exist (call `upsertDay` first), INVALID_INPUT
+ */
+export async function markDayPending(db: Kysely<Database>, input: MarkDayPendingInput): Promise<Day> {
+  const at = toIso(input.now ?? new Date(), "now");
+  const row = await db
+    .updateTable("days")
+    .set({
+      desired_steps: checkSteps(input.steps, "steps"),
+      desired_label: input.label,
+      write_state: "pending",
+      pending_at: at,
+      entry_backend: input.backend,
+      ...(input.entryId !== undefined && { entry_id: input.entryId }),
+      updated_at: at,
+    })
+    .where("participant_id", "=", input.participantId)
+    .where("local_date", "=", checkLocalDate(input.localDate))
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) throw new DbError("NOT_FOUND", `Participant ${input.participantId} has no day ${input.localDate}; upsert it first.`, { table: "days" });
+  return toDay(row);
+}
+
+/** What `recordTrackerWrite` takes: what the tracker call did. */
+export interface RecordTrackerWriteInput {
+  participantId: number;
+  localDate: string;
+  /** `tracker-write` (showDay) or `tracker-clear` (clearDay). @default "tracker-write" */
+  action?: "tracker-write" | "tracker-clear";
+  backend: TrackerBackend;
+  /** Steps now shown (write) or removed (clear); null when unknown. */
+  steps: number | null;
+  label?: string | null;
+  /** The entry now on the tracker (write) or removed (clear). */
+  entryId: string | null;
+  outcome: "ok" | "failed" | "skipped";
+  /** Our own words, no upstream body or token; cut to 1,000 characters. */
+  detail?: string | null;
+  /** For the audit row; the day's values when omitted. */
+  dailyProgress?: number;
+  weeklyProgress?: number;
+  /** @default new Date() */
+  now?: Date;
+}
+
+/**
+ * After a tracker call: updates the day (on `ok`: confirmed value and entry id, state
+ * `confirmed`; on `failed`: keeps it `pending`, remembering a returned entry id) and appends the
+ * audit row, in one transaction.
+ * @throws DbError NOT_FOUND when the day does not exist, INVALID_INPUT
+ */
+export async function recordTrackerWrite(db: Kysely<Database>, input: RecordTrackerWriteInput): Promise<{ day: Day; auditId: number }> {
+  const at = toIso(input.now ?? new Date(), "now");
+  const localDate = checkLocalDate(input.localDate);
+  checkSteps(input.steps, "steps");
+  const action = input.action ?? "tracker-write";
+  return inTransaction(db, async (trx) => {
+    const current = await trx
+      .selectFrom("days")
+      .innerJoin("participants", "participants.id", "days.participant_id")
+      .selectAll("days")
+      .select("participants.name as participant_name")
+      .where("days.participant_id", "=", input.participantId)
+      .where("days.local_date", "=", localDate)
+      .executeTakeFirst();
+    if (!current) throw new DbError("NOT_FOUND", `Participant ${input.participantId} has no day ${localDate}; upsert it first.`, { table: "days" });
+
+    let update: DayRowUpdate | null = null;
+    if (input.outcome === "ok" && action === "tracker-write") {
+      update = {
+        confirmed_steps: input.steps,
+        confirmed_label: input.label ?? null,
+        entry_id: input.entryId,
+        entry_backend: input.backend,
+        write_state: "confirmed",
+        pending_at: null,
+      };
+    } else if (input.outcome === "ok") {
+      update = { confirmed_steps: null, confirmed_label: null, entry_id: null, entry_backend: null, write_state: "confirmed", pending_at: null };
+    } else if (input.outcome === "failed" && input.entryId !== null && action === "tracker-write") {
+      update = { entry_id: input.entryId, entry_backend: input.backend };
+    }
+    let row: DayRow = current;
+    if (update) {
+      row = await trx
+        .updateTable("days")
+        .set({ ...update, updated_at: at })
+        .where("id", "=", current.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    }
+    const audit = await trx
+      .insertInto("audit_log")
+      .values({
+        at,
+        participant_id: input.participantId,
+        participant_name: current.participant_name,
+        action,
+        local_date: localDate,
+        daily_progress: input.dailyProgress ?? current.daily_progress,
+        weekly_progress: input.weeklyProgress ?? current.weekly_progress,
+        steps: input.steps,
+        backend: input.backend,
+        entry_id: input.entryId,
+        outcome: input.outcome,
+        detail: input.detail ? input.detail.slice(0, 1_000) : null,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return { day: toDay(row), auditId: audit.id };
+  });
+}
+
+/** Days whose tracker display is behind (pending, or desired ≠ confirmed), oldest first. */
+export async function listDaysNeedingWrite(db: Kysely<Database>, filter: { participantId?: number; fromDate?: string; limit?: number } = {}): Promise<Day[]> {
+  let query = db
+    .selectFrom("days")
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb("write_state", "=", "pending"),
+        eb.and([
+          eb("desired_steps", "is not", null),
+          eb.or([
+            eb("confirmed_steps", "is", null),
+            eb("desired_steps", "<>", eb.ref("confirmed_steps")),
+            eb(eb.fn.coalesce("desired_label", eb.val("")), "<>", eb.fn.coalesce("confirmed_label", eb.val(""))),
+          ]),
+        ]),
+      ]),
+    )
+    .orderBy("local_date")
+    .orderBy("id")
+    .limit(filter.limit ?? 1_000);
+  if (filter.participantId !== undefined) query = query.where("participant_id", "=", filter.participantId);
+  if (filter.fromDate !== undefined) query = query.where("local_date", ">=", checkLocalDate(filter.fromDate, "fromDate"));
+  return (await query.execute()).map(toDay);
+}

@@ -1,0 +1,145 @@
+import type { Kysely } from "kysely";
+import { inTransaction } from "./_db.js";
+import { checkLocalDate, chunkRows, fromIso, toFlag, toIso } from "./_values.js";
+import { DbError } from "./errors.js";
+import type { Database } from "./schema/database.js";
+
+/** One occurrence with what progress needs from its activity. */
+export interface DayEvent {
+  id: number;
+  participantId: number;
+  activityId: number;
+  weconnectActivityId: string;
+  activityName: string;
+  /** The activity's weight 1..5. */
+  weight: number;
+  occurrenceId: string;
+  localDate: string;
+  startsAt: Date;
+  endsAt: Date;
+  checkedIn: boolean;
+  updatedAt: Date;
+}
+
+/** One occurrence as WEconnect reports it. */
+export interface EventInput {
+  /** WEconnect `eid`, as text. */
+  occurrenceId: string;
+  /** Parent activity; it must have been upserted for this participant first. */
+  weconnectActivityId: string;
+  /** Participant-local date `YYYY-MM-DD` the occurrence belongs to. */
+  localDate: string;
+  startsAt: Date;
+  endsAt: Date;
+  /** WEconnect's current value, written as is (an un-check-in sets it back to false, §9.4). */
+  checkedIn: boolean;
+}
+
+/**
+ * Inserts or updates occurrences (times, date, check-in) in one transaction, chunked.
+ * @returns how many rows were written
+ * @throws DbError INVALID_INPUT, e.g. an event whose activity is unknown (nothing is written)
+ */
+export async function upsertEvents(db: Kysely<Database>, participantId: number, events: readonly EventInput[], now: Date = new Date()): Promise<number> {
+  if (events.length === 0) return 0;
+  const at = toIso(now, "now");
+  return inTransaction(db, async (trx) => {
+    const wanted = [...new Set(events.map((e) => e.weconnectActivityId))];
+    const activityIds = new Map<string, number>();
+    for (const chunk of chunkRows(wanted, 1)) {
+      const found = await trx
+        .selectFrom("activities")
+        .select(["id", "weconnect_activity_id"])
+        .where("participant_id", "=", participantId)
+        .where("weconnect_activity_id", "in", chunk)
+        .execute();
+      for (const a of found) activityIds.set(a.weconnect_activity_id, a.id);
+    }
+    const rows = events.map((e) => {
+      const activityId = activityIds.get(e.weconnectActivityId);
+      if (activityId === undefined) {
+        throw new DbError("INVALID_INPUT", `Event ${String(e.occurrenceId)} belongs to activity ${String(e.weconnectActivityId)}, which participant ${participantId} does not have. Upsert the activities first.`, { table: "events" });
+      }
+      if (typeof e.occurrenceId !== "string" || e.occurrenceId === "") {
+        throw new DbError("INVALID_INPUT", "occurrenceId must be a non-empty string.", { table: "events" });
+      }
+      return {
+        participant_id: participantId,
+        activity_id: activityId,
+        occurrence_id: e.occurrenceId,
+        local_date: checkLocalDate(e.localDate),
+        starts_at: toIso(e.startsAt, "startsAt"),
+        ends_at: toIso(e.endsAt, "endsAt"),
+        checked_in: toFlag(e.checkedIn),
+        updated_at: at,
+      };
+    });
+    for (const chunk of chunkRows(rows, 8)) {
+      await trx
+        .insertInto("events")
+        .values(chunk)
+        .onConflict((oc) =>
+          oc.columns(["activity_id", "occurrence_id"]).doUpdateSet({
+            local_date: (eb) => eb.ref("excluded.local_date"),
+            starts_at: (eb) => eb.ref("excluded.starts_at"),
+            ends_at: (eb) => eb.ref("excluded.ends_at"),
+            checked_in: (eb) => eb.ref("excluded.checked_in"),
+            updated_at: (eb) => eb.ref("excluded.updated_at"),
+          }),
+        )
+        .execute();
+    }
+    return rows.length;
+  });
+}
+
+/** Filter for `listEvents`: one participant, one local date or an inclusive range. */
+export interface ListEventsFilter {
+  participantId: number;
+  /** One date; or use `from`/`to`. */
+  localDate?: string;
+  from?: string;
+  to?: string;
+}
+
+/** A participant's occurrences on a date (or range), by start, with activity name and weight. */
+export async function listEvents(db: Kysely<Database>, filter: ListEventsFilter): Promise<DayEvent[]> {
+  let query = db
+    .selectFrom("events as e")
+    .innerJoin("activities as a", "a.id", "e.activity_id")
+    .select([
+      "e.id",
+      "e.participant_id",
+      "e.activity_id",
+      "a.weconnect_activity_id",
+      "a.name",
+      "a.weight",
+      "e.occurrence_id",
+      "e.local_date",
+      "e.starts_at",
+      "e.ends_at",
+      "e.checked_in",
+      "e.updated_at",
+    ])
+    .where("e.participant_id", "=", filter.participantId)
+    .orderBy("e.starts_at")
+    .orderBy("e.id");
+  if (filter.localDate !== undefined) query = query.where("e.local_date", "=", checkLocalDate(filter.localDate));
+  if (filter.from !== undefined) query = query.where("e.local_date", ">=", checkLocalDate(filter.from, "from"));
+  if (filter.to !== undefined) query = query.where("e.local_date", "<=", checkLocalDate(filter.to, "to"));
+  const rows = await query.execute();
+  return rows.map((r) => ({
+    id: r.id,
+    participantId: r.participant_id,
+    activityId: r.activity_id,
+    weconnectActivityId: r.weconnect_activity_id,
+    activityName: r.name,
+    weight: r.weight,
+    occurrenceId: r.occurrence_id,
+    localDate: r.local_date,
+    startsAt: fromIso(r.starts_at),
+    endsAt: fromIso(r.ends_at),
+    checkedIn: r.checked_in === 1,
+    updatedAt: fromIso(r.updated_at),
+  }));
+}

@@ -1,0 +1,76 @@
+import { Migrator, NO_MIGRATIONS, type Kysely, type MigrationResult } from "kysely";
+import { DbError } from "./errors.js";
+import { migrations } from "./migrations/index.js";
+
+/** One migration's state. */
+export interface MigrationInfo {
+  name: string;
+  /** When it ran, or null while pending. */
+  executedAt: Date | null;
+}
+
+/** The outcome of a migration run. */
+export interface MigrateResult {
+  /** Names applied (or reverted) by this call, in order; empty when already up to date. */
+  applied: string[];
+}
+
+/** Every migration this version of the package knows, oldest first. */
+export const migrationNames: readonly string[] = Object.keys(migrations).sort();
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on any schema
+function createMigrator(db: Kysely<any>): Migrator {
+  return new Migrator({ db, provider: { getMigrations: () => Promise.resolve(migrations) } });
+}
+
+function check(error: unknown, results: MigrationResult[] | undefined): MigrateResult {
+  const failed = results?.find((r) => r.status === "Error");
+  if (error !== undefined || failed) {
+    const which = failed ? `migration ${failed.migrationName}` : "the migration run";
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new DbError(
+      "MIGRATION_FAILED",
+      `Database ${which} failed: ${reason.slice(0, 300)}. Nothing after it ran; fix the cause (disk, permissions, a hand-edited schema) and run \`powertoken migrate\` again.`,
+      { cause: error },
+    );
+  }
+  return { applied: (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName) };
+}
+
+/**
+ * Brings the schema up to the newest migration; safe to call on every start.
+ * @throws DbError MIGRATION_FAILED
+ * @example await migrateToLatest(handle.db);
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- accepts Kysely<Database> or an untyped instance
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrateResult> {
+  const { error, results } = await createMigrator(db).migrateToLatest();
+  return check(error, results);
+}
+
+/**
+ * Migrates up or down to the named migration (`null` = before the first), for upgrade tests and rollbacks.
+ * @throws DbError MIGRATION_FAILED, INVALID_INPUT for an unknown name
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see migrateToLatest
+export async function migrateTo(db: Kysely<any>, name: string | null): Promise<MigrateResult> {
+  if (name !== null && !migrationNames.includes(name)) {
+    throw new DbError("INVALID_INPUT", `Unknown migration "${name}". Known: ${migrationNames.join(", ")}.`);
+  }
+  const { error, results } = await createMigrator(db).migrateTo(name ?? NO_MIGRATIONS);
+  return check(error, results);
+}
+
+/**
+ * Every known migration with when it ran (null = pending).
+ * @throws DbError CONNECTION_FAILED when the database cannot be read
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see migrateToLatest
+export async function migrationStatus(db: Kysely<any>): Promise<MigrationInfo[]> {
+  try {
+    const infos = await createMigrator(db).getMigrations();
+    return infos.map((m) => ({ name: m.name, executedAt: m.executedAt ?? null }));
+  } catch (error) {
+    throw new DbError("CONNECTION_FAILED", "Could not read the migration state of the database. Check that it is reachable and readable.", { cause: error });
+  }
+}

@@ -1,0 +1,24 @@
+import type { Insertable, Selectable } from "kysely";
+
+/**
+ * `leases`: per (participant, job), who works on it and until when. A released lease keeps its
+ * row with `owner` null and `until_at` = when the participant is next due.
+ */
+export interface LeasesTable {
+  participant_id: number;
+  job: string;
+  owner: string | null;
+  until_at: string;
+  claimed_at: string | null;
+}
+
+/** `instance_locks`: named singleton locks ("only one replica on SQLite"). */
+export interface InstanceLocksTable {
+  name: string;
+  owner: string;
+  until_at: string;
+}
+
+export type LeaseRow = Selectable<LeasesTable>;
+export type NewLeaseRow = Insertable<LeasesTable>;
+export type InstanceLockRow = Selectable<InstanceLocksTable>;
