@@ -3,3 +3,6 @@ export type { GoogleHealthSimulator, GoogleHealthSimulatorOptions, GoogleHealthS
 export type { GoogleHealthSimUser, DayView } from "./google-health/state.js";
 export type { FailNextOptions, LoggedRequest } from "./_server.js";
 export type { OAuthSimulatorStats, SimulatorTokens, OAuthSimulatorMode } from "./oauth/state.js";
+export { startOAuthSimulator } from "./oauth/index.js";
+export type { OAuthSimulator } from "./oauth/index.js";
+export type { OAuthSimulatorOptions, OAuthSimulatorState } from "./oauth/state.js";
