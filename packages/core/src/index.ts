@@ -22,3 +22,22 @@ export {
   type RunRecorder,
   type RunTiming,
 } from "./run/run-result.js";
+export type {
+  AuditEntry,
+  CoreData,
+  DaySnapshot,
+  ParticipantRecord,
+  ParticipantStatus,
+  PollCandidate,
+  StoredActivity,
+  StoredEvent,
+  TrackerWriteRecord,
+} from "./data/core-data.js";
+export { createMemoryCoreData, type MemoryCoreData, type MemoryParticipantSeed } from "./data/memory-core-data.js";
+export { createTrackerTokenStore } from "./data/tracker-token-store.js";
+export { classifyError, type ClassifiedError } from "./run/classify-error.js";
+export { DEFAULT_CORE_SETTINGS, notifyRequest, type CoreHooks, type CoreSettings, type CountedRequest, type PowerTokenContext } from "./runtime/context.js";
+export { createPowerTokenContext, type CreateContextOptions } from "./runtime/create-context.js";
+export { runPoll, isDue, type PollResult, type RunPollOptions } from "./poll/run-poll.js";
+export { runMaintenance, type MaintenanceResult, type RunMaintenanceOptions } from "./maintenance/run-maintenance.js";
+export { diffActivities, expirationOf, DEFAULT_ACTIVITY_WEIGHT, type ActivityChanges } from "./maintenance/sync-activities.js";

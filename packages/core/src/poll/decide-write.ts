@@ -8,6 +8,8 @@ export interface DayLedger {
   confirmedLabel: string | null;
   /** The tracker's id of our entry, passed back so the write replaces it. */
   entryId: string | null;
+  /** True while an intended write is not confirmed (recorded before the tracker call). */
+  pending?: boolean;
 }
 
 /** The decision for one poll. */
@@ -23,7 +25,7 @@ export type WriteDecision =
  */
 export function decideWrite(ledger: DayLedger | null, next: { steps: number; label: string }): WriteDecision {
   if (ledger === null || ledger.confirmedSteps === null) return { action: "write", reason: "first" };
-  const pending = ledger.desiredSteps !== null && ledger.desiredSteps !== ledger.confirmedSteps;
+  const pending = ledger.pending === true || (ledger.desiredSteps !== null && ledger.desiredSteps !== ledger.confirmedSteps);
   if (pending) return { action: "write", reason: "reconcile" };
   if (ledger.confirmedSteps !== next.steps || ledger.confirmedLabel !== next.label) {
     return { action: "write", reason: "changed" };

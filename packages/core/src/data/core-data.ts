@@ -1,0 +1,131 @@
+import type { StoredToken, TokenSet, TrackerBackend } from "@powertoken/fitbit";
+import type { RecurringActivity } from "@powertoken/weconnect";
+import type { DayLedger } from "../poll/decide-write.js";
+import type { MappingName } from "../mapping/mapping-settings.js";
+
+/** Where a participant stands (the same words as `@powertoken/db`'s `participants.status`). */
+export type ParticipantStatus = "active" | "needs-weconnect-signin" | "needs-tracker-consent" | "needs-google-health" | "ended";
+
+/** A participant with what a run needs to reach their accounts. Holds a token: never log it. */
+export interface ParticipantRecord {
+  id: number;
+  name: string;
+  timeZone: string;
+  status: ParticipantStatus;
+  mapping: MappingName;
+  /** Steps at 100 % (seed, plan, weight) and the legacy goal. */
+  goalSteps: number;
+  /** Steps per check-in (tally) or per weight point (charge). */
+  stepsPerUnit: number;
+  createdAt: Date;
+  weconnect: { personId: number; token: string; expiresAt: Date | null } | null;
+  tracker: { accountKey: string; backend: TrackerBackend } | null;
+}
+
+/** An activity as PowerToken keeps it. */
+export interface StoredActivity extends RecurringActivity {
+  activityId: number;
+  name: string;
+  modifiedAt: Date;
+  weight: number;
+}
+
+/** An occurrence with its check-in, as stored for a local day. */
+export interface StoredEvent {
+  eventId: string;
+  activityId: number;
+  start: Date;
+  end: Date;
+  checkedIn: boolean;
+}
+
+/** A participant a poll might select, with the facts the selection needs. */
+export interface PollCandidate {
+  participantId: number;
+  timeZone: string;
+  activities: StoredActivity[];
+  /** Local dates of this participant's day rows that hold an unconfirmed write. */
+  pendingDates: string[];
+  /** Latest local date with a day row, or null. */
+  lastDayDate: string | null;
+}
+
+/** What a confirmed tracker write records, in one transaction with its audit row. */
+export interface TrackerWriteRecord {
+  participantId: number;
+  participantName: string;
+  localDate: string;
+  steps: number;
+  label: string;
+  backend: TrackerBackend;
+  entryId: string;
+  dailyProgress: number;
+  weeklyProgress: number;
+  at: Date;
+}
+
+/** The day counts a poll saw, saved with the events they came from. */
+export interface DaySnapshot {
+  participantId: number;
+  localDate: string;
+  events: StoredEvent[];
+  plannedCount: number;
+  completedCount: number;
+  dailyProgress: number;
+  /** Omitted by maintenance (it does not read the week): the stored value is kept. */
+  weeklyProgress?: number;
+  at: Date;
+}
+
+/** An audit row. */
+export interface AuditEntry {
+  at: Date;
+  participantId: number | null;
+  participantName: string | null;
+  action: "tracker-write" | "tracker-clear" | "participant-removed" | "maintenance";
+  outcome: "ok" | "failed" | "skipped";
+  localDate?: string | null;
+  steps?: number | null;
+  backend?: TrackerBackend | null;
+  entryId?: string | null;
+  detail?: string | null;
+}
+
+/**
+ * Everything core reads and writes in its database, as one port. `createDbCoreData` implements
+ * it over `@powertoken/db`; `createMemoryCoreData` keeps it in memory (demos, examples).
+ * Every write is idempotent; each method is one transaction.
+ */
+export interface CoreData {
+  listParticipants(filter?: { ids?: readonly number[] }): Promise<ParticipantRecord[]>;
+  /** Active participants with their activities and ledger facts. */
+  listPollCandidates(): Promise<PollCandidate[]>;
+  listActivities(participantId: number): Promise<StoredActivity[]>;
+  getDay(participantId: number, localDate: string): Promise<DayLedger | null>;
+  /** Σ weights of checked-in events stored for that local day (`charge` carries yesterday's). */
+  dayPoints(participantId: number, localDate: string): Promise<number>;
+  /** Save today's events and counts; creates the day row when missing. */
+  saveDaySnapshot(snapshot: DaySnapshot): Promise<void>;
+  /** Record the intended write (pending) BEFORE the tracker is called. */
+  recordIntent(input: { participantId: number; localDate: string; steps: number; label: string; at: Date }): Promise<void>;
+  /** The tracker confirmed: set confirmed = desired, the entry id, and append the audit row; one transaction. */
+  recordTrackerWrite(record: TrackerWriteRecord): Promise<void>;
+  appendAudit(entry: AuditEntry): Promise<void>;
+  recordError(input: { at: Date; participantId: number | null; origin: string; code: string; message: string }): Promise<void>;
+  setStatus(participantId: number, status: ParticipantStatus, reason: string, at: Date): Promise<boolean>;
+  /** Delete the participant; every owned row goes with it (cascade). */
+  removeParticipant(participantId: number): Promise<void>;
+  /** Upsert changed activities and delete the given ones, in one transaction. */
+  syncActivities(input: { participantId: number; upsert: StoredActivity[]; removeIds: number[]; at: Date }): Promise<void>;
+  /** Delete activities that stopped occurring before `now`. Returns how many. */
+  removeExpiredActivities(now: Date): Promise<number>;
+  /** Leases: the ids this owner now holds for `job` (others are held elsewhere). */
+  claimParticipants(input: { ids: readonly number[]; owner: string; job: string; now: Date; leaseMs: number }): Promise<number[]>;
+  releaseParticipants(input: { ids: readonly number[]; owner: string; job: string }): Promise<void>;
+  /** Tracker tokens, for the TokenStore. */
+  loadTrackerToken(accountKey: string): Promise<StoredToken | null>;
+  saveTrackerToken(accountKey: string, tokens: TokenSet, expectedVersion: number): Promise<StoredToken | null>;
+  markTrackerReauth(accountKey: string, reason: string): Promise<void>;
+  /** Tracker accounts whose access token expires before `before`. */
+  listExpiringTrackerAccounts(before: Date): Promise<{ participantId: number; accountKey: string }[]>;
+}

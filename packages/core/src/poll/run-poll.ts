@@ -1,0 +1,107 @@
+import { localDateOf } from "@powertoken/weconnect";
+import type { PollCandidate } from "../data/core-data.js";
+import { runParticipants } from "../run/run-participants.js";
+import { createRunRecorder, finishTiming, type ApiCounts, type ParticipantOutcome } from "../run/run-result.js";
+import type { PowerTokenContext } from "../runtime/context.js";
+import { pollParticipant } from "./poll-participant.js";
+import { hasOccurrenceSoon } from "./select-due.js";
+
+/** Options of {@link runPoll}. */
+export interface RunPollOptions {
+  /** Poll every active participant, due or not. @default settings.pollAll */
+  all?: boolean;
+  /** Poll exactly these participants (if active), due or not. */
+  participantIds?: readonly number[];
+  /** Compute and report, write nothing (neither tracker nor database). */
+  dryRun?: boolean;
+  /** @default settings.concurrency */
+  concurrency?: number;
+  /** A replica id: take row leases so several processes can share one PostgreSQL. */
+  owner?: string;
+  signal?: AbortSignal;
+}
+
+/** What one poll run did. */
+export interface PollResult {
+  job: "poll";
+  startedAt: Date;
+  finishedAt: Date;
+  durationMs: number;
+  aborted: boolean;
+  /** Participants selected for this run. */
+  due: number;
+  /** Participants whose WEconnect data was read and evaluated. */
+  polled: number;
+  written: number;
+  unchanged: number;
+  skipped: number;
+  failed: number;
+  failuresByCode: Record<string, number>;
+  requests: ApiCounts;
+  rateLimited: ApiCounts;
+  participants: ParticipantOutcome[];
+}
+
+/**
+ * Why a candidate is due now: an occurrence starts or ends within the window (the seed's rule,
+ * on real occurrences), a write is still unconfirmed (crash or failure to reconcile), or it has no
+ * day row yet for its local today (so the day's first value, 0 or a carry-over, is shown).
+ */
+export function isDue(candidate: PollCandidate, now: Date, windowMinutes: number): boolean {
+  if (candidate.pendingDates.length > 0) return true;
+  if (candidate.lastDayDate === null || candidate.lastDayDate < localDateOf(now, candidate.timeZone)) return true;
+  return hasOccurrenceSoon(candidate.activities, { now, windowMinutes });
+}
+
+/**
+ * One polling cycle (every 15 minutes): select the due participants, poll each with a bounded
+ * pool, and report. A participant's failure is recorded and counted, never thrown.
+ * @example
+ * const result = await runPoll(runtime.ctx, { signal });
+ * log.info("poll", { written: result.written, failed: result.failed });
+ */
+export async function runPoll(ctx: PowerTokenContext, options: RunPollOptions = {}): Promise<PollResult> {
+  const startedAt = ctx.now();
+  const recorder = createRunRecorder();
+  const listener = (request: { family: keyof ApiCounts; status: number }) => recorder.countRequest(request.family, request.status);
+  ctx.requestListeners.add(listener);
+  let aborted = false;
+  let due = 0;
+  try {
+    const active = (await ctx.data.listParticipants(options.participantIds ? { ids: options.participantIds } : undefined)).filter((p) => p.status === "active");
+    let selected = active;
+    if (!options.participantIds && !(options.all ?? ctx.settings.pollAll)) {
+      const candidates = await ctx.data.listPollCandidates();
+      const dueIds = new Set(candidates.filter((c) => isDue(c, startedAt, ctx.settings.windowMinutes)).map((c) => c.participantId));
+      selected = active.filter((p) => dueIds.has(p.id));
+    }
+    due = selected.length;
+    aborted = await runParticipants(
+      ctx,
+      selected,
+      recorder,
+      { job: "poll", concurrency: options.concurrency ?? ctx.settings.concurrency, owner: options.owner, signal: options.signal },
+      (participant) => pollParticipant(ctx, participant, { dryRun: options.dryRun ?? false }),
+    );
+  } finally {
+    ctx.requestListeners.delete(listener);
+  }
+  const tally = recorder.tally();
+  const written = recorder.count("written");
+  const unchanged = recorder.count("unchanged");
+  const dryRuns = tally.participants.filter((p) => p.code === "DRY_RUN").length;
+  return {
+    job: "poll",
+    ...finishTiming(startedAt, ctx.now(), aborted || (options.signal?.aborted ?? false)),
+    due,
+    polled: written + unchanged + dryRuns,
+    written,
+    unchanged,
+    skipped: recorder.count("skipped"),
+    failed: tally.failed,
+    failuresByCode: tally.failuresByCode,
+    requests: recorder.requests(),
+    rateLimited: recorder.rateLimited(),
+    participants: tally.participants,
+  };
+}

@@ -1,0 +1,43 @@
+import { isFitbitError } from "@powertoken/fitbit";
+import { isWeconnectError } from "@powertoken/weconnect";
+import type { ParticipantStatus } from "../data/core-data.js";
+
+/** A participant's failure reduced to what a run records: a code, a safe message, a source. */
+export interface ClassifiedError {
+  code: string;
+  /** The error's own message: the packages guarantee it never holds a token or URL. */
+  message: string;
+  origin: "weconnect" | "tracker" | "db" | "core";
+  /** The participant status this failure calls for, if any. */
+  status?: ParticipantStatus;
+}
+
+/**
+ * Classify any error from any package. UNAUTHORIZED from WEconnect → needs WEconnect sign-in
+ * (its tokens cannot be refreshed); REAUTH_REQUIRED → needs tracker consent; API_GONE (legacy 410)
+ * → move to Google Health. Anything unknown becomes `INTERNAL` with its class name only.
+ */
+export function classifyError(error: unknown): ClassifiedError {
+  if (isWeconnectError(error)) {
+    const out: ClassifiedError = { code: error.code, message: error.message, origin: "weconnect" };
+    if (error.code === "UNAUTHORIZED") out.status = "needs-weconnect-signin";
+    return out;
+  }
+  if (isFitbitError(error)) {
+    const out: ClassifiedError = { code: error.code, message: error.message, origin: "tracker" };
+    if (error.code === "REAUTH_REQUIRED") out.status = "needs-tracker-consent";
+    if (error.code === "API_GONE") out.status = "needs-google-health";
+    return out;
+  }
+  if (error instanceof Error && error.name === "DbError") {
+    const code = (error as Error & { code?: unknown }).code;
+    return { code: typeof code === "string" ? `DB_${code}` : "DB_ERROR", message: error.message, origin: "db" };
+  }
+  if (error instanceof Error && error.name === "CoreError") {
+    const code = (error as Error & { code?: unknown }).code;
+    return { code: typeof code === "string" ? code : "INTERNAL", message: error.message, origin: "core" };
+  }
+  // Unknown errors may quote anything (a driver error can quote a row): keep only the class name.
+  const name = error instanceof Error ? error.name : typeof error;
+  return { code: "INTERNAL", message: `Unexpected ${name} while processing the participant.`, origin: "core" };
+}

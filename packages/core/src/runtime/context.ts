@@ -1,0 +1,74 @@
+import type { RequestInfo, TokenManager, Tracker, TrackerBackend } from "@powertoken/fitbit";
+import type { WeconnectClient } from "@powertoken/weconnect";
+import type { CoreData } from "../data/core-data.js";
+import type { Logger } from "../logger.js";
+
+/** The numbers a run uses; `createRuntime` fills them from the config. */
+export interface CoreSettings {
+  /** Poll participants with an occurrence starting or ending this soon. @default 15 */
+  windowMinutes: number;
+  /** Participants processed at once. @default 8 */
+  concurrency: number;
+  /** Poll every active participant, not only those due. @default false */
+  pollAll: boolean;
+  /** Incomplete profiles older than this are removed by maintenance. @default 24 */
+  incompleteGraceHours: number;
+  /** Maintenance refreshes tracker tokens expiring within this. @default 3_600_000 */
+  refreshAheadMs: number;
+  /** Lease length when `owner` is set. @default 600_000 */
+  leaseMs: number;
+}
+
+/** The defaults of {@link CoreSettings}. */
+export const DEFAULT_CORE_SETTINGS: Readonly<CoreSettings> = Object.freeze({
+  windowMinutes: 15,
+  concurrency: 8,
+  pollAll: false,
+  incompleteGraceHours: 24,
+  refreshAheadMs: 3_600_000,
+  leaseMs: 600_000,
+});
+
+/** One HTTP attempt seen by any client, tagged with the API family it counts under. */
+export type CountedRequest = { family: "weconnect" | "tracker"; status: number; api: string; endpoint: string };
+
+/** Test and operations hooks; none is needed in production. */
+export interface CoreHooks {
+  /** Called after the tracker confirmed a write and before the database records it (crash tests). */
+  beforeRecordWrite?(info: { participantId: number; localDate: string; steps: number; entryId: string }): void | Promise<void>;
+}
+
+/**
+ * Everything a run needs, handed in: core reads no environment and keeps no module state.
+ * `createRuntime` builds one from the config; tests build one by hand.
+ */
+export interface PowerTokenContext {
+  /** The data port (over `@powertoken/db` in production). */
+  data: CoreData;
+  /** The open database, when the context was built over one. */
+  db?: unknown;
+  weconnect: WeconnectClient;
+  /** One tracker per backend that is configured. */
+  trackers: Partial<Record<TrackerBackend, Tracker>>;
+  /** The token manager behind each tracker, for maintenance's refresh. */
+  tokenManagers: Partial<Record<TrackerBackend, TokenManager>>;
+  now: () => Date;
+  log: Logger;
+  settings: CoreSettings;
+  /** Listeners told of every HTTP attempt (the runtime wires the clients' `onRequest` here). */
+  requestListeners: Set<(request: CountedRequest) => void>;
+  /** Participants being worked on in this process, per job: one participant never runs twice at once. */
+  inFlight: Map<string, Set<number>>;
+  hooks?: CoreHooks;
+}
+
+/** Turn a client's `onRequest` info into a counted request for the context's listeners. */
+export function notifyRequest(ctx: Pick<PowerTokenContext, "requestListeners">, family: CountedRequest["family"], info: Pick<RequestInfo, "status" | "api" | "endpoint">): void {
+  for (const listener of ctx.requestListeners) {
+    try {
+      listener({ family, status: info.status, api: info.api, endpoint: info.endpoint });
+    } catch {
+      // A counting listener never breaks a request.
+    }
+  }
+}
