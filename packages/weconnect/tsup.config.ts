@@ -1,10 +1,20 @@
 import { defineConfig } from "tsup";
 
-export default defineConfig({
-  entry: { index: "src/index.ts", simulator: "src/simulator/index.ts", "simulator-bin": "src/simulator/bin.ts" },
-  format: ["esm", "cjs"],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: "node20",
-});
+export default defineConfig([
+  {
+    entry: { index: "src/index.ts", simulator: "src/simulator/index.ts" },
+    format: ["esm", "cjs"],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: "node20",
+  },
+  {
+    // The bin (bin/weconnect-simulator.js imports it) is not in `exports`, so ESM only.
+    entry: { "simulator-bin": "src/simulator/bin.ts" },
+    format: ["esm"],
+    sourcemap: true,
+    clean: false,
+    target: "node20",
+  },
+]);

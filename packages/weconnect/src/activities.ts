@@ -1,4 +1,5 @@
 import { parseBody, type Http } from "./_http.js";
+import { WeconnectError } from "./errors.js";
 import {
   ActivityListSchema,
   ActivityWithEventsListSchema,
@@ -33,12 +34,20 @@ export async function listActivitiesWithEvents(
     path: `/People/${session.personId}/activities-with-events`,
     token: session.token,
     personId: session.personId,
-    query: windowQuery(window),
+    query: windowQuery(window, endpoint),
   });
   return parseBody(ActivityWithEventsListSchema, body, endpoint);
 }
 
 /** §5: send explicit UTC instants with `Z` and milliseconds, never server-local dates. */
-export function windowQuery(window: TimeWindow): Record<string, string> {
-  return { from: window.from.toISOString(), to: window.to.toISOString() };
+export function windowQuery(window: TimeWindow, endpoint: string): Record<string, string> {
+  const { from, to } = window;
+  if (!(from instanceof Date) || !(to instanceof Date) || Number.isNaN(from.getTime() + to.getTime())) {
+    throw new WeconnectError(
+      "BAD_REQUEST",
+      `The window passed to ${endpoint} is not two valid Dates. Build it with localDayWindow or localWeekWindow.`,
+      { endpoint },
+    );
+  }
+  return { from: from.toISOString(), to: to.toISOString() };
 }

@@ -20,7 +20,7 @@ export async function getProgress(http: Http, session: Session, window: TimeWind
     path: `/People/${session.personId}/activities/progress`,
     token: session.token,
     personId: session.personId,
-    query: windowQuery(window),
+    query: windowQuery(window, endpoint),
   });
   const { events } = parseBody(ProgressResponseSchema, body, endpoint);
   return { completed: events.completed, total: events.total };
