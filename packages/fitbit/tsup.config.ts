@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: {"index": "src/index.ts", "simulator": "src/simulator/index.ts"},
+  entry: { index: "src/index.ts", simulator: "src/simulator/index.ts", "simulator-bin": "src/simulator/bin.ts" },
   format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,

@@ -38,7 +38,7 @@ describe("Google Health tracker", () => {
     expect(result).toMatchObject({ steps: 6000, label: "PowerToken: 3 of 5", created: true, removedEntryIds: [] });
     expect(result.entryId).toMatch(/^pt-20261125-[0-9a-f]{12}$/);
     expect(sim.state.viewDay("create-user", "2026-11-25").powertoken).toEqual({ steps: 6000, label: "PowerToken: 3 of 5", entryId: result.entryId });
-    const stored = sim.state.points("create-user").get(result.entryId)!.body.exercise as { exerciseType: string; interval: { startUtcOffset: string; startTime: string } };
+    const stored = sim.state.points("create-user").get(result.entryId)!.body.exercise as unknown as { exerciseType: string; interval: { startUtcOffset: string; startTime: string } };
     expect(stored.exerciseType).toBe("WALKING");
     expect(stored.interval.startUtcOffset).toBe("-28800s");
     expect(stored.interval.startTime).toBe("2026-11-25T12:00:00.000Z");
