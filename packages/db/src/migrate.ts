@@ -1,4 +1,5 @@
-import { Migrator, NO_MIGRATIONS, type Kysely, type MigrationResult } from "kysely";
+import { Migrator, NO_MIGRATIONS, sql, type Kysely, type MigrationResult } from "kysely";
+import { dialectOf } from "./_dialect.js";
 import { DbError } from "./errors.js";
 import { migrations } from "./migrations/index.js";
 
@@ -19,8 +20,15 @@ export interface MigrateResult {
 export const migrationNames: readonly string[] = Object.keys(migrations).sort();
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on any schema
-function createMigrator(db: Kysely<any>): Migrator {
-  return new Migrator({ db, provider: { getMigrations: () => Promise.resolve(migrations) } });
+async function createMigrator(db: Kysely<any>): Promise<Migrator> {
+  // Kysely looks for its bookkeeping tables in every schema unless told which one; with a
+  // search_path per deployment (or per test file) another schema's tables would fool it.
+  let migrationTableSchema: string | undefined;
+  if (dialectOf(db) === "postgres") {
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+    migrationTableSchema = rows[0]?.schema;
+  }
+  return new Migrator({ db, migrationTableSchema, provider: { getMigrations: () => Promise.resolve(migrations) } });
 }
 
 function check(error: unknown, results: MigrationResult[] | undefined): MigrateResult {
@@ -44,7 +52,7 @@ function check(error: unknown, results: MigrationResult[] | undefined): MigrateR
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- accepts Kysely<Database> or an untyped instance
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrateResult> {
-  const { error, results } = await createMigrator(db).migrateToLatest();
+  const { error, results } = await (await createMigrator(db)).migrateToLatest();
   return check(error, results);
 }
 
@@ -57,7 +65,7 @@ export async function migrateTo(db: Kysely<any>, name: string | null): Promise<M
   if (name !== null && !migrationNames.includes(name)) {
     throw new DbError("INVALID_INPUT", `Unknown migration "${name}". Known: ${migrationNames.join(", ")}.`);
   }
-  const { error, results } = await createMigrator(db).migrateTo(name ?? NO_MIGRATIONS);
+  const { error, results } = await (await createMigrator(db)).migrateTo(name ?? NO_MIGRATIONS);
   return check(error, results);
 }
 
@@ -68,7 +76,7 @@ export async function migrateTo(db: Kysely<any>, name: string | null): Promise<M
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see migrateToLatest
 export async function migrationStatus(db: Kysely<any>): Promise<MigrationInfo[]> {
   try {
-    const infos = await createMigrator(db).getMigrations();
+    const infos = await (await createMigrator(db)).getMigrations();
     return infos.map((m) => ({ name: m.name, executedAt: m.executedAt ?? null }));
   } catch (error) {
     throw new DbError("CONNECTION_FAILED", "Could not read the migration state of the database. Check that it is reachable and readable.", { cause: error });
