@@ -1,0 +1,79 @@
+/** Bad command-line usage (unknown flag, missing argument, bad value): exit 2 with the usage text. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+  readonly code = "USAGE";
+}
+
+/** Why a command of the CLI itself failed (the packages' errors pass through as they are). */
+export type CliErrorCode =
+  | "NOT_FOUND" // a participant (or other named thing) does not exist
+  | "ALREADY_EXISTS" // `init` would overwrite files, a participant name is taken
+  | "ROSTER_INVALID" // `participants import`: rows failed validation; `details` lists them by line
+  | "INPUT_REQUIRED" // a value must be typed or piped in and none came
+  | "OAUTH_FAILED" // the loopback redirect did not complete (timeout, wrong state)
+  | "NOT_CONFIGURED"; // a setting the command needs is missing (e.g. an OAuth client id)
+
+/** The CLI's own error; `details` are extra lines (e.g. one per bad roster row). */
+export class CliError extends Error {
+  override readonly name = "CliError";
+  readonly code: CliErrorCode;
+  readonly details: readonly string[];
+  constructor(code: CliErrorCode, message: string, details: readonly string[] = []) {
+    super(message);
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Exit codes of every command (the README's table). */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** How an error is shown: one line for a known `code`, usage for bad flags, the stack otherwise. */
+export interface ErrorReport {
+  exitCode: 1 | 2;
+  /** One line for the user (or the stack for an unknown error). */
+  text: string;
+  /** Print the command's usage after the text. */
+  showUsage: boolean;
+  /** Machine-readable form for `--json`. */
+  json: { name: string; code: string; message: string; key?: string; details?: readonly string[] };
+}
+
+const KNOWN_ERRORS = new Set(["WeconnectError", "FitbitError", "DbError", "CoreError", "CliError"]);
+
+interface CodedError extends Error {
+  code: string;
+  key?: string;
+}
+
+function isCoded(error: unknown, names: ReadonlySet<string>): error is CodedError {
+  return error instanceof Error && names.has(error.name) && typeof (error as CodedError).code === "string";
+}
+
+/**
+ * The one function that turns any thrown value into what the user sees and the exit code.
+ * Errors are recognised by `name` + `code` (a dual ESM/CJS package can be loaded twice).
+ */
+export function reportError(error: unknown): ErrorReport {
+  if (error instanceof UsageError || isCoded(error, new Set(["CLIError"]))) {
+    const message = (error as Error).message;
+    return { exitCode: 2, text: message, showUsage: true, json: { name: "UsageError", code: "USAGE", message } };
+  }
+  if (isCoded(error, KNOWN_ERRORS)) {
+    const configProblem = error.name === "CoreError" && (error.code === "CONFIG_INVALID" || error.code === "CONFIG_NOT_FOUND");
+    const label = error.name.replace(/Error$/, "");
+    const details = error instanceof CliError ? error.details : [];
+    const json = {
+      name: error.name,
+      code: error.code,
+      message: error.message,
+      ...(error.key === undefined ? {} : { key: error.key }),
+      ...(details.length === 0 ? {} : { details }),
+    };
+    const text = [`${label} ${error.code}: ${error.message}`, ...details.map((d) => `  ${d}`)].join("\n");
+    return { exitCode: configProblem ? 2 : 1, text, showUsage: false, json };
+  }
+  const stack = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return { exitCode: 1, text: stack, showUsage: false, json: { name: error instanceof Error ? error.name : "Error", code: "UNEXPECTED", message } };
+}

@@ -1,0 +1,17 @@
+import { redactConfig } from "@powertoken/core";
+import { command } from "../_command.js";
+import { loadCliConfig } from "../_config.js";
+
+export default command({
+  name: "powertoken config",
+  description: "Show the configuration in effect (file + environment), with secrets hidden.",
+  examples: ["powertoken config", "powertoken config --json", "POWERTOKEN_POLL_CONCURRENCY=4 powertoken config"],
+  run(args, env) {
+    const { config, path } = loadCliConfig(args, env);
+    const safe = redactConfig(config);
+    env.out.result({ path, config: safe }, () => {
+      env.out.line(`# ${path ?? "no config file: defaults + environment"}`);
+      env.out.line(JSON.stringify(safe, null, 2));
+    });
+  },
+});

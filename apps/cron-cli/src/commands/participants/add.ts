@@ -1,0 +1,58 @@
+import { createParticipant, type ProgressMapping } from "@powertoken/db";
+import { command } from "../../_command.js";
+import { loadCliConfig } from "../../_config.js";
+import { withDatabase } from "../../_database.js";
+import { UsageError } from "../../_errors.js";
+import { localToday, parseCount } from "../../_participant-ref.js";
+import { RosterRowSchema } from "../../_roster.js";
+
+export default command({
+  name: "powertoken participants add",
+  description: "Enroll one participant (then `connect weconnect` and `connect tracker`).",
+  examples: [
+    "powertoken participants add alice",
+    "powertoken participants add bob --time-zone Europe/Berlin --mapping tally --steps-per-unit 25000",
+    "powertoken participants add carol --start 2026-12-01 --end 2026-12-28 --json",
+  ],
+  args: {
+    name: { type: "positional", description: "Study name given by the researchers (unique)" },
+    "time-zone": { type: "string", description: "IANA time zone (default: config defaults.timeZone)", valueHint: "zone" },
+    start: { type: "string", description: "First day of enrollment, YYYY-MM-DD (default: today there)", valueHint: "date" },
+    end: { type: "string", description: "Last day of enrollment, YYYY-MM-DD (default: open-ended)", valueHint: "date" },
+    mapping: { type: "string", description: "seed | plan | weight | tally | charge (default: config defaults.mapping)", valueHint: "name" },
+    "goal-steps": { type: "string", description: "Steps shown at 100 % (plan, weight, seed)", valueHint: "n" },
+    "steps-per-unit": { type: "string", description: "Steps per check-in (tally) or weight point (charge)", valueHint: "n" },
+  },
+  async run(args, env) {
+    const { config } = loadCliConfig(args, env);
+    const row = RosterRowSchema.safeParse({
+      name: args.name,
+      timeZone: args["time-zone"],
+      enrollmentStart: args.start,
+      enrollmentEnd: args.end,
+      mapping: args.mapping,
+      goalSteps: parseCount(args["goal-steps"], "goal-steps", (m) => new UsageError(m)),
+      stepsPerUnit: parseCount(args["steps-per-unit"], "steps-per-unit", (m) => new UsageError(m)),
+    });
+    if (!row.success) {
+      const issue = row.error.issues[0];
+      throw new UsageError(`${issue?.path.join(".") ?? "argument"}: ${issue?.message ?? "invalid"}`);
+    }
+    const timeZone = row.data.timeZone ?? config.defaults.timeZone;
+    const participant = await withDatabase(config, (handle) =>
+      createParticipant(handle.db, {
+        name: row.data.name,
+        timeZone,
+        enrollmentStart: row.data.enrollmentStart ?? localToday(timeZone),
+        enrollmentEnd: row.data.enrollmentEnd ?? null,
+        mapping: (row.data.mapping ?? config.defaults.mapping) as ProgressMapping,
+        ...(row.data.goalSteps === undefined ? {} : { goalSteps: row.data.goalSteps }),
+        ...(row.data.stepsPerUnit === undefined ? {} : { stepsPerUnit: row.data.stepsPerUnit }),
+      }),
+    );
+    env.out.result({ participant }, () => {
+      env.out.log.success(`Enrolled ${participant.name} (id ${participant.id}, ${participant.timeZone}, mapping ${participant.mapping}).`);
+      env.out.line(`Next: powertoken connect weconnect ${participant.name}`);
+    });
+  },
+});

@@ -1,0 +1,110 @@
+import { readFileSync } from "node:fs";
+import { extname, resolve } from "node:path";
+import type { PowerTokenConfig } from "@powertoken/core";
+import { createParticipant, saveTrackerAccount, saveWeconnectAccount, type DatabaseHandle, type ParticipantStatus, type ProgressMapping } from "@powertoken/db";
+import { command } from "../../_command.js";
+import { loadCliConfig } from "../../_config.js";
+import { withDatabase } from "../../_database.js";
+import { CliError, UsageError } from "../../_errors.js";
+import { localToday } from "../../_participant-ref.js";
+import { parseRoster, type RosterRow } from "../../_roster.js";
+
+export default command({
+  name: "powertoken participants import",
+  description: "Enroll many participants from a CSV or JSON roster, optionally with tokens obtained elsewhere. All or nothing.",
+  examples: [
+    "powertoken participants import roster.csv",
+    "powertoken participants import roster.json --dry-run",
+    "cat roster.csv | powertoken participants import - --format csv",
+  ],
+  args: {
+    file: { type: "positional", description: "Roster file (.csv or .json), or - for stdin" },
+    format: { type: "string", description: "csv or json (default: from the file extension)", valueHint: "csv|json" },
+    "dry-run": { type: "boolean", description: "Validate only; write nothing" },
+  },
+  async run(args, env) {
+    const format = args.format ?? (extname(args.file).toLowerCase() === ".json" ? "json" : extname(args.file).toLowerCase() === ".csv" ? "csv" : undefined);
+    if (format !== "csv" && format !== "json") throw new UsageError("Say --format csv or --format json (the file name does not end in .csv or .json).");
+    const text = args.file === "-" ? await readAll(env.stdin) : readRoster(resolve(env.cwd, args.file));
+    const rows = parseRoster(text, format);
+    const { config } = loadCliConfig(args, env);
+    const withTokens = rows.filter((r) => r.weconnectToken !== undefined || r.trackerAccessToken !== undefined).length;
+    if (args["dry-run"]) {
+      env.out.result({ dryRun: true, valid: rows.length, withTokens }, () =>
+        env.out.log.success(`${rows.length} participant(s) valid (${withTokens} with tokens); nothing written (--dry-run).`),
+      );
+      return;
+    }
+    const imported = await withDatabase(config, (handle) => importRows(handle, config, rows));
+    env.out.result({ imported: imported.length, withTokens, participants: imported }, () => {
+      env.out.log.success(`Imported ${imported.length} participant(s) (${withTokens} with tokens).`);
+      env.out.table(imported, [
+        { header: "id", value: (p) => p.id, align: "right" },
+        { header: "name", value: (p) => p.name },
+        { header: "state", value: (p) => p.status },
+      ]);
+    });
+  },
+});
+
+/** One transaction: a bad row (a taken name, a missing key) leaves the database as it was. */
+async function importRows(handle: DatabaseHandle, config: PowerTokenConfig, rows: readonly RosterRow[]) {
+  const needsKey = rows.some((r) => r.weconnectToken !== undefined || r.trackerAccessToken !== undefined);
+  if (needsKey && handle.keys === undefined) {
+    throw new CliError("NOT_CONFIGURED", "The roster carries tokens but no encryption key is configured (encryption.keyFile or POWERTOKEN_ENCRYPTION_KEY). Run `powertoken init` first.");
+  }
+  return handle.db.transaction().execute(async (trx) => {
+    const out: { id: number; name: string; status: ParticipantStatus }[] = [];
+    for (const row of rows) {
+      const timeZone = row.timeZone ?? config.defaults.timeZone;
+      const status: ParticipantStatus =
+        row.weconnectToken === undefined ? "needs-weconnect-signin" : row.trackerAccessToken === undefined ? "needs-tracker-consent" : "active";
+      const p = await createParticipant(trx, {
+        name: row.name,
+        timeZone,
+        enrollmentStart: row.enrollmentStart ?? localToday(timeZone),
+        enrollmentEnd: row.enrollmentEnd ?? null,
+        status,
+        mapping: (row.mapping ?? config.defaults.mapping) as ProgressMapping,
+        ...(row.goalSteps === undefined ? {} : { goalSteps: row.goalSteps }),
+        ...(row.stepsPerUnit === undefined ? {} : { stepsPerUnit: row.stepsPerUnit }),
+      });
+      if (row.weconnectToken !== undefined && row.weconnectPersonId !== undefined) {
+        await saveWeconnectAccount(trx, handle.keys, {
+          participantId: p.id,
+          personId: row.weconnectPersonId,
+          accessToken: row.weconnectToken,
+          tokenExpiresAt: row.weconnectTokenExpiresAt ? new Date(row.weconnectTokenExpiresAt) : null,
+        });
+      }
+      if (row.trackerAccessToken !== undefined) {
+        await saveTrackerAccount(trx, handle.keys, {
+          participantId: p.id,
+          backend: row.backend ?? config.defaults.backend,
+          externalUserId: row.trackerUserId ?? null,
+          accessToken: row.trackerAccessToken,
+          refreshToken: row.trackerRefreshToken ?? null,
+          // Unknown expiry: treat as already expired, so the first use refreshes it.
+          expiresAt: row.trackerExpiresAt ? new Date(row.trackerExpiresAt) : new Date(0),
+          scopes: row.trackerScopes?.split(/[\s,]+/).filter(Boolean) ?? [],
+        });
+      }
+      out.push({ id: p.id, name: p.name, status: p.status });
+    }
+    return out;
+  });
+}
+
+function readRoster(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    throw new CliError("NOT_FOUND", `Cannot read the roster ${path}. Check the path.`);
+  }
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString("utf8");
+}
