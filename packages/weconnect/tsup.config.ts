@@ -6,7 +6,7 @@ export default defineConfig([
     format: ["esm", "cjs"],
     dts: true,
     sourcemap: true,
-    clean: true,
+    clean: false, // the build script empties dist first: two configs cleaning in parallel could race
     target: "node20",
   },
   {
