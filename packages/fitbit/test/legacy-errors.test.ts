@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isFitbitError, type FitbitError } from "../src/index.js";
-import { createFitbitLegacyTracker, MOVE_TO_GOOGLE_HEALTH, type FitbitRateLimit } from "../src/legacy/index.js";
+import { createFitbitLegacyTracker, isFitbitError, MOVE_TO_GOOGLE_HEALTH, type FitbitError, type FitbitRateLimit, type RequestInfo } from "../src/index.js";
 import { startLegacyHarness, type LegacyHarness } from "./fixtures/legacy-harness.js";
 
 const TZ = "Europe/Berlin";
@@ -93,12 +92,17 @@ describe("status codes", () => {
     expect(error.message).toContain("field value");
   });
 
-  it("retries a 5xx on a read, then succeeds", async () => {
+  it("retries a 5xx on a read, then succeeds, reporting each attempt to onRequest", async () => {
     const { userId } = participant();
-    const before = h.sim.requests.length;
+    const seen: RequestInfo[] = [];
+    const tracker = createFitbitLegacyTracker({ baseUrl: h.sim.url, tokens: h.tokens, retry: { baseDelayMs: 1 }, onRequest: (info) => seen.push(info) });
     h.sim.failNext({ match: "/profile.json", status: 503, count: 2 });
-    await expect(h.tracker.getTimeZone(userId)).resolves.toBe(TZ);
-    expect(h.sim.requests.length - before).toBe(3);
+    await expect(tracker.getTimeZone(userId)).resolves.toBe(TZ);
+    expect(seen.map((info) => [info.api, info.endpoint, info.status, info.attempt])).toEqual([
+      ["fitbit-legacy", "GET /1/user/-/profile.json", 503, 1],
+      ["fitbit-legacy", "GET /1/user/-/profile.json", 503, 2],
+      ["fitbit-legacy", "GET /1/user/-/profile.json", 200, 3],
+    ]);
   });
 
   it("gives SERVER when the 5xx outlasts the retries", async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFitbitLegacySimulator, type FitbitLegacySimulator } from "../src/simulator/legacy/index.js";
+import { startFitbitLegacySimulator, type FitbitLegacySimulator } from "../src/simulator/index.js";
 
 const clock = { now: new Date("2026-11-25T15:30:00Z") };
 let sim: FitbitLegacySimulator;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFitbitLegacyTracker } from "../src/legacy/index.js";
+import { createFitbitLegacyTracker } from "../src/index.js";
 import { startLegacyHarness, type LegacyHarness } from "./fixtures/legacy-harness.js";
 
 const TZ = "America/Chicago";
@@ -196,6 +196,9 @@ describe("goal, profile, summary, steps series and log list", () => {
     expect(calls("GET", /list\.json$/)).toBeGreaterThanOrEqual(3);
     const desc = await h.tracker.listActivityLogs(u, { beforeDate: "2026-11-05", limit: 2 });
     expect(desc.map((log) => log.logId)).toEqual(ids.slice(0, 4).reverse());
+    const late = await h.tracker.listActivityLogs(u, { afterDate: "2026-11-04T12:00:00" });
+    expect(late.map((log) => log.logId)).toEqual(ids.slice(4));
+    await expect(h.tracker.listActivityLogs(u, { afterDate: "2026-11-04T12" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     expect(asc[0]).toMatchObject({ logType: "manual", source: { type: "app" }, startTime: "2026-11-01T08:00:00.000-06:00" }); // DST ended at 02:00 that day
   });
 });

@@ -156,10 +156,19 @@ export function createFitbitLegacyTracker(options: FitbitLegacyTrackerOptions): 
 
     getProfile: (accountKey) => getProfile(session(accountKey)),
     getDailyGoals: (accountKey) => getDailyGoals(session(accountKey)),
-    getDaySummary: (accountKey, date) => (checkDate(date), getDaySummary(session(accountKey), date)),
-    getDaySteps: (accountKey, date) => (checkDate(date), getDaySteps(session(accountKey), date)),
-    listActivityLogs: (accountKey, query) => {
-      checkDate(query.afterDate ?? query.beforeDate ?? "");
+    async getDaySummary(accountKey, date) {
+      checkDate(date);
+      return getDaySummary(session(accountKey), date);
+    },
+    async getDaySteps(accountKey, date) {
+      checkDate(date);
+      return getDaySteps(session(accountKey), date);
+    },
+    async listActivityLogs(accountKey, query) {
+      // A day, or a full local date-time; a partial `yyyy-MM-ddTHH` is rejected by Fitbit (§3.5).
+      const bound = query.afterDate ?? query.beforeDate ?? "";
+      checkDate(bound.slice(0, 10));
+      if (bound.length > 10 && !/^T\d{2}:\d{2}:\d{2}$/.test(bound.slice(10))) checkDate(bound);
       return listLogs(session(accountKey), query);
     },
   };

@@ -6,3 +6,4 @@ export type { OAuthSimulatorStats, SimulatorTokens, OAuthSimulatorMode } from ".
 export { startOAuthSimulator } from "./oauth/index.js";
 export type { OAuthSimulator } from "./oauth/index.js";
 export type { OAuthSimulatorOptions, OAuthSimulatorState } from "./oauth/state.js";
+export { startFitbitLegacySimulator, createFitbitLegacyState, createFitbitLegacyHandler, type FitbitLegacySimulator, type FitbitLegacySimulatorOptions, type FitbitLegacyState, type FitbitLegacyStateOptions, type FitbitLegacyDayView, type FitbitLegacySimLog, type FitbitLegacySimUser } from "./legacy/index.js";
