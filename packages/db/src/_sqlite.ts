@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import Database from "better-sqlite3";
-import { SqliteDialect } from "kysely";
+import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from "kysely";
 import { DbError } from "./errors.js";
 
 const HEADER = "SQLite format 3\0";
@@ -31,6 +31,27 @@ function checkExistingFile(path: string): void {
   }
 }
 
+// Every transaction here writes. A deferred BEGIN reads first and upgrades to a write lock
+// later; in WAL mode that upgrade fails at once with SQLITE_BUSY (no busy wait) when another
+// connection committed in between. BEGIN IMMEDIATE takes the write lock up front, so concurrent
+// writers wait for the busy timeout instead of failing.
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
 /** Opens (or creates) a SQLite file with WAL, a busy timeout and foreign keys on. */
 export function openSqlite(path: string, busyTimeoutMs: number): SqliteDialect {
   if (path !== ":memory:") checkExistingFile(path);
@@ -56,5 +77,5 @@ export function openSqlite(path: string, busyTimeoutMs: number): SqliteDialect {
     throw new DbError("CONNECTION_FAILED", `Could not prepare the SQLite database at ${path} (${code ?? "unknown error"}). Check file permissions and free disk space.`, { cause: error });
   }
   // Kysely's destroy() closes this connection.
-  return new SqliteDialect({ database: sqlite });
+  return new ImmediateSqliteDialect({ database: sqlite });
 }
