@@ -41,3 +41,5 @@ export { createPowerTokenContext, type CreateContextOptions } from "./runtime/cr
 export { runPoll, isDue, type PollResult, type RunPollOptions } from "./poll/run-poll.js";
 export { runMaintenance, type MaintenanceResult, type RunMaintenanceOptions } from "./maintenance/run-maintenance.js";
 export { diffActivities, expirationOf, DEFAULT_ACTIVITY_WEIGHT, type ActivityChanges } from "./maintenance/sync-activities.js";
+export { createDbCoreData } from "./data/db-core-data.js";
+export { createRuntime, type CreateRuntimeOptions, type PowerTokenRuntime } from "./runtime/create-runtime.js";

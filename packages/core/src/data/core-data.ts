@@ -68,6 +68,8 @@ export interface TrackerWriteRecord {
 export interface DaySnapshot {
   participantId: number;
   localDate: string;
+  /** Activities seen today but not stored yet (added in WEconnect since maintenance): inserted first. */
+  newActivities?: StoredActivity[];
   events: StoredEvent[];
   plannedCount: number;
   completedCount: number;
@@ -98,8 +100,8 @@ export interface AuditEntry {
  */
 export interface CoreData {
   listParticipants(filter?: { ids?: readonly number[] }): Promise<ParticipantRecord[]>;
-  /** Active participants with their activities and ledger facts. */
-  listPollCandidates(): Promise<PollCandidate[]>;
+  /** Active participants with their activities and ledger facts (recent days relative to `now`). */
+  listPollCandidates(now: Date): Promise<PollCandidate[]>;
   listActivities(participantId: number): Promise<StoredActivity[]>;
   getDay(participantId: number, localDate: string): Promise<DayLedger | null>;
   /** Σ weights of checked-in events stored for that local day (`charge` carries yesterday's). */
@@ -107,14 +109,14 @@ export interface CoreData {
   /** Save today's events and counts; creates the day row when missing. */
   saveDaySnapshot(snapshot: DaySnapshot): Promise<void>;
   /** Record the intended write (pending) BEFORE the tracker is called. */
-  recordIntent(input: { participantId: number; localDate: string; steps: number; label: string; at: Date }): Promise<void>;
+  recordIntent(input: { participantId: number; localDate: string; steps: number; label: string; backend: TrackerBackend; at: Date }): Promise<void>;
   /** The tracker confirmed: set confirmed = desired, the entry id, and append the audit row; one transaction. */
   recordTrackerWrite(record: TrackerWriteRecord): Promise<void>;
   appendAudit(entry: AuditEntry): Promise<void>;
   recordError(input: { at: Date; participantId: number | null; origin: string; code: string; message: string }): Promise<void>;
   setStatus(participantId: number, status: ParticipantStatus, reason: string, at: Date): Promise<boolean>;
-  /** Delete the participant; every owned row goes with it (cascade). */
-  removeParticipant(participantId: number): Promise<void>;
+  /** Delete the participant (every owned row goes with it, cascade) and append the audit row, in one transaction. */
+  removeParticipant(input: { participantId: number; reason: string; at: Date }): Promise<void>;
   /** Upsert changed activities and delete the given ones, in one transaction. */
   syncActivities(input: { participantId: number; upsert: StoredActivity[]; removeIds: number[]; at: Date }): Promise<void>;
   /** Delete activities that stopped occurring before `now`. Returns how many. */
@@ -126,6 +128,4 @@ export interface CoreData {
   loadTrackerToken(accountKey: string): Promise<StoredToken | null>;
   saveTrackerToken(accountKey: string, tokens: TokenSet, expectedVersion: number): Promise<StoredToken | null>;
   markTrackerReauth(accountKey: string, reason: string): Promise<void>;
-  /** Tracker accounts whose access token expires before `before`. */
-  listExpiringTrackerAccounts(before: Date): Promise<{ participantId: number; accountKey: string }[]>;
 }

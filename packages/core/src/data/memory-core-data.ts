@@ -81,6 +81,9 @@ export function createMemoryCoreData(seeds: readonly MemoryParticipantSeed[]): M
       return (d?.events ?? []).filter((e) => e.checkedIn).reduce((sum, e) => sum + (weights?.get(e.activityId)?.weight ?? 3), 0);
     },
     async saveDaySnapshot(s) {
+      const mine = activities.get(s.participantId) ?? new Map<number, StoredActivity>();
+      for (const a of s.newActivities ?? []) if (!mine.has(a.activityId)) mine.set(a.activityId, copy(a));
+      activities.set(s.participantId, mine);
       const before = days.get(key(s.participantId, s.localDate));
       days.set(key(s.participantId, s.localDate), {
         desiredSteps: before?.desiredSteps ?? null,
@@ -119,8 +122,9 @@ export function createMemoryCoreData(seeds: readonly MemoryParticipantSeed[]): M
       p.status = status;
       return true;
     },
-    async removeParticipant(id) {
+    async removeParticipant({ participantId: id, reason, at }) {
       const p = participants.get(id);
+      audit.push({ at, participantId: id, participantName: p?.name ?? null, action: "participant-removed", outcome: "ok", detail: reason });
       participants.delete(id);
       activities.delete(id);
       for (const k of [...days.keys()]) if (k.startsWith(`${id}/`)) days.delete(k);
@@ -159,9 +163,6 @@ export function createMemoryCoreData(seeds: readonly MemoryParticipantSeed[]): M
       return copy(saved);
     },
     async markTrackerReauth() {},
-    async listExpiringTrackerAccounts(before) {
-      return [...tokens.entries()].filter(([, t]) => t.expiresAt < before).map(([accountKey]) => ({ participantId: Number(accountKey.split(":")[0]), accountKey }));
-    },
   };
   return data;
 }

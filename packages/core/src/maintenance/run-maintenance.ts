@@ -64,8 +64,7 @@ export async function runMaintenance(ctx: PowerTokenContext, options: RunMainten
     counts.removedIncomplete += 1;
     recorder.add({ participantId: p.id, name: p.name, outcome: dryRun ? "skipped" : "removed", code: dryRun ? "DRY_RUN" : "INCOMPLETE", message: p.weconnect ? "no tracker account" : "no WEconnect account" });
     if (dryRun) continue;
-    await ctx.data.removeParticipant(p.id);
-    await ctx.data.appendAudit({ at: startedAt, participantId: p.id, participantName: p.name, action: "participant-removed", outcome: "ok", detail: p.weconnect ? "incomplete: no tracker account" : "incomplete: no WEconnect account" });
+    await ctx.data.removeParticipant({ participantId: p.id, reason: p.weconnect ? "incomplete sign-up: no tracker account" : "incomplete sign-up: no WEconnect account", at: startedAt });
   }
 
   if (!dryRun && !options.participantIds) {

@@ -70,9 +70,14 @@ export async function pollParticipant(
     return { ...base, outcome: "skipped", code: "DRY_RUN", message: decision.action === "write" ? `would write (${decision.reason})` : "would leave unchanged", steps: computed.steps };
   }
 
+  const known = new Set(stored.map((a) => a.activityId));
   await ctx.data.saveDaySnapshot({
     participantId: participant.id,
     localDate,
+    // An activity added in WEconnect today counts at once, not after the next maintenance (§9.11).
+    newActivities: activities
+      .filter((a) => !known.has(a.activityId))
+      .map((a) => ({ activityId: a.activityId, name: a.name, dateStart: a.dateStart, durationMinutes: a.durationMinutes, repeat: a.repeat, repeatEnd: a.repeatEnd, modifiedAt: a.dateModified, weight: DEFAULT_WEIGHT })),
     events,
     plannedCount: computed.planned,
     completedCount: computed.checkedIn,
@@ -84,7 +89,7 @@ export async function pollParticipant(
   const decision = decideWrite(ledger, { steps: computed.steps, label });
   if (decision.action === "unchanged") return { ...base, outcome: "unchanged", steps: computed.steps };
 
-  await ctx.data.recordIntent({ participantId: participant.id, localDate, steps: computed.steps, label, at: now });
+  await ctx.data.recordIntent({ participantId: participant.id, localDate, steps: computed.steps, label, backend: tracker.backend, at: now });
   // Google Health entry ids are deterministic per account and day, and legacy finds and replaces
   // its own stale log, so repeating this call after a crash leaves exactly one entry.
   const shown = await tracker.showDay({

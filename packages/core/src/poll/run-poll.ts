@@ -68,13 +68,13 @@ export async function runPoll(ctx: PowerTokenContext, options: RunPollOptions = 
   let aborted = false;
   let due = 0;
   try {
-    const active = (await ctx.data.listParticipants(options.participantIds ? { ids: options.participantIds } : undefined)).filter((p) => p.status === "active");
-    let selected = active;
-    if (!options.participantIds && !(options.all ?? ctx.settings.pollAll)) {
-      const candidates = await ctx.data.listPollCandidates();
-      const dueIds = new Set(candidates.filter((c) => isDue(c, startedAt, ctx.settings.windowMinutes)).map((c) => c.participantId));
-      selected = active.filter((p) => dueIds.has(p.id));
+    let ids = options.participantIds;
+    if (!ids && !(options.all ?? ctx.settings.pollAll)) {
+      // Select on ids first, so only the due participants' accounts (and tokens) are loaded.
+      const candidates = await ctx.data.listPollCandidates(startedAt);
+      ids = candidates.filter((c) => isDue(c, startedAt, ctx.settings.windowMinutes)).map((c) => c.participantId);
     }
+    const selected = ids && ids.length === 0 ? [] : (await ctx.data.listParticipants(ids ? { ids } : undefined)).filter((p) => p.status === "active");
     due = selected.length;
     aborted = await runParticipants(
       ctx,

@@ -1,0 +1,132 @@
+import {
+  createFitbitLegacyTracker,
+  createGoogleHealthTracker,
+  createOAuthClient,
+  createTokenManager,
+  fitbitOAuthProvider,
+  googleOAuthProvider,
+  type RequestInfo,
+  type TokenManager,
+  type Tracker,
+  type TrackerBackend,
+} from "@powertoken/fitbit";
+import { migrateToLatest, openDatabase, parseEncryptionKey, type DatabaseHandle, type EncryptionKeys } from "@powertoken/db";
+import { createWeconnectClient } from "@powertoken/weconnect";
+import type { PowerTokenConfig } from "../config/schema.js";
+import { createDbCoreData } from "../data/db-core-data.js";
+import { createTrackerTokenStore } from "../data/tracker-token-store.js";
+import { silentLogger, type Logger } from "../logger.js";
+import { notifyRequest, type CoreHooks, type PowerTokenContext } from "./context.js";
+import { createPowerTokenContext } from "./create-context.js";
+
+/** What {@link createRuntime} takes besides the config. */
+export interface CreateRuntimeOptions {
+  log?: Logger;
+  /** Clock for runs, token expiry and OAuth. @default () => new Date() */
+  now?: () => Date;
+  /** Transport for every client (tests, tracing). @default globalThis.fetch */
+  fetch?: typeof globalThis.fetch;
+  /** Told of every HTTP attempt of every client (metrics); never carries a token or URL. */
+  onRequest?: (info: RequestInfo) => void;
+  /** Run pending migrations on open. @default true */
+  migrate?: boolean;
+  /** PostgreSQL schema (tests use one per file). */
+  schema?: string;
+  hooks?: CoreHooks;
+}
+
+/** An opened runtime: the context runs take, and how to close it. */
+export interface PowerTokenRuntime {
+  ctx: PowerTokenContext;
+  db: DatabaseHandle;
+  close(): Promise<void>;
+}
+
+function encryptionKeys(config: PowerTokenConfig): EncryptionKeys | undefined {
+  if (!config.encryption.key) return undefined;
+  return {
+    current: { id: config.encryption.keyId, key: parseEncryptionKey(config.encryption.key) },
+    previous: config.encryption.previousKeys.map((k) => ({ id: k.id, key: parseEncryptionKey(k.key) })),
+  };
+}
+
+/**
+ * Open the database and build the WEconnect client and, for each tracker backend whose OAuth
+ * client id and secret are configured, its OAuth client, token manager (over the database, with
+ * compare-and-swap) and tracker. Reads no environment: `loadConfig` did that.
+ * @throws DbError (CONNECTION_FAILED, KEY_INVALID, MIGRATION_FAILED, …) when the database cannot be used
+ * @example
+ * const { config } = loadConfig({ env: process.env, cwd: process.cwd() });
+ * const runtime = await createRuntime(config, { log });
+ * const result = await runPoll(runtime.ctx);
+ * await runtime.close();
+ */
+export async function createRuntime(config: PowerTokenConfig, options: CreateRuntimeOptions = {}): Promise<PowerTokenRuntime> {
+  const now = options.now ?? (() => new Date());
+  const db = await openDatabase({ url: config.database.url, keys: encryptionKeys(config), poolSize: config.database.poolSize, schema: options.schema });
+  try {
+    if (options.migrate ?? true) await migrateToLatest(db.db);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const data = createDbCoreData(db);
+  const store = createTrackerTokenStore(data);
+  let ctx: PowerTokenContext | undefined;
+  const hook = (family: "weconnect" | "tracker") => (info: RequestInfo) => {
+    options.onRequest?.(info);
+    if (ctx) notifyRequest(ctx, family, info);
+  };
+  const trackers: Partial<Record<TrackerBackend, Tracker>> = {};
+  const tokenManagers: Partial<Record<TrackerBackend, TokenManager>> = {};
+  const oauthOptions = { fetch: options.fetch, now, onRequest: hook("tracker") };
+
+  const google = config.googleHealth;
+  if (google.clientId && google.clientSecret) {
+    const provider = googleOAuthProvider({
+      clientId: google.clientId,
+      clientSecret: google.clientSecret,
+      redirectUri: google.redirectUri,
+      authorizationEndpoint: google.authorizationUrl,
+      tokenEndpoint: google.tokenUrl,
+      revocationEndpoint: google.revocationUrl,
+    });
+    const tokens = createTokenManager({ oauth: createOAuthClient(provider, oauthOptions), store, now });
+    tokenManagers["google-health"] = tokens;
+    trackers["google-health"] = createGoogleHealthTracker({ baseUrl: google.apiUrl, tokens, fetch: options.fetch, onRequest: hook("tracker") });
+  }
+  const legacy = config.fitbitLegacy;
+  if (legacy.clientId && legacy.clientSecret) {
+    const provider = fitbitOAuthProvider({
+      clientId: legacy.clientId,
+      clientSecret: legacy.clientSecret,
+      redirectUri: legacy.redirectUri,
+      authorizationEndpoint: legacy.authorizationUrl,
+      tokenEndpoint: legacy.tokenUrl,
+      revocationEndpoint: legacy.revocationUrl,
+    });
+    const tokens = createTokenManager({ oauth: createOAuthClient(provider, oauthOptions), store, now });
+    tokenManagers["fitbit-legacy"] = tokens;
+    trackers["fitbit-legacy"] = createFitbitLegacyTracker({ baseUrl: legacy.apiUrl, tokens, fetch: options.fetch, onRequest: hook("tracker") });
+  }
+  const weconnect = createWeconnectClient({ baseUrl: config.weconnect.baseUrl, timeoutMs: config.weconnect.timeoutMs, fetch: options.fetch, onRequest: hook("weconnect") });
+
+  ctx = createPowerTokenContext({
+    data,
+    db,
+    weconnect,
+    trackers,
+    tokenManagers,
+    now,
+    log: options.log ?? silentLogger,
+    settings: {
+      windowMinutes: config.poll.windowMinutes,
+      concurrency: config.poll.concurrency,
+      pollAll: config.poll.all,
+      incompleteGraceHours: config.maintenance.incompleteGraceHours,
+      leaseMs: config.daemon.leaseMs,
+    },
+    hooks: options.hooks,
+  });
+  return { ctx, db, close: () => db.close() };
+}
