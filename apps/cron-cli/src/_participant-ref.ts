@@ -1,6 +1,7 @@
 import { findParticipantById, findParticipantByName, type Participant } from "@powertoken/db";
 import type { DatabaseHandle } from "@powertoken/db";
 import { CliError } from "./_errors.js";
+import { localDate } from "./_local-time.js";
 
 /**
  * Finds a participant by study name, or by id when the reference is a number.
@@ -18,10 +19,10 @@ export async function findParticipant(handle: DatabaseHandle, ref: string): Prom
 
 /** Today's date (`YYYY-MM-DD`) in a time zone. */
 export function localToday(timeZone: string, now: Date = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+  return localDate(timeZone, now);
 }
 
-/** Parses a whole-number flag. @throws UsageError-like CliError is not right here: callers pass a usage error factory. */
+/** Parses a whole-number flag; `make` builds the (usage) error for a bad value. */
 export function parseCount(value: string | undefined, flag: string, make: (m: string) => Error): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw make(`--${flag} must be a whole number, got "${value}".`);

@@ -1,10 +1,157 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigSchema, createRuntime, runMaintenance, runPoll, silentLogger } from "@powertoken/core";
+import { createParticipant, generateEncryptionKey, migrateToLatest, saveTrackerAccount, saveWeconnectAccount } from "@powertoken/db";
+import { createWeconnectClient } from "@powertoken/weconnect";
 import { command } from "../_command.js";
+import { withDatabase } from "../_database.js";
+import { DEMO_STUDY } from "../_demo-study.js";
+import { UsageError } from "../_errors.js";
+import { addDays, localClock, localDate, localTimeToInstant } from "../_local-time.js";
+import { startSimulators } from "../_simulators.js";
+
+const STEP_MS = 15 * 60_000;
+
+/** One row of the demo's closing table. */
+interface DemoRow {
+  participant: string;
+  timeZone: string;
+  mapping: string;
+  checkIns: string;
+  progress: string;
+  steps: number | null;
+  label: string | null;
+}
 
 export default command({
   name: "powertoken demo",
-  description: "Run a whole simulated study day against built-in simulators: no accounts, a temporary database.",
-  examples: ["powertoken demo"],
-  run(_args, env) {
-    env.out.line("demo: pending");
+  description: "A simulated study day: simulators, a temporary SQLite database, three participants in three time zones, maintenance and a fast-forwarded day of polls.",
+  examples: ["powertoken demo", "powertoken demo --backend fitbit-legacy", "powertoken demo --json | jq '.participants'"],
+  args: {
+    backend: { type: "string", description: "Tracker simulator: google-health (default) or fitbit-legacy (the seed's API)", valueHint: "name" },
+    keep: { type: "boolean", description: "Keep the temporary folder (database, config) and print its path" },
+  },
+  async run(args, env) {
+    const backend = args.backend ?? "google-health";
+    if (backend !== "google-health" && backend !== "fitbit-legacy") throw new UsageError("--backend must be google-health or fitbit-legacy.");
+    const out = env.out;
+    const day = new Date().toISOString().slice(0, 10);
+    // From 05:00 in the easternmost zone to midnight in the westernmost: every participant's whole day.
+    const start = localTimeToInstant("Asia/Tokyo", day, "05:00");
+    const end = localTimeToInstant("America/Chicago", addDays(day, 1), "00:00");
+    let now = start;
+    const clock = () => now;
+    const dir = mkdtempSync(join(tmpdir(), "powertoken-demo-"));
+    const sims = await startSimulators({ backend, now: clock });
+    try {
+      const config = ConfigSchema.parse({
+        ...sims.config,
+        database: { url: `sqlite:${join(dir, "demo.sqlite")}` },
+        encryption: { key: generateEncryptionKey(), keyId: "demo" },
+      });
+      out.log.info(`Simulated study day ${day} (${backend}); database in ${dir}`);
+
+      // Seed WEconnect with people and activities, sign each in, mint tracker tokens, enroll.
+      const checkIns: { at: Date; personId: number; activityId: number; who: string; what: string; timeZone: string }[] = [];
+      const weconnect = createWeconnectClient({ baseUrl: sims.weconnect.url });
+      await withDatabase(config, async (handle) => {
+        await migrateToLatest(handle.db);
+        for (const p of DEMO_STUDY) {
+          const email = `${p.name}@demo.example`;
+          const password = `demo-${p.name}`;
+          const person = sims.weconnect.state.addPerson({ email, password, firstName: p.name, timeZone: p.timeZone });
+          for (const a of p.activities) {
+            const first = a.repeat === "daily" ? addDays(day, -7) : day;
+            const act = sims.weconnect.state.addActivity(person.id, {
+              name: a.name,
+              dateStart: localTimeToInstant(p.timeZone, first, a.at),
+              duration: a.minutes,
+              repeat: a.repeat,
+            });
+            if (a.checkInAt !== null) {
+              checkIns.push({ at: localTimeToInstant(p.timeZone, day, a.checkInAt), personId: person.id, activityId: act.activityId, who: p.name, what: a.name, timeZone: p.timeZone });
+            }
+          }
+          sims.tracker.addUser(p.name, p.timeZone);
+          const login = await weconnect.login(email, password);
+          const tokens = sims.tracker.issueTokens(p.name);
+          const participant = await createParticipant(handle.db, { name: p.name, timeZone: p.timeZone, enrollmentStart: addDays(day, -7), status: "active", mapping: p.mapping, now });
+          await saveWeconnectAccount(handle.db, handle.keys, { participantId: participant.id, personId: String(login.personId), accessToken: login.token, tokenExpiresAt: login.expiresAt });
+          await saveTrackerAccount(handle.db, handle.keys, { participantId: participant.id, backend, externalUserId: p.name, ...tokens });
+          out.log.info(`Enrolled ${p.name} (${p.timeZone}, ${p.mapping}): ${p.activities.map((a) => `${a.name} ${a.at}${a.repeat === "daily" ? " daily" : ""}`).join(", ")}`);
+        }
+      });
+      checkIns.sort((a, b) => a.at.getTime() - b.at.getTime());
+
+      const runtime = await createRuntime(config, { log: silentLogger, now: clock });
+      const lastShown = new Map<string, number>();
+      let polls = 0;
+      let writes = 0;
+      try {
+        for (; now.getTime() <= end.getTime(); now = new Date(now.getTime() + STEP_MS)) {
+          while (checkIns[0] && checkIns[0].at.getTime() <= now.getTime()) {
+            const c = checkIns.shift()!;
+            sims.weconnect.state.checkIn(c.personId, c.activityId, c.at);
+            out.log.info(`${stamp(c.timeZone, c.at, day)} ${c.timeZone.padEnd(16)} ${c.who} checked in: ${c.what}`);
+          }
+          if (now.getUTCMinutes() === 0) await runMaintenance(runtime.ctx, { signal: env.signal });
+          const poll = await runPoll(runtime.ctx, { signal: env.signal });
+          polls++;
+          for (const o of poll.participants) {
+            if (o.outcome !== "written" || o.steps === undefined) continue;
+            writes++;
+            const p = DEMO_STUDY.find((d) => d.name === o.name);
+            if (!p || lastShown.get(o.name) === o.steps) continue;
+            lastShown.set(o.name, o.steps);
+            out.log.success(`${stamp(p.timeZone, now, day)} ${p.timeZone.padEnd(16)} ${o.name}'s tracker now shows ${o.steps.toLocaleString("en-US")} steps`);
+          }
+          if (env.signal.aborted) break;
+        }
+      } finally {
+        await runtime.close();
+      }
+
+      const rows: DemoRow[] = DEMO_STUDY.map((p) => {
+        const planned = p.activities.length;
+        const done = p.activities.filter((a) => a.checkInAt !== null).length;
+        const view = sims.tracker.viewDay(p.name, day);
+        return {
+          participant: p.name,
+          timeZone: p.timeZone,
+          mapping: p.mapping,
+          checkIns: `${done}/${planned}`,
+          progress: `${Math.round((done / planned) * 100)}%`,
+          steps: view?.steps ?? null,
+          label: view?.label ?? null,
+        };
+      });
+      out.result({ day, backend, polls, writes, participants: rows }, () => {
+        out.line();
+        out.line(`${day}: ${polls} polls, ${writes} tracker writes. What each tracker shows for ${day}:`);
+        out.line();
+        out.table(rows, [
+          { header: "participant", value: (r) => r.participant },
+          { header: "time zone", value: (r) => r.timeZone },
+          { header: "mapping", value: (r) => r.mapping },
+          { header: "check-ins", value: (r) => r.checkIns, align: "right" },
+          { header: "progress", value: (r) => r.progress, align: "right" },
+          { header: "steps on tracker", value: (r) => r.steps?.toLocaleString("en-US"), align: "right" },
+          { header: "label", value: (r) => r.label },
+        ]);
+        out.line();
+        out.line("Next: `powertoken init` to start a real study (see the README), or `powertoken simulate` to try the commands.");
+      });
+    } finally {
+      await sims.close();
+      if (args.keep) out.log.info(`Kept ${dir}`);
+      else rmSync(dir, { recursive: true, force: true });
+    }
   },
 });
+
+/** Local time, with the local date when it is not the demo day (time zones straddle it). */
+function stamp(timeZone: string, at: Date, day: string): string {
+  const date = localDate(timeZone, at);
+  return `${date === day ? "" : `${date.slice(5)} `}${localClock(timeZone, at)}`.padStart(11);
+}
