@@ -178,10 +178,15 @@ export function createHttp(options: HttpOptions): Http {
       const started = performance.now();
       let response: Response;
       let text: string;
+      // A cleared timer rather than AbortSignal.timeout(): the latter keeps a timer and a
+      // transferable signal alive for the full timeout, which dominated CPU under load.
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(new DOMException("timed out", "TimeoutError")), timeoutMs);
       try {
-        response = await doFetch(url, { method: request.method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
+        response = await doFetch(url, { method: request.method, headers, body, signal: controller.signal });
         text = await response.text();
       } catch (error) {
+        clearTimeout(timer);
         options.onRequest?.({ api: options.api, endpoint: request.endpoint, status: 0, durationMs: performance.now() - started, attempt });
         if (attempt < maxAttempts) {
           await sleep(backoff(attempt));
@@ -189,6 +194,7 @@ export function createHttp(options: HttpOptions): Http {
         }
         throw networkError(error, request.endpoint, options.api, timeoutMs, secrets);
       }
+      clearTimeout(timer);
       const status = response.status;
       options.onRequest?.({ api: options.api, endpoint: request.endpoint, status, durationMs: performance.now() - started, attempt });
       if (status >= 200 && status < 300) return { status, headers: response.headers, body: parseJsonOrNull(text) };

@@ -3,7 +3,7 @@ import { createHttp, parseBody, type Http, type RetryOptions } from "../_http.js
 import type { AccessTokenSource } from "../token-store.js";
 import type { DayEntry, RequestInfo, ShowDayInput, ShowDayResult, Tracker } from "../tracker.js";
 import { API, googleHealthError, operationError } from "./errors.js";
-import { assertDayInput, exercisePointId, isPointId, utcOffsetSeconds, zonedInstant } from "./ids.js";
+import { assertDayInput, createZoneFormatters, exercisePointId, isPointId, utcOffsetSeconds, zonedInstant, type ZoneFormatters } from "./ids.js";
 import { DataPointSchema, IdentitySchema, OperationSchema, SettingsSchema } from "./schemas.js";
 
 /** Options of `createGoogleHealthTracker`. */
@@ -62,6 +62,7 @@ export function createGoogleHealthTracker(options: GoogleHealthTrackerOptions): 
   });
   const prefix = options.idPrefix ?? "pt";
   const auth = (accountKey: string) => ({ tokens: options.tokens, accountKey });
+  const zones = createZoneFormatters();
 
   return {
     backend: "google-health",
@@ -76,9 +77,9 @@ export function createGoogleHealthTracker(options: GoogleHealthTrackerOptions): 
       const identity = parseBody(IdentitySchema, res.body, endpoint, API);
       return { healthUserId: identity.healthUserId, legacyUserId: identity.legacyUserId ?? null };
     },
-    showDay: (input) => showDay(http, prefix, auth(input.accountKey), input),
+    showDay: (input) => showDay(http, prefix, zones, auth(input.accountKey), input),
     async readDay(input) {
-      assertDayInput(input.date, input.timeZone);
+      assertDayInput(input.date, input.timeZone, zones);
       const id = exercisePointId(prefix, input.accountKey, input.date);
       const endpoint = `GET ${POINTS}/{id}`;
       const res = await http.request({ endpoint, method: "GET", path: `${POINTS}/${id}`, accept: [404], auth: auth(input.accountKey) });
@@ -86,7 +87,7 @@ export function createGoogleHealthTracker(options: GoogleHealthTrackerOptions): 
       return entryFrom(parseBody(DataPointSchema, res.body, endpoint, API), id, endpoint);
     },
     async clearDay(input) {
-      assertDayInput(input.date, input.timeZone);
+      assertDayInput(input.date, input.timeZone, zones);
       const ids = [exercisePointId(prefix, input.accountKey, input.date)];
       if (input.knownEntryId && input.knownEntryId !== ids[0] && isPointId(input.knownEntryId)) ids.push(input.knownEntryId);
       return { removedEntryIds: await batchDelete(http, auth(input.accountKey), ids) };
@@ -98,8 +99,8 @@ export function createGoogleHealthTracker(options: GoogleHealthTrackerOptions): 
   };
 }
 
-function pointBody(id: string, input: ShowDayInput) {
-  const start = zonedInstant(input.timeZone, input.date, SLOT_HOUR, 0);
+function pointBody(id: string, input: ShowDayInput, formatter: Intl.DateTimeFormat) {
+  const start = zonedInstant(formatter, input.date, SLOT_HOUR, 0);
   const end = start + 60_000;
   return {
     name: `users/me/dataTypes/exercise/dataPoints/${id}`,
@@ -107,9 +108,9 @@ function pointBody(id: string, input: ShowDayInput) {
     exercise: {
       interval: {
         startTime: new Date(start).toISOString(),
-        startUtcOffset: `${utcOffsetSeconds(input.timeZone, start)}s`,
+        startUtcOffset: `${utcOffsetSeconds(formatter, start)}s`,
         endTime: new Date(end).toISOString(),
-        endUtcOffset: `${utcOffsetSeconds(input.timeZone, end)}s`,
+        endUtcOffset: `${utcOffsetSeconds(formatter, end)}s`,
       },
       exerciseType: "WALKING",
       displayName: input.label,
@@ -122,13 +123,13 @@ function pointBody(id: string, input: ShowDayInput) {
 
 type Auth = { tokens: AccessTokenSource; accountKey: string };
 
-async function showDay(http: Http, prefix: string, auth: Auth, input: ShowDayInput): Promise<ShowDayResult> {
-  assertDayInput(input.date, input.timeZone);
+async function showDay(http: Http, prefix: string, zones: ZoneFormatters, auth: Auth, input: ShowDayInput): Promise<ShowDayResult> {
+  assertDayInput(input.date, input.timeZone, zones);
   if (!Number.isSafeInteger(input.steps) || input.steps < 0) {
     throw new FitbitError("BAD_REQUEST", `steps must be a non-negative integer, got ${input.steps}.`);
   }
   const id = exercisePointId(prefix, input.accountKey, input.date);
-  const body = pointBody(id, input);
+  const body = pointBody(id, input, zones(input.timeZone));
   let created: boolean;
   // Steady state: we already wrote this day, so PATCH first (one request); otherwise create first.
   if (input.knownEntryId === id) {
