@@ -73,7 +73,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
         finish(job, outcome, event.durationMs, event.startedAt + event.durationMs);
         if (result.job === "poll") metrics.recordPoll(result);
         else metrics.recordMaintenance(result);
-        logFinished(result, outcome, event.durationMs);
+        logFinished(result, outcome, event.durationMs, new Date(event.startedAt).toISOString());
         return;
       }
       case "run-failed":
@@ -97,15 +97,17 @@ export function createDaemon(options: DaemonOptions): Daemon {
     readiness.recordOutcome(job, outcome);
   }
 
-  function logFinished(result: PollSummary | MaintenanceSummary, outcome: RunOutcome, durationMs: number): void {
+  // `runStartedAt` ties a run's lines together (and, across replicas, to its tick).
+  function logFinished(result: PollSummary | MaintenanceSummary, outcome: RunOutcome, durationMs: number, runStartedAt: string): void {
     const { participants: _participants, ...summary } = result;
     const level = outcome === "failed" ? "error" : outcome === "partial" ? "warn" : "info";
-    log[level](`${result.job} run finished (${outcome})`, { ...summary, outcome, durationMs, nextTickAt: iso(scheduler.nextTickAt(result.job)) });
     for (const p of result.participants ?? []) {
       // Ids only: names stay out of the logs, and outcomes never carry tokens.
-      if (p.outcome === "failed") log.warn(`${result.job}: participant failed`, { job: result.job, participantId: p.participantId, code: p.code });
-      else log.debug(`${result.job}: participant ${p.outcome}`, { job: result.job, participantId: p.participantId });
+      const fields = { job: result.job, runStartedAt, participantId: p.participantId, outcome: p.outcome, code: p.code };
+      if (p.outcome === "failed") log.warn(`${result.job}: participant failed`, fields);
+      else log.debug(`${result.job}: participant ${p.outcome}`, fields);
     }
+    log[level](`${result.job} run finished (${outcome})`, { ...summary, outcome, durationMs, runStartedAt, nextTickAt: iso(scheduler.nextTickAt(result.job)) });
   }
 
   return {

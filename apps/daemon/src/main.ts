@@ -1,0 +1,160 @@
+import { createRuntime, isCoreError, loadConfig, redactConfig, runMaintenance, runPoll, type PowerTokenConfig } from "@powertoken/core";
+import { migrationStatus } from "@powertoken/db";
+import type { DestinationStream } from "pino";
+import { parseDaemonArgs, USAGE } from "./args.js";
+import { createDaemon } from "./create-daemon.js";
+import { isDaemonError } from "./errors.js";
+import { acquireInstanceLock, type InstanceLock } from "./instance-lock.js";
+import { createLogger } from "./logger.js";
+import { createMetrics } from "./metrics.js";
+import { createReplicaId } from "./replica-id.js";
+import { parseSchedule } from "./schedule.js";
+import { handleShutdownSignals, signalExitCode, type SignalSource } from "./signals.js";
+
+/** The process edges `runDaemon` uses; the bin passes the real ones. */
+export interface DaemonIo {
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  signals: SignalSource;
+  /** Exit at once (second signal). */
+  exit: (code: number) => void;
+  /** Plain text for humans: usage and start-up refusals. */
+  stderr: (text: string) => void;
+  stdout: (text: string) => void;
+  /** Where JSON logs go. @default stdout */
+  logDestination?: DestinationStream;
+}
+
+/** Exit statuses: 0 clean stop, 1 failure or forced stop, 2 bad flags, 78 bad configuration (EX_CONFIG). */
+export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2, CONFIG: 78 } as const;
+
+/**
+ * Run the daemon until SIGTERM/SIGINT and resolve with the exit status: load the shared config
+ * (`--config`, env overrides), take the SQLite single-replica lock, open core's runtime, schedule
+ * poll and maintenance, serve health and metrics, and drain on the first signal.
+ * @example process.exit(await runDaemon({ argv: process.argv.slice(2), env: process.env, ... }))
+ */
+export async function runDaemon(io: DaemonIo): Promise<number> {
+  let args: ReturnType<typeof parseDaemonArgs>;
+  try {
+    args = parseDaemonArgs(io.argv);
+  } catch (error) {
+    io.stderr(`powertoken-daemon: ${(error as Error).message}`);
+    return EXIT.USAGE;
+  }
+  if (args.help) {
+    io.stdout(USAGE);
+    return EXIT.OK;
+  }
+
+  const replica = createReplicaId();
+  // The log level is the app's own concern (not a core config key): POWERTOKEN_LOG_LEVEL.
+  const { logger: log } = createLogger({
+    base: { replica },
+    level: io.env["POWERTOKEN_LOG_LEVEL"] ?? "info",
+    ...(io.logDestination === undefined ? {} : { destination: io.logDestination }),
+  });
+  const refuse = (error: unknown): number => {
+    const known = isCoreError(error) || isDaemonError(error) || hasCode(error);
+    const code = known ? (error as { code: string }).code : "UNEXPECTED";
+    log.error(known ? (error as Error).message : "the daemon could not start", { code, error: known ? undefined : error });
+    io.stderr(`powertoken-daemon: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}`);
+    const badConfig = (isCoreError(error) && error.code.startsWith("CONFIG_")) || (isDaemonError(error) && error.code === "SCHEDULE_INVALID");
+    return badConfig ? EXIT.CONFIG : EXIT.FAILURE;
+  };
+
+  let config: PowerTokenConfig;
+  let lock: InstanceLock | undefined;
+  try {
+    const loaded = loadConfig({ env: io.env, cwd: io.cwd, ...(args.config === undefined ? {} : { path: args.config }) });
+    config = loaded.config;
+    log.info("configuration loaded", { configFile: loaded.path, config: redactConfig(config) });
+    // Bad cron expressions are configuration errors: refuse before touching the database.
+    parseSchedule(config.daemon.pollSchedule, "daemon.pollSchedule");
+    parseSchedule(config.daemon.maintenanceSchedule, "daemon.maintenanceSchedule");
+    const sqliteFile = sqlitePath(config.database.url);
+    if (sqliteFile !== null) lock = acquireInstanceLock(sqliteFile, replica);
+  } catch (error) {
+    return refuse(error);
+  }
+
+  const metrics = createMetrics({ processMetrics: true });
+  let runtime: Awaited<ReturnType<typeof createRuntime>>;
+  try {
+    runtime = await createRuntime(config, { log, onRequest: (info) => metrics.onRequest(info) });
+  } catch (error) {
+    lock?.release();
+    return refuse(error);
+  }
+
+  // Leases only when replicas share PostgreSQL. On SQLite the lock above makes this the only
+  // replica, and without leases a restart after a crash does not wait for them to expire.
+  const owner = lock === undefined ? replica : undefined;
+  const daemon = createDaemon({
+    jobs: {
+      poll: (signal) => runPoll(runtime.ctx, { signal, ...(owner === undefined ? {} : { owner }) }),
+      maintenance: (signal) => runMaintenance(runtime.ctx, { signal, ...(owner === undefined ? {} : { owner }) }),
+    },
+    schedules: { poll: config.daemon.pollSchedule, maintenance: config.daemon.maintenanceSchedule },
+    log,
+    metrics,
+    checkDatabase: () => migrationStatus(runtime.db.db).then(() => undefined),
+    http: { host: config.daemon.httpHost, port: config.daemon.httpPort },
+  });
+
+  const stopped = new Promise<number>((resolve) => {
+    const removeListeners = handleShutdownSignals(io.signals, {
+      onShutdown(signal) {
+        log.info(`${signal} received: finishing runs in flight, then exiting (send it again to exit at once)`, {
+          signal,
+          deadlineMs: config.daemon.shutdownDeadlineMs,
+        });
+        void shutdown().then((code) => {
+          removeListeners();
+          resolve(code);
+        });
+      },
+      onForce(signal) {
+        log.warn(`second ${signal}: exiting now`, { signal });
+        lock?.release();
+        io.exit(signalExitCode(signal));
+      },
+    });
+  });
+
+  async function shutdown(): Promise<number> {
+    const result = await daemon.stop(config.daemon.shutdownDeadlineMs);
+    try {
+      await runtime.close();
+    } catch (error) {
+      log.error("closing the database failed", { error });
+    }
+    lock?.release();
+    log.info("daemon stopped", { forced: result.forced });
+    return result.forced ? EXIT.FAILURE : EXIT.OK;
+  }
+
+  try {
+    await daemon.start();
+  } catch (error) {
+    await daemon.stop(0);
+    await runtime.close().catch(() => undefined);
+    lock?.release();
+    return refuse(error);
+  }
+  return stopped;
+}
+
+/** The SQLite file of a database URL, or null for PostgreSQL and `:memory:`. */
+function sqlitePath(url: string): string | null {
+  if (/^postgres(ql)?:\/\//.test(url)) return null;
+  const file = url.replace(/^(sqlite|file):/, "");
+  return file === ":memory:" ? null : file;
+}
+
+/** A typed error from another package (DbError, FitbitError, ...): its message is written to be shown. */
+function hasCode(error: unknown): boolean {
+  const code = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
+  return typeof code === "string" && /^[A-Z_]+$/.test(code);
+}
