@@ -27,3 +27,5 @@ const t1 = performance.now();
 await Promise.all(Array.from({ length: c }, (_, i) => tracker.showDay({ ...input, accountKey: "bench", steps: i, knownEntryId: first.entryId })));
 console.log(`showDay, ${c} concurrent: ${(c / ((performance.now() - t1) / 1000)).toFixed(0)} calls/s`);
 await sim.close();
+
+await import("./legacy.mjs");
