@@ -51,6 +51,12 @@ export const RosterRowSchema = z
 /** A validated roster row (every optional field may be absent; defaults come from the config). */
 export type RosterRow = z.infer<typeof RosterRowSchema>;
 
+/** A validated row and where it came from (`line 4`, `participants[2]`), for later messages. */
+export interface RosterEntry {
+  where: string;
+  row: RosterRow;
+}
+
 /** The roster's column names, for the README and error messages. */
 export const ROSTER_FIELDS = Object.keys(RosterRowSchema.shape) as (keyof RosterRow)[];
 
@@ -61,20 +67,22 @@ const TOKEN_FIELDS: ReadonlySet<string> = new Set(["weconnectToken", "trackerAcc
  * its line (CSV) or index (JSON), and reported together. Token values never appear in messages.
  * @throws CliError ROSTER_INVALID with one detail line per problem
  */
-export function parseRoster(text: string, format: "csv" | "json"): RosterRow[] {
+export function parseRoster(text: string, format: "csv" | "json"): RosterEntry[] {
   const { rows, problems } = format === "csv" ? csvRows(text) : jsonRows(text);
-  const parsed: RosterRow[] = [];
+  const parsed: RosterEntry[] = [];
   const seen = new Map<string, string>();
   for (const { where, value } of rows) {
+    const rawName = (value as { name?: unknown } | null)?.name;
+    const name = typeof rawName === "string" ? rawName.trim() : undefined;
+    const earlier = name ? seen.get(name) : undefined;
+    if (earlier !== undefined) problems.push(`${where}: name "${name}" already used at ${earlier}`);
+    else if (name) seen.set(name, where);
     const result = RosterRowSchema.safeParse(value);
     if (!result.success) {
       for (const issue of result.error.issues) problems.push(`${where}: ${describe(issue)}`);
       continue;
     }
-    const earlier = seen.get(result.data.name);
-    if (earlier !== undefined) problems.push(`${where}: name "${result.data.name}" already used at ${earlier}`);
-    seen.set(result.data.name, where);
-    parsed.push(result.data);
+    parsed.push({ where, row: result.data });
   }
   if (problems.length > 0) {
     throw new CliError("ROSTER_INVALID", `The roster has ${problems.length} problem(s); nothing was imported. Fix them and run the import again.`, problems);

@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { extname, resolve } from "node:path";
 import type { PowerTokenConfig } from "@powertoken/core";
-import { createParticipant, saveTrackerAccount, saveWeconnectAccount, type DatabaseHandle, type ParticipantStatus, type ProgressMapping } from "@powertoken/db";
+import { createParticipant, listParticipants, saveTrackerAccount, saveWeconnectAccount, type DatabaseHandle, type ParticipantStatus, type ProgressMapping } from "@powertoken/db";
 import { command } from "../../_command.js";
 import { loadCliConfig } from "../../_config.js";
 import { withDatabase } from "../../_database.js";
 import { CliError, UsageError } from "../../_errors.js";
 import { localToday } from "../../_participant-ref.js";
-import { parseRoster, type RosterRow } from "../../_roster.js";
+import { parseRoster, type RosterEntry } from "../../_roster.js";
 
 export default command({
   name: "powertoken participants import",
@@ -26,7 +26,8 @@ export default command({
     const format = args.format ?? (extname(args.file).toLowerCase() === ".json" ? "json" : extname(args.file).toLowerCase() === ".csv" ? "csv" : undefined);
     if (format !== "csv" && format !== "json") throw new UsageError("Say --format csv or --format json (the file name does not end in .csv or .json).");
     const text = args.file === "-" ? await readAll(env.stdin) : readRoster(resolve(env.cwd, args.file));
-    const rows = parseRoster(text, format);
+    const entries = parseRoster(text, format);
+    const rows = entries.map((e) => e.row);
     const { config } = loadCliConfig(args, env);
     const withTokens = rows.filter((r) => r.weconnectToken !== undefined || r.trackerAccessToken !== undefined).length;
     if (args["dry-run"]) {
@@ -35,7 +36,7 @@ export default command({
       );
       return;
     }
-    const imported = await withDatabase(config, (handle) => importRows(handle, config, rows));
+    const imported = await withDatabase(config, (handle) => importRows(handle, config, entries));
     env.out.result({ imported: imported.length, withTokens, participants: imported }, () => {
       env.out.log.success(`Imported ${imported.length} participant(s) (${withTokens} with tokens).`);
       env.out.table(imported, [
@@ -48,14 +49,18 @@ export default command({
 });
 
 /** One transaction: a bad row (a taken name, a missing key) leaves the database as it was. */
-async function importRows(handle: DatabaseHandle, config: PowerTokenConfig, rows: readonly RosterRow[]) {
-  const needsKey = rows.some((r) => r.weconnectToken !== undefined || r.trackerAccessToken !== undefined);
+async function importRows(handle: DatabaseHandle, config: PowerTokenConfig, entries: readonly RosterEntry[]) {
+  const needsKey = entries.some(({ row: r }) => r.weconnectToken !== undefined || r.trackerAccessToken !== undefined);
   if (needsKey && handle.keys === undefined) {
     throw new CliError("NOT_CONFIGURED", "The roster carries tokens but no encryption key is configured (encryption.keyFile or POWERTOKEN_ENCRYPTION_KEY). Run `powertoken init` first.");
   }
+  // Names already enrolled are reported all at once, by line; the transaction below still guards races.
+  const enrolled = new Set((await listParticipants(handle.db)).map((p) => p.name));
+  const taken = entries.filter((e) => enrolled.has(e.row.name)).map((e) => `${e.where}: name "${e.row.name}" is already enrolled`);
+  if (taken.length > 0) throw new CliError("ROSTER_INVALID", `${taken.length} participant(s) of the roster are already enrolled; nothing was imported.`, taken);
   return handle.db.transaction().execute(async (trx) => {
     const out: { id: number; name: string; status: ParticipantStatus }[] = [];
-    for (const row of rows) {
+    for (const { row } of entries) {
       const timeZone = row.timeZone ?? config.defaults.timeZone;
       const status: ParticipantStatus =
         row.weconnectToken === undefined ? "needs-weconnect-signin" : row.trackerAccessToken === undefined ? "needs-tracker-consent" : "active";
