@@ -72,10 +72,11 @@ export async function createRuntime(config: PowerTokenConfig, options: CreateRun
   }
   const data = createDbCoreData(db);
   const store = createTrackerTokenStore(data);
-  let ctx: PowerTokenContext | undefined;
+  // The clients are built before the context that counts their requests: they reach it through this.
+  const ref: { ctx?: PowerTokenContext } = {};
   const hook = (family: "weconnect" | "tracker") => (info: RequestInfo) => {
     options.onRequest?.(info);
-    if (ctx) notifyRequest(ctx, family, info);
+    if (ref.ctx) notifyRequest(ref.ctx, family, info);
   };
   const trackers: Partial<Record<TrackerBackend, Tracker>> = {};
   const tokenManagers: Partial<Record<TrackerBackend, TokenManager>> = {};
@@ -111,7 +112,7 @@ export async function createRuntime(config: PowerTokenConfig, options: CreateRun
   }
   const weconnect = createWeconnectClient({ baseUrl: config.weconnect.baseUrl, timeoutMs: config.weconnect.timeoutMs, fetch: options.fetch, onRequest: hook("weconnect") });
 
-  ctx = createPowerTokenContext({
+  const ctx = createPowerTokenContext({
     data,
     db,
     weconnect,
@@ -128,5 +129,6 @@ export async function createRuntime(config: PowerTokenConfig, options: CreateRun
     },
     hooks: options.hooks,
   });
+  ref.ctx = ctx;
   return { ctx, db, close: () => db.close() };
 }

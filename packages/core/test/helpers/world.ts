@@ -85,17 +85,17 @@ export async function startWorld(specs: PersonSpec[], startIso: string, hooks?: 
     });
   }
   const store = createTrackerTokenStore(data);
-  let ctxRef: PowerTokenContext | undefined;
+  const ref: { ctx?: PowerTokenContext } = {};
   const oauth = createOAuthClient(
     googleOAuthProvider({ clientId: "sim-client", clientSecret: "sim-secret", redirectUri: "http://127.0.0.1/callback", tokenEndpoint: `${googleSim.oauthUrl}/token`, revocationEndpoint: `${googleSim.oauthUrl}/revoke`, authorizationEndpoint: `${googleSim.oauthUrl}/authorize` }),
-    { now, onRequest: (i) => ctxRef && notifyRequest(ctxRef, "tracker", i) },
+    { now, onRequest: (i) => ref.ctx && notifyRequest(ref.ctx, "tracker", i) },
   );
   const tokenManager = createTokenManager({ oauth, store, now });
   const noSleep = async () => {};
-  const tracker = createGoogleHealthTracker({ baseUrl: googleSim.url, tokens: tokenManager, sleep: noSleep, onRequest: (i) => ctxRef && notifyRequest(ctxRef, "tracker", i) });
-  const weconnect = createWeconnectClient({ baseUrl: weconnectSim.url, sleep: noSleep, timeoutMs: 2_000, onRequest: (i) => ctxRef && notifyRequest(ctxRef, "weconnect", i) });
+  const tracker = createGoogleHealthTracker({ baseUrl: googleSim.url, tokens: tokenManager, sleep: noSleep, onRequest: (i) => ref.ctx && notifyRequest(ref.ctx, "tracker", i) });
+  const weconnect = createWeconnectClient({ baseUrl: weconnectSim.url, sleep: noSleep, timeoutMs: 2_000, onRequest: (i) => ref.ctx && notifyRequest(ref.ctx, "weconnect", i) });
   const ctx = createPowerTokenContext({ data, weconnect, trackers: { "google-health": tracker }, tokenManagers: { "google-health": tokenManager }, now, hooks });
-  ctxRef = ctx;
+  ref.ctx = ctx;
   return {
     clock,
     weconnectSim,
