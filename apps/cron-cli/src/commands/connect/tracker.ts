@@ -26,6 +26,7 @@ export default command({
     backend: { type: "string", description: "google-health or fitbit-legacy (default: config defaults.backend)", valueHint: "name" },
     browser: { type: "boolean", default: true, description: "Open the consent page in a browser (--no-browser on a headless box)" },
     timeout: { type: "string", description: "Seconds to wait for the consent (default 300)", valueHint: "s" },
+    "login-hint": { type: "string", description: "The participant's account e-mail, to preselect it on the consent page", valueHint: "email" },
   },
   async run(args, env) {
     const { config } = loadCliConfig(args, env);
@@ -45,7 +46,7 @@ export default command({
         const redirectUri = loopback?.redirectUri ?? settings.redirectUri;
         const makeProvider = backend === "google-health" ? googleOAuthProvider : fitbitOAuthProvider;
         const client = createOAuthClient(makeProvider({ ...settings, redirectUri }), { timeoutMs: 10_000 });
-        const url = client.authorizationUrl({ state, codeChallenge: pkce.codeChallenge });
+        const url = client.authorizationUrl({ state, codeChallenge: pkce.codeChallenge, ...(args["login-hint"] ? { loginHint: args["login-hint"] } : {}) });
         env.out.log.info(`Ask ${participant.name} to open this page and approve access:\n\n  ${url}\n`);
         if (args.browser) openBrowser(url);
         const pasted = !args.browser || loopback === null;
