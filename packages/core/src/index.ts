@@ -4,6 +4,7 @@ export * from "./config/index.js";
 export {
   DEFAULT_MAPPING_SETTINGS,
   MAPPING_NAMES,
+  defaultStepsFor,
   goalStepsFor,
   type MappingName,
   type MappingSettings,

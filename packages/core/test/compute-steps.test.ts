@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeSteps, formatLabel, goalStepsFor, type DayEvent } from "../src/index.js";
+import { computeSteps, defaultStepsFor, formatLabel, goalStepsFor, type DayEvent } from "../src/index.js";
 
 const event = (id: string, weight: number, checkedIn: boolean): DayEvent => ({
   eventId: id,
@@ -86,5 +86,13 @@ describe("formatLabel", () => {
     expect(formatLabel({ checkedIn: 3, planned: 5 })).toBe("PowerToken: 3 of 5 check-ins");
     expect(formatLabel({ checkedIn: 0, planned: 1 })).toBe("PowerToken: 0 of 1 check-in");
     expect(formatLabel({ checkedIn: 0, planned: 0 })).toBe("PowerToken: nothing planned today");
+  });
+});
+
+describe("defaultStepsFor", () => {
+  it("gives the per-participant numbers of each mapping's documented defaults", () => {
+    expect(defaultStepsFor("plan")).toEqual({ goalSteps: 10_000, stepsPerUnit: 25_000 });
+    expect(defaultStepsFor("seed").goalSteps).toBe(1_000_000);
+    expect(defaultStepsFor("charge")).toEqual({ goalSteps: 100_000, stepsPerUnit: 10_000 });
   });
 });

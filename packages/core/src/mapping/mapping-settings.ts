@@ -46,3 +46,22 @@ export function goalStepsFor(mapping: MappingName, settings: MappingSettings = D
       return settings.countGoalSteps;
   }
 }
+
+/**
+ * The per-participant numbers (`participants.goal_steps`, `participants.steps_per_unit`) that
+ * give a mapping its documented defaults; use them when enrolling someone.
+ * @example defaultStepsFor("plan") // { goalSteps: 10_000, stepsPerUnit: 25_000 }
+ */
+export function defaultStepsFor(mapping: MappingName, settings: MappingSettings = DEFAULT_MAPPING_SETTINGS): { goalSteps: number; stepsPerUnit: number } {
+  switch (mapping) {
+    case "seed":
+      return { goalSteps: settings.seedGoalSteps, stepsPerUnit: settings.tallyStepsPerCheckin };
+    case "plan":
+    case "weight":
+      return { goalSteps: settings.scaleSteps, stepsPerUnit: settings.tallyStepsPerCheckin };
+    case "tally":
+      return { goalSteps: settings.countGoalSteps, stepsPerUnit: settings.tallyStepsPerCheckin };
+    case "charge":
+      return { goalSteps: settings.countGoalSteps, stepsPerUnit: settings.chargeStepsPerPoint };
+  }
+}
