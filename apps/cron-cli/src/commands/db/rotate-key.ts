@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { generateEncryptionKey, parseEncryptionKey, rotateEncryptionKey } from "@powertoken/db";
 import { command } from "../../_command.js";
@@ -30,7 +30,13 @@ export default command({
     const text = generateEncryptionKey();
     writeFileSync(newKeyFile, `${text}\n`, { mode: 0o600, flag: "wx" });
     // 2. every token re-encrypted in one transaction
-    const { reencrypted } = await withDatabase(config, (handle) => rotateEncryptionKey(handle.db, { from, to: { id: newId, key: parseEncryptionKey(text) } }));
+    let reencrypted: number;
+    try {
+      ({ reencrypted } = await withDatabase(config, (handle) => rotateEncryptionKey(handle.db, { from, to: { id: newId, key: parseEncryptionKey(text) } })));
+    } catch (error) {
+      unlinkSync(newKeyFile); // the transaction rolled back: nothing uses the new key
+      throw error;
+    }
     // 3. the config points at the new key (written beside, then renamed: never half a file)
     const file = JSON.parse(readFileSync(path, "utf8")) as { encryption?: Record<string, unknown> };
     file.encryption = { ...file.encryption, keyFile: newKeyFile, keyId: newId };
