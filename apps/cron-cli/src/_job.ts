@@ -24,7 +24,8 @@ interface JobFlags {
 
 /**
  * Runs one of the seed's two jobs and prints its result. A participant's failure is reported,
- * not thrown: the exit code is 0 when the run completed, 1 only when the run itself failed.
+ * not thrown: the exit code is 0 when the run completed, 1 when the run itself failed or was
+ * interrupted (Ctrl-C, SIGTERM) before every participant had started.
  */
 export async function runJob(job: "poll" | "maintenance", args: JobFlags, env: CommandEnv): Promise<number> {
   if (args.participant !== undefined && args.all) throw new UsageError("Give either --participant or --all, not both.");
@@ -43,6 +44,10 @@ export async function runJob(job: "poll" | "maintenance", args: JobFlags, env: C
     await runtime.close();
   }
   printResult(env, result);
+  if (result.aborted) {
+    env.out.log.warn(`${job} interrupted: participants not yet started were left for the next run.`);
+    return 1;
+  }
   return 0;
 }
 
