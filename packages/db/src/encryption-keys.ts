@@ -26,12 +26,12 @@ const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 export function parseEncryptionKey(text: string): Uint8Array {
   const trimmed = (text ?? "").trim();
   if (trimmed === "") {
-    throw new DbError("KEY_MISSING", "No encryption key was given. Set POWERTOKEN_ENCRYPTION_KEY (or a key file) to the output of `powertoken keygen`.");
+    throw new DbError("KEY_MISSING", "No encryption key was given. Set POWERTOKEN_ENCRYPTION_KEY or encryption.keyFile; `powertoken init` writes a key to powertoken-data/encryption.key.");
   }
   const bytes = /^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed) ? Buffer.from(trimmed, trimmed.includes("-") || trimmed.includes("_") ? "base64url" : "base64") : Buffer.alloc(0);
   if (bytes.length !== 32) {
     // The message never echoes the text: it may be a real key with one character missing.
-    throw new DbError("KEY_INVALID", `The encryption key must be base64 of 32 bytes (44 characters); got ${trimmed.length} characters decoding to ${bytes.length} bytes. Generate one with \`powertoken keygen\`.`);
+    throw new DbError("KEY_INVALID", `The encryption key must be base64 of 32 bytes (44 characters); got ${trimmed.length} characters decoding to ${bytes.length} bytes. Generate one with \`powertoken init\` or generateEncryptionKey().`);
   }
   return new Uint8Array(bytes);
 }

@@ -38,7 +38,7 @@ function check(error: unknown, results: MigrationResult[] | undefined): MigrateR
     const reason = error instanceof Error ? error.message : String(error);
     throw new DbError(
       "MIGRATION_FAILED",
-      `Database ${which} failed: ${reason.slice(0, 300)}. Nothing after it ran; fix the cause (disk, permissions, a hand-edited schema) and run \`powertoken migrate\` again.`,
+      `Database ${which} failed: ${reason.slice(0, 300)}. Nothing after it ran; fix the cause (disk, permissions, a hand-edited schema) and run \`powertoken db migrate\` again.`,
       { cause: error },
     );
   }
