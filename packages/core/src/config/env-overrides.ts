@@ -19,6 +19,7 @@ const tracker = (prefix: string, section: string): EnvOverride[] => [
 /** Every environment variable PowerToken reads, and the config key it overrides. */
 export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: "POWERTOKEN_DATABASE_URL", key: "database.url", type: "string", secret: true },
+  { env: "POWERTOKEN_DATABASE_SCHEMA", key: "database.schema", type: "string" },
   { env: "POWERTOKEN_DATABASE_POOL_SIZE", key: "database.poolSize", type: "integer" },
   { env: "POWERTOKEN_ENCRYPTION_KEY", key: "encryption.key", type: "string", secret: true },
   { env: "POWERTOKEN_ENCRYPTION_KEY_FILE", key: "encryption.keyFile", type: "string" },

@@ -28,6 +28,8 @@ export const ConfigSchema = z
         /** A SQLite file path (`sqlite:` prefix optional) or a `postgres://` URL. */
         url: z.string().min(1).default("sqlite:./powertoken-data/powertoken.sqlite"),
         poolSize: z.number().int().min(1).max(100).default(10),
+        /** PostgreSQL schema to use (created if missing); lets several studies share one database. */
+        schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "a lower-case SQL identifier").optional(),
       })
       .strict()
       .prefault({}),
