@@ -2,7 +2,7 @@
 // Usage: node bench/run.mjs [N ...]   (default: 1000 10000). Needs `npx tsup` first (imports ./dist).
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createParticipant, saveTrackerAccount, saveWeconnectAccount, upsertActivities } from "@powertoken/db";
 import { startGoogleHealthSimulator } from "@powertoken/fitbit/simulator";
@@ -68,6 +68,7 @@ async function bench(n, concurrency) {
         latencyMs: LATENCY_MS,
         written: result.written,
         failed: result.failed,
+        failuresByCode: result.failuresByCode,
         wallMs: Math.round(wallMs),
         boundMs,
         wallOverBound: Number((wallMs / boundMs).toFixed(2)),
@@ -75,6 +76,7 @@ async function bench(n, concurrency) {
         cpuMsPerParticipantPoll: Number(((cpu.user + cpu.system) / 1000 / n).toFixed(2)),
         peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
         setupMs: Math.round(setupMs),
+        loadAverage1m: Number(loadavg()[0].toFixed(1)),
       },
       null,
       0,
