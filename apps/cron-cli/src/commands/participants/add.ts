@@ -1,3 +1,4 @@
+import { mappingSteps } from "../../_mapping-steps.js";
 import { createParticipant, type ProgressMapping } from "@powertoken/db";
 import { command } from "../../_command.js";
 import { loadCliConfig } from "../../_config.js";
@@ -46,8 +47,8 @@ export default command({
         enrollmentStart: row.data.enrollmentStart ?? localToday(timeZone),
         enrollmentEnd: row.data.enrollmentEnd ?? null,
         mapping: (row.data.mapping ?? config.defaults.mapping) as ProgressMapping,
-        ...(row.data.goalSteps === undefined ? {} : { goalSteps: row.data.goalSteps }),
-        ...(row.data.stepsPerUnit === undefined ? {} : { stepsPerUnit: row.data.stepsPerUnit }),
+        // Each mapping has its own scale (plan 10,000; tally 25,000 per check-in…): start from it.
+        ...mappingSteps((row.data.mapping ?? config.defaults.mapping) as ProgressMapping, row.data),
       }),
     );
     env.out.result({ participant }, () => {

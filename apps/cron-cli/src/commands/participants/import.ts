@@ -1,3 +1,4 @@
+import { mappingSteps } from "../../_mapping-steps.js";
 import { readFileSync } from "node:fs";
 import { extname, resolve } from "node:path";
 import type { PowerTokenConfig } from "@powertoken/core";
@@ -71,8 +72,8 @@ async function importRows(handle: DatabaseHandle, config: PowerTokenConfig, entr
         enrollmentEnd: row.enrollmentEnd ?? null,
         status,
         mapping: (row.mapping ?? config.defaults.mapping) as ProgressMapping,
-        ...(row.goalSteps === undefined ? {} : { goalSteps: row.goalSteps }),
-        ...(row.stepsPerUnit === undefined ? {} : { stepsPerUnit: row.stepsPerUnit }),
+        // Each mapping has its own scale (plan 10,000; tally 25,000 per check-in…): start from it.
+        ...mappingSteps((row.mapping ?? config.defaults.mapping) as ProgressMapping, row),
       });
       if (row.weconnectToken !== undefined && row.weconnectPersonId !== undefined) {
         await saveWeconnectAccount(trx, handle.keys, {
