@@ -15,9 +15,9 @@ describe("demo", () => {
     const result = JSON.parse(run.stdout) as DemoResult;
     expect(result.polls).toBeGreaterThan(90);
     expect(result.participants.map((p) => [p.participant, p.checkIns, p.steps])).toEqual([
-      ["chiyo", "3/3", 100_000],
+      ["chiyo", "3/3", 10_000],
       ["bob", "2/3", 50_000],
-      ["alice", "3/4", 75_000],
+      ["alice", "3/4", 750_000],
     ]);
     expect(run.stderr).toContain("checked in");
   });
@@ -25,6 +25,6 @@ describe("demo", () => {
   it("prints a table on the legacy Fitbit simulator too", async () => {
     const run = await runCli(["demo", "--backend", "fitbit-legacy"], { cwd: tempDir(), timeoutMs: 60_000 });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/chiyo\s+Asia\/Tokyo\s+plan\s+3\/3\s+100%\s+100,000/);
+    expect(run.stdout).toMatch(/chiyo\s+Asia\/Tokyo\s+plan\s+3\/3\s+100%\s+10,000/);
   });
 });

@@ -1,3 +1,4 @@
+import { mappingSteps } from "../_mapping-steps.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -76,7 +77,7 @@ export default command({
           sims.tracker.addUser(p.name, p.timeZone);
           const login = await weconnect.login(email, password);
           const tokens = sims.tracker.issueTokens(p.name);
-          const participant = await createParticipant(handle.db, { name: p.name, timeZone: p.timeZone, enrollmentStart: addDays(day, -7), status: "active", mapping: p.mapping, now });
+          const participant = await createParticipant(handle.db, { name: p.name, timeZone: p.timeZone, enrollmentStart: addDays(day, -7), status: "active", mapping: p.mapping, ...mappingSteps(p.mapping, {}), now });
           await saveWeconnectAccount(handle.db, handle.keys, { participantId: participant.id, personId: String(login.personId), accessToken: login.token, tokenExpiresAt: login.expiresAt });
           await saveTrackerAccount(handle.db, handle.keys, { participantId: participant.id, backend, externalUserId: p.name, ...tokens });
           out.log.info(`Enrolled ${p.name} (${p.timeZone}, ${p.mapping}): ${p.activities.map((a) => `${a.name} ${a.at}${a.repeat === "daily" ? " daily" : ""}`).join(", ")}`);
