@@ -34,7 +34,6 @@ export type {
   StoredEvent,
   TrackerWriteRecord,
 } from "./data/core-data.js";
-export { createMemoryCoreData, type MemoryCoreData, type MemoryParticipantSeed } from "./data/memory-core-data.js";
 export { createTrackerTokenStore } from "./data/tracker-token-store.js";
 export { classifyError, type ClassifiedError } from "./run/classify-error.js";
 export { DEFAULT_CORE_SETTINGS, notifyRequest, type CoreHooks, type CoreSettings, type CountedRequest, type PowerTokenContext } from "./runtime/context.js";

@@ -95,7 +95,7 @@ export interface AuditEntry {
 
 /**
  * Everything core reads and writes in its database, as one port. `createDbCoreData` implements
- * it over `@powertoken/db`; `createMemoryCoreData` keeps it in memory (demos, examples).
+ * it over `@powertoken/db` (the only implementation: tests run it on real SQLite and PostgreSQL).
  * Every write is idempotent; each method is one transaction.
  */
 export interface CoreData {
