@@ -30,7 +30,7 @@ export interface CreateRuntimeOptions {
   onRequest?: (info: RequestInfo) => void;
   /** Run pending migrations on open. @default true */
   migrate?: boolean;
-  /** PostgreSQL schema (tests use one per file). */
+  /** PostgreSQL schema (tests use one per file). @default config.database.schema */
   schema?: string;
   hooks?: CoreHooks;
 }
@@ -63,7 +63,7 @@ function encryptionKeys(config: PowerTokenConfig): EncryptionKeys | undefined {
  */
 export async function createRuntime(config: PowerTokenConfig, options: CreateRuntimeOptions = {}): Promise<PowerTokenRuntime> {
   const now = options.now ?? (() => new Date());
-  const db = await openDatabase({ url: config.database.url, keys: encryptionKeys(config), poolSize: config.database.poolSize, schema: options.schema });
+  const db = await openDatabase({ url: config.database.url, keys: encryptionKeys(config), poolSize: config.database.poolSize, schema: options.schema ?? config.database.schema });
   try {
     if (options.migrate ?? true) await migrateToLatest(db.db);
   } catch (error) {
