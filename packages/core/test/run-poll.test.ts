@@ -48,7 +48,8 @@ describe.each(DIALECTS)("runPoll on %s", (dialect) => {
     await runPoll(world.runtime.ctx);
     const again = await runPoll(world.runtime.ctx);
     expect(again).toMatchObject({ due: 1, written: 0, unchanged: 1 });
-    world.clock.set("2026-11-25T20:00:00Z"); // nothing starts or ends before 20:15
+    // Nothing starts or ends before 15:35, and the last poll (14:50) is under catchUpMinutes (60) ago.
+    world.clock.set("2026-11-25T15:20:00Z");
     expect(await runPoll(world.runtime.ctx)).toMatchObject({ due: 0, polled: 0 });
     expect(await runPoll(world.runtime.ctx, { all: true })).toMatchObject({ due: 1, unchanged: 1 });
   });

@@ -33,6 +33,7 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: "POWERTOKEN_DEFAULT_TIME_ZONE", key: "defaults.timeZone", type: "string" },
   { env: "POWERTOKEN_POLL_CONCURRENCY", key: "poll.concurrency", type: "integer" },
   { env: "POWERTOKEN_POLL_WINDOW_MINUTES", key: "poll.windowMinutes", type: "integer" },
+  { env: "POWERTOKEN_POLL_CATCH_UP_MINUTES", key: "poll.catchUpMinutes", type: "integer" },
   { env: "POWERTOKEN_POLL_ALL", key: "poll.all", type: "boolean" },
   { env: "POWERTOKEN_INCOMPLETE_GRACE_HOURS", key: "maintenance.incompleteGraceHours", type: "integer" },
   { env: "POWERTOKEN_POLL_SCHEDULE", key: "daemon.pollSchedule", type: "string" },

@@ -73,6 +73,8 @@ export const ConfigSchema = z
         concurrency: z.number().int().min(1).max(256).default(8),
         /** The seed's rule: poll a participant with an occurrence starting or ending this soon. */
         windowMinutes: z.number().int().min(1).max(24 * 60).default(15),
+        /** Also poll a participant with open items today not polled for this long (late check-ins); 0 turns it off. */
+        catchUpMinutes: z.number().int().min(0).default(60),
         /** Poll every active participant on each run (the 2018-04 behaviour), not only those due. */
         all: z.boolean().default(false),
       })

@@ -48,6 +48,10 @@ export interface PollCandidate {
   pendingDates: string[];
   /** Latest local date with a day row, or null. */
   lastDayDate: string | null;
+  /** Items still open on today's day row in the participant's zone (planned − completed, as the last poll saw them); 0 without a row. */
+  openToday: number;
+  /** When a poll last saved today's day row (its `updated_at`), or null without a row. */
+  lastPolledAt: Date | null;
 }
 
 /** What a confirmed tracker write records, in one transaction with its audit row. */
@@ -76,6 +80,12 @@ export interface DaySnapshot {
   dailyProgress: number;
   /** Omitted by maintenance (it does not read the week): the stored value is kept. */
   weeklyProgress?: number;
+  /**
+   * Maintenance: create the day row when missing, but leave an existing one alone (its counts
+   * are what the tracker shows, and its `updated_at` is when a poll last saw the day, which the
+   * catch-up rule reads). The events are saved either way.
+   */
+  createOnly?: boolean;
   at: Date;
 }
 

@@ -21,8 +21,9 @@ import {
   type Activity,
   type DatabaseHandle,
 } from "@powertoken/db";
+import { localDateOf } from "@powertoken/weconnect";
 import { expirationOf } from "../maintenance/sync-activities.js";
-import type { CoreData, ParticipantRecord, StoredActivity } from "./core-data.js";
+import type { CoreData, ParticipantRecord, PollCandidate, StoredActivity } from "./core-data.js";
 
 /** Keep expired activities this long, so yesterday's events (charge's carry-over) survive. */
 const EXPIRED_RETENTION_MS = 3 * 86_400_000;
@@ -105,10 +106,15 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
         .execute();
       const days = await db
         .selectFrom("days")
-        .select(["participant_id", "local_date", "write_state", "desired_steps", "confirmed_steps"])
+        .select(["participant_id", "local_date", "write_state", "desired_steps", "confirmed_steps", "planned_count", "completed_count", "updated_at"])
         .where((eb) => eb.or([eb("write_state", "=", "pending"), eb("local_date", ">=", new Date(now.getTime() - 3 * 86_400_000).toISOString().slice(0, 10))]))
         .execute();
-      const byParticipant = new Map(participants.map((p) => [p.id, { participantId: p.id, timeZone: p.time_zone, activities: [] as StoredActivity[], pendingDates: [] as string[], lastDayDate: null as string | null }]));
+      const byParticipant = new Map<number, PollCandidate & { today: string }>(
+        participants.map((p) => [
+          p.id,
+          { participantId: p.id, timeZone: p.time_zone, today: localDateOf(now, p.time_zone), activities: [], pendingDates: [], lastDayDate: null, openToday: 0, lastPolledAt: null },
+        ]),
+      );
       for (const a of activities) {
         byParticipant.get(a.participant_id)?.activities.push({
           activityId: Number(a.weconnect_activity_id),
@@ -126,8 +132,12 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
         if (!c) continue;
         if (d.write_state === "pending" || (d.desired_steps !== null && d.desired_steps !== d.confirmed_steps)) c.pendingDates.push(d.local_date);
         if (c.lastDayDate === null || d.local_date > c.lastDayDate) c.lastDayDate = d.local_date;
+        if (d.local_date === c.today) {
+          c.openToday = Math.max(0, d.planned_count - d.completed_count);
+          c.lastPolledAt = new Date(d.updated_at);
+        }
       }
-      return [...byParticipant.values()];
+      return [...byParticipant.values()].map(({ today: _today, ...candidate }) => candidate);
     },
 
     async listActivities(participantId) {
@@ -154,18 +164,21 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
           await upsertActivities(trx, s.participantId, fresh.map(toInput), s.at);
         }
         const before = await getDay(trx, s.participantId, s.localDate);
-        await upsertDay(trx, {
-          participantId: s.participantId,
-          localDate: s.localDate,
-          plannedCount: s.plannedCount,
-          completedCount: s.completedCount,
-          dailyProgress: s.dailyProgress,
-          weeklyProgress: s.weeklyProgress ?? before?.weeklyProgress ?? 0,
-          // upsertDay sets the desired value; keep the ledger's until a write is intended.
-          desiredSteps: before?.desiredSteps ?? null,
-          desiredLabel: before?.desiredLabel ?? null,
-          now: s.at,
-        });
+        // Maintenance creates a missing day but leaves the poll's counts and last-polled time alone.
+        if (!(s.createOnly && before)) {
+          await upsertDay(trx, {
+            participantId: s.participantId,
+            localDate: s.localDate,
+            plannedCount: s.plannedCount,
+            completedCount: s.completedCount,
+            dailyProgress: s.dailyProgress,
+            weeklyProgress: s.weeklyProgress ?? before?.weeklyProgress ?? 0,
+            // upsertDay sets the desired value; keep the ledger's until a write is intended.
+            desiredSteps: before?.desiredSteps ?? null,
+            desiredLabel: before?.desiredLabel ?? null,
+            now: s.at,
+          });
+        }
         await upsertEvents(
           trx,
           s.participantId,

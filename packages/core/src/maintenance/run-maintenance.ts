@@ -141,6 +141,8 @@ async function maintainParticipant(ctx: PowerTokenContext, p: ParticipantRecord,
     plannedCount: events.length,
     completedCount: completed,
     dailyProgress: events.length === 0 ? 0 : completed / events.length,
+    // The poll owns an existing day's counts and last-polled time (the catch-up rule reads them).
+    createOnly: true,
     at: now,
   });
 

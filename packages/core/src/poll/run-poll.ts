@@ -44,13 +44,17 @@ export interface PollResult {
 
 /**
  * Why a candidate is due now: an occurrence starts or ends within the window (the seed's rule,
- * on real occurrences), a write is still unconfirmed (crash or failure to reconcile), or it has no
- * day row yet for its local today (so the day's first value, 0 or a carry-over, is shown).
+ * on real occurrences), a write is still unconfirmed (crash or failure to reconcile), it has no
+ * day row yet for its local today (so the day's first value, 0 or a carry-over, is shown), or
+ * (catch-up) today still has open items and was last polled at least `catchUpMinutes` ago, so a
+ * check-in made after the day's last occurrence is shown within about that lag. `catchUpMinutes`
+ * 0 (the default here; the runtime's setting defaults to 60) turns the catch-up rule off.
  */
-export function isDue(candidate: PollCandidate, now: Date, windowMinutes: number): boolean {
+export function isDue(candidate: PollCandidate, now: Date, windowMinutes: number, catchUpMinutes = 0): boolean {
   if (candidate.pendingDates.length > 0) return true;
   if (candidate.lastDayDate === null || candidate.lastDayDate < localDateOf(now, candidate.timeZone)) return true;
-  return hasOccurrenceSoon(candidate.activities, { now, windowMinutes });
+  if (hasOccurrenceSoon(candidate.activities, { now, windowMinutes })) return true;
+  return catchUpMinutes > 0 && candidate.openToday > 0 && candidate.lastPolledAt !== null && now.getTime() - candidate.lastPolledAt.getTime() >= catchUpMinutes * 60_000;
 }
 
 /**
@@ -72,7 +76,7 @@ export async function runPoll(ctx: PowerTokenContext, options: RunPollOptions = 
     if (!ids && !(options.all ?? ctx.settings.pollAll)) {
       // Select on ids first, so only the due participants' accounts (and tokens) are loaded.
       const candidates = await ctx.data.listPollCandidates(startedAt);
-      ids = candidates.filter((c) => isDue(c, startedAt, ctx.settings.windowMinutes)).map((c) => c.participantId);
+      ids = candidates.filter((c) => isDue(c, startedAt, ctx.settings.windowMinutes, ctx.settings.catchUpMinutes)).map((c) => c.participantId);
     }
     const selected = ids && ids.length === 0 ? [] : (await ctx.data.listParticipants(ids ? { ids } : undefined)).filter((p) => p.status === "active");
     due = selected.length;

@@ -9,6 +9,11 @@ export interface CoreSettings {
   windowMinutes: number;
   /** Participants processed at once. @default 8 */
   concurrency: number;
+  /**
+   * Also poll a participant whose today still has open items and was last polled at least this
+   * long ago, so a late check-in is shown within about this lag; 0 turns the rule off. @default 60
+   */
+  catchUpMinutes: number;
   /** Poll every active participant, not only those due. @default false */
   pollAll: boolean;
   /** Incomplete profiles older than this are removed by maintenance. @default 24 */
@@ -22,6 +27,7 @@ export interface CoreSettings {
 /** The defaults of {@link CoreSettings}. */
 export const DEFAULT_CORE_SETTINGS: Readonly<CoreSettings> = Object.freeze({
   windowMinutes: 15,
+  catchUpMinutes: 60,
   concurrency: 8,
   pollAll: false,
   incompleteGraceHours: 24,

@@ -122,6 +122,7 @@ export async function createRuntime(config: PowerTokenConfig, options: CreateRun
     log: options.log ?? silentLogger,
     settings: {
       windowMinutes: config.poll.windowMinutes,
+      catchUpMinutes: config.poll.catchUpMinutes,
       concurrency: config.poll.concurrency,
       pollAll: config.poll.all,
       incompleteGraceHours: config.maintenance.incompleteGraceHours,
