@@ -1,7 +1,7 @@
 import { findParticipantById, findParticipantByName, type Participant } from "@powertoken/db";
 import type { DatabaseHandle } from "@powertoken/db";
 import { CliError } from "./_errors.js";
-import { localDate } from "./_local-time.js";
+import { localDateOf } from "@powertoken/weconnect";
 
 /**
  * Finds a participant by study name, or by id when the reference is a number.
@@ -19,7 +19,7 @@ export async function findParticipant(handle: DatabaseHandle, ref: string): Prom
 
 /** Today's date (`YYYY-MM-DD`) in a time zone. */
 export function localToday(timeZone: string, now: Date = new Date()): string {
-  return localDate(timeZone, now);
+  return localDateOf(now, timeZone);
 }
 
 /** Parses a whole-number flag; `make` builds the (usage) error for a bad value. */

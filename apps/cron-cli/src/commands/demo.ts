@@ -4,12 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigSchema, createRuntime, runMaintenance, runPoll, silentLogger } from "@powertoken/core";
 import { createParticipant, generateEncryptionKey, migrateToLatest, saveTrackerAccount, saveWeconnectAccount } from "@powertoken/db";
-import { createWeconnectClient } from "@powertoken/weconnect";
+import { createWeconnectClient, localDateOf } from "@powertoken/weconnect";
 import { command } from "../_command.js";
 import { withDatabase } from "../_database.js";
 import { DEMO_STUDY } from "../_demo-study.js";
 import { UsageError } from "../_errors.js";
-import { addDays, localClock, localDate, localTimeToInstant } from "../_local-time.js";
+import { addDays, localClock, localTimeToInstant } from "../_local-time.js";
 import { startSimulators } from "../_simulators.js";
 
 const STEP_MS = 15 * 60_000;
@@ -153,6 +153,6 @@ export default command({
 
 /** Local time, with the local date when it is not the demo day (time zones straddle it). */
 function stamp(timeZone: string, at: Date, day: string): string {
-  const date = localDate(timeZone, at);
+  const date = localDateOf(at, timeZone);
   return `${date === day ? "" : `${date.slice(5)} `}${localClock(timeZone, at)}`.padStart(11);
 }
