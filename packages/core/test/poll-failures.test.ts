@@ -87,7 +87,8 @@ describe.each(DIALECTS)("poll failures on %s", (dialect) => {
     world = await startDbWorld(dialect, [ana, { ...ana, name: "ben" }, { ...ana, name: "cy" }], "2026-11-25T15:30:00Z");
     // A second context with its own in-process guard: only the database leases keep them apart.
     const other = { ...world.runtime.ctx, inFlight: new Map(), requestListeners: new Set<never>() };
-    const [a, b] = await Promise.all([runPoll(world.runtime.ctx, { all: true, owner: "replica-a" }), runPoll(other, { all: true, owner: "replica-b" })]);
+    const cycleEndsAt = new Date(world.clock.now.getTime() + 15 * 60_000);
+    const [a, b] = await Promise.all([runPoll(world.runtime.ctx, { all: true, owner: "replica-a", cycleEndsAt }), runPoll(other, { all: true, owner: "replica-b", cycleEndsAt })]);
     expect(a.skipped + b.skipped).toBe(3);
     const polled = [...a.participants, ...b.participants].filter((p) => p.outcome === "written");
     expect(polled.map((p) => p.name).sort()).toEqual(["ana", "ben", "cy"]);

@@ -131,9 +131,16 @@ export interface CoreData {
   syncActivities(input: { participantId: number; upsert: StoredActivity[]; removeIds: number[]; at: Date }): Promise<void>;
   /** Delete activities that stopped occurring before `now`. Returns how many. */
   removeExpiredActivities(now: Date): Promise<number>;
-  /** Leases: the ids this owner now holds for `job` (others are held elsewhere). */
+  /**
+   * Leases: claim those of `ids` whose lease for `job` is absent or has `until_at <= now`, for
+   * `owner` until `now + leaseMs`, in one atomic statement per chunk. Returns the ids won; the
+   * others are held by a replica (or were released until a time still ahead).
+   */
   claimParticipants(input: { ids: readonly number[]; owner: string; job: string; now: Date; leaseMs: number }): Promise<number[]>;
-  releaseParticipants(input: { ids: readonly number[]; owner: string; job: string }): Promise<void>;
+  /** Extend the leases `owner` still holds among `ids` to `now + leaseMs`, in one statement. Returns how many. */
+  renewParticipants(input: { ids: readonly number[]; owner: string; job: string; now: Date; leaseMs: number }): Promise<number>;
+  /** Give leases back: `owner` null and `until_at = until`, so nobody claims them before `until`. */
+  releaseParticipants(input: { ids: readonly number[]; owner: string; job: string; until: Date }): Promise<void>;
   /** Tracker tokens, for the TokenStore. */
   loadTrackerToken(accountKey: string): Promise<StoredToken | null>;
   saveTrackerToken(accountKey: string, tokens: TokenSet, expectedVersion: number): Promise<StoredToken | null>;

@@ -274,7 +274,9 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
             oc
               .columns(["participant_id", "job"])
               .doUpdateSet({ owner: input.owner, until_at: untilIso, claimed_at: nowIso })
-              .where((eb) => eb.or([eb("leases.until_at", "<=", nowIso), eb("leases.owner", "is", null), eb("leases.owner", "=", input.owner)])),
+              // Only an expired or released-and-due lease: a released one keeps `until_at` at the
+              // next cycle, so a replica starting late in this cycle does not take it again.
+              .where("leases.until_at", "<=", nowIso),
           )
           .returning("participant_id")
           .execute();
@@ -283,11 +285,27 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
       return claimed;
     },
 
+    async renewParticipants(input) {
+      let renewed = 0;
+      const untilIso = new Date(input.now.getTime() + input.leaseMs).toISOString();
+      for (let i = 0; i < input.ids.length; i += 500) {
+        const result = await db
+          .updateTable("leases")
+          .set({ until_at: untilIso })
+          .where("job", "=", input.job)
+          .where("owner", "=", input.owner)
+          .where("participant_id", "in", input.ids.slice(i, i + 500))
+          .executeTakeFirst();
+        renewed += Number(result.numUpdatedRows);
+      }
+      return renewed;
+    },
+
     async releaseParticipants(input) {
       for (let i = 0; i < input.ids.length; i += 500) {
         await db
           .updateTable("leases")
-          .set({ owner: null, until_at: "1970-01-01T00:00:00.000Z" })
+          .set({ owner: null, until_at: input.until.toISOString() })
           .where("job", "=", input.job)
           .where("owner", "=", input.owner)
           .where("participant_id", "in", input.ids.slice(i, i + 500))

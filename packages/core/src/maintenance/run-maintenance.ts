@@ -14,6 +14,8 @@ export interface RunMaintenanceOptions {
   participantIds?: readonly number[];
   /** A replica id: take row leases (see runPoll). */
   owner?: string;
+  /** With `owner`: when the next maintenance run is scheduled (see runPoll). */
+  cycleEndsAt?: Date;
   signal?: AbortSignal;
 }
 
@@ -75,7 +77,7 @@ export async function runMaintenance(ctx: PowerTokenContext, options: RunMainten
     ctx,
     complete.filter((p) => p.status !== "ended"),
     recorder,
-    { job: "maintenance", concurrency: ctx.settings.concurrency, owner: options.owner, signal: options.signal },
+    { job: "maintenance", concurrency: ctx.settings.concurrency, owner: options.owner, cycleEndsAt: options.cycleEndsAt, signal: options.signal },
     (p) => maintainParticipant(ctx, p, dryRun, counts, onStatusChange),
     onStatusChange,
   );

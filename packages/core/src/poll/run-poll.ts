@@ -18,6 +18,11 @@ export interface RunPollOptions {
   concurrency?: number;
   /** A replica id: take row leases so several processes can share one PostgreSQL. */
   owner?: string;
+  /**
+   * With `owner`: when this job's next run is scheduled. A participant processed in this run is
+   * released until then, so no replica takes it again in the same cycle. @default now (claimable at once)
+   */
+  cycleEndsAt?: Date;
   signal?: AbortSignal;
 }
 
@@ -84,7 +89,7 @@ export async function runPoll(ctx: PowerTokenContext, options: RunPollOptions = 
       ctx,
       selected,
       recorder,
-      { job: "poll", concurrency: options.concurrency ?? ctx.settings.concurrency, owner: options.owner, signal: options.signal },
+      { job: "poll", concurrency: options.concurrency ?? ctx.settings.concurrency, owner: options.owner, cycleEndsAt: options.cycleEndsAt, signal: options.signal },
       (participant) => pollParticipant(ctx, participant, { dryRun: options.dryRun ?? false }),
     );
   } finally {

@@ -9,12 +9,19 @@ export interface RunParticipantsOptions {
   job: "poll" | "maintenance";
   concurrency: number;
   owner?: string;
+  /** When this job's next cycle starts: a lease released after processing holds until then. */
+  cycleEndsAt?: Date;
   signal?: AbortSignal;
 }
 
+type Work = (participant: ParticipantRecord) => Promise<ParticipantOutcome>;
+
 /**
  * Run `work` for each participant with a bounded pool. A participant already running in this
- * process (same job) is skipped; with `owner`, only those whose lease this owner wins are run.
+ * process (same job) is skipped (`IN_PROGRESS`). With `owner`, participants are claimed in small
+ * batches (2 × concurrency, in a shuffled order per run) through row leases, each batch processed
+ * and released until `cycleEndsAt`, so several replicas split a cycle's work and none takes a
+ * participant another one already did this cycle; those held elsewhere are skipped (`LEASED`).
  * A failure is classified, recorded in the errors table, applied as a status change, and
  * counted; it never stops the others. When `signal` aborts, no new participant starts.
  * @returns whether the signal stopped the run early.
@@ -24,34 +31,118 @@ export async function runParticipants(
   participants: readonly ParticipantRecord[],
   recorder: RunRecorder,
   options: RunParticipantsOptions,
-  work: (participant: ParticipantRecord) => Promise<ParticipantOutcome>,
+  work: Work,
   onStatusChange?: () => void,
 ): Promise<boolean> {
-  let running = ctx.inFlight.get(options.job);
-  if (!running) {
-    running = new Set();
-    ctx.inFlight.set(options.job, running);
+  let guard = ctx.inFlight.get(options.job);
+  if (!guard) {
+    guard = new Set();
+    ctx.inFlight.set(options.job, guard);
   }
-  const guard = running;
-  let ids = participants.map((p) => p.id).filter((id) => !guard.has(id));
+  if (options.owner === undefined) {
+    const free = withoutInProgress(participants, guard, recorder);
+    return (await runBatch(ctx, free, guard, recorder, options, work, onStatusChange)).aborted;
+  }
+  return runLeased(ctx, participants, guard, recorder, { ...options, owner: options.owner }, work, onStatusChange);
+}
+
+function withoutInProgress(participants: readonly ParticipantRecord[], guard: Set<number>, recorder: RunRecorder): ParticipantRecord[] {
+  const free: ParticipantRecord[] = [];
   for (const p of participants) {
     if (guard.has(p.id)) recorder.add({ participantId: p.id, name: p.name, outcome: "skipped", code: "IN_PROGRESS", message: "Already running in this process." });
+    else free.push(p);
   }
-  if (options.owner !== undefined && ids.length > 0) {
-    const claimed = new Set(await ctx.data.claimParticipants({ ids, owner: options.owner, job: options.job, now: ctx.now(), leaseMs: ctx.settings.leaseMs }));
-    for (const p of participants) {
-      if (ids.includes(p.id) && !claimed.has(p.id)) recorder.add({ participantId: p.id, name: p.name, outcome: "skipped", code: "LEASED", message: "Another replica holds the lease." });
-    }
-    ids = ids.filter((id) => claimed.has(id));
-  }
-  const chosen = participants.filter((p) => ids.includes(p.id));
-  for (const p of chosen) guard.add(p.id);
+  return free;
+}
 
+/** Claim, process and release one batch at a time until every selected participant was tried. */
+async function runLeased(
+  ctx: PowerTokenContext,
+  participants: readonly ParticipantRecord[],
+  guard: Set<number>,
+  recorder: RunRecorder,
+  options: RunParticipantsOptions & { owner: string },
+  work: Work,
+  onStatusChange?: () => void,
+): Promise<boolean> {
+  const { owner, job } = options;
+  const leaseMs = ctx.settings.leaseMs;
+  const order = shuffled(participants);
+  const batchSize = 2 * Math.max(1, options.concurrency);
+  let aborted = false;
+  for (let next = 0; next < order.length; ) {
+    if (options.signal?.aborted) {
+      aborted = true;
+      for (const p of order.slice(next)) recorder.add({ participantId: p.id, name: p.name, outcome: "skipped", code: "ABORTED" });
+      break;
+    }
+    const candidates = withoutInProgress(order.slice(next, next + batchSize), guard, recorder);
+    next += batchSize;
+    if (candidates.length === 0) continue;
+    const claimed = new Set(await ctx.data.claimParticipants({ ids: candidates.map((p) => p.id), owner, job, now: ctx.now(), leaseMs }));
+    const batch: ParticipantRecord[] = [];
+    for (const p of candidates) {
+      if (claimed.has(p.id)) batch.push(p);
+      else recorder.add({ participantId: p.id, name: p.name, outcome: "skipped", code: "LEASED", message: "Another replica holds the lease." });
+    }
+    if (batch.length === 0) continue;
+
+    const startedMs = performance.now();
+    const pending = new Set(batch.map((p) => p.id));
+    // Renew what is still running halfway through the lease; a batch should never need it.
+    const renewal = setInterval(() => {
+      ctx.log.warn("lease renewal: a batch is taking more than half the lease", { job, batch: batch.length, pending: pending.size, leaseMs });
+      ctx.data.renewParticipants({ ids: [...pending], owner, job, now: ctx.now(), leaseMs }).catch((error: unknown) => {
+        ctx.log.warn("could not renew leases", { job, code: classifyError(error).code });
+      });
+    }, Math.max(1, Math.floor(leaseMs / 2)));
+    renewal.unref();
+    let result: { aborted: boolean; done: number[] };
+    try {
+      result = await runBatch(ctx, batch, guard, recorder, options, work, onStatusChange, (id) => pending.delete(id));
+    } finally {
+      clearInterval(renewal);
+    }
+    const tookMs = performance.now() - startedMs;
+    if (tookMs > leaseMs) ctx.log.warn("a leased batch took longer than the lease", { job, batch: batch.length, durationMs: Math.round(tookMs), leaseMs });
+
+    // Processed ones are not due again before the next cycle; unstarted ones (aborted) at once.
+    const now = ctx.now();
+    const until = options.cycleEndsAt !== undefined && options.cycleEndsAt.getTime() > now.getTime() ? options.cycleEndsAt : now;
+    const notDone = batch.map((p) => p.id).filter((id) => !result.done.includes(id));
+    await release(ctx, { ids: result.done, owner, job, until });
+    await release(ctx, { ids: notDone, owner, job, until: now });
+    if (result.aborted) aborted = true;
+  }
+  return aborted;
+}
+
+async function release(ctx: PowerTokenContext, input: { ids: number[]; owner: string; job: string; until: Date }): Promise<void> {
+  if (input.ids.length === 0) return;
+  await ctx.data.releaseParticipants(input).catch((error: unknown) => {
+    // Not fatal: the leases expire after leaseMs and the participants are taken then.
+    ctx.log.warn("could not release leases", { job: input.job, code: classifyError(error).code });
+  });
+}
+
+/** Process `batch` with the pool; returns whether the signal stopped it and which ids ran. */
+async function runBatch(
+  ctx: PowerTokenContext,
+  batch: readonly ParticipantRecord[],
+  guard: Set<number>,
+  recorder: RunRecorder,
+  options: RunParticipantsOptions,
+  work: Work,
+  onStatusChange?: () => void,
+  onDone?: (id: number) => void,
+): Promise<{ aborted: boolean; done: number[] }> {
+  for (const p of batch) guard.add(p.id);
   const limit = pLimit(Math.max(1, options.concurrency));
+  const done: number[] = [];
   let aborted = false;
   try {
     await Promise.all(
-      chosen.map((participant) =>
+      batch.map((participant) =>
         limit(async () => {
           if (options.signal?.aborted) {
             aborted = true;
@@ -63,18 +154,25 @@ export async function runParticipants(
           } catch (error) {
             recorder.add(await recordFailure(ctx, participant, options.job, error, onStatusChange));
           }
+          done.push(participant.id);
+          onDone?.(participant.id);
         }),
       ),
     );
   } finally {
-    for (const p of chosen) guard.delete(p.id);
-    if (options.owner !== undefined && ids.length > 0) {
-      await ctx.data.releaseParticipants({ ids, owner: options.owner, job: options.job }).catch((error: unknown) => {
-        ctx.log.warn("could not release leases", { job: options.job, code: classifyError(error).code });
-      });
-    }
+    for (const p of batch) guard.delete(p.id);
   }
-  return aborted;
+  return { aborted, done };
+}
+
+/** A copy in random order (Fisher–Yates), so replicas walk the same selection differently. */
+function shuffled<T>(items: readonly T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
 }
 
 /** Record one participant's failure: errors row, status change, log line; never throws. */
