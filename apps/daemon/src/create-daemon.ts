@@ -5,14 +5,17 @@ import type { DaemonMetrics } from "./metrics.js";
 import { createReadiness } from "./readiness.js";
 import { classifyRun, type JobName, type MaintenanceSummary, type PollSummary, type RunOutcome } from "./results.js";
 import { parseSchedule } from "./schedule.js";
-import { createScheduler, type Scheduler, type SchedulerEvent, type StopResult } from "./scheduler.js";
+import { createScheduler, type RunCycle, type Scheduler, type SchedulerEvent, type StopResult } from "./scheduler.js";
 
 /** Options of {@link createDaemon}. Everything is injected, so it runs without core in tests. */
 export interface DaemonOptions {
-  /** The two jobs; main.ts wires them to core's `runPoll` / `runMaintenance` with `{ owner, signal }`. */
+  /**
+   * The two jobs; main.ts wires them to core's `runPoll` / `runMaintenance` with
+   * `{ owner, signal, cycleEndsAt }` (`cycleEndsAt` from the run's `cycle`, see `cycleEndsAt()`).
+   */
   jobs: {
-    poll: (signal: AbortSignal) => Promise<PollSummary>;
-    maintenance: (signal: AbortSignal) => Promise<MaintenanceSummary>;
+    poll: (signal: AbortSignal, cycle: RunCycle) => Promise<PollSummary>;
+    maintenance: (signal: AbortSignal, cycle: RunCycle) => Promise<MaintenanceSummary>;
   };
   /** Cron expressions (croner): `daemon.pollSchedule`, `daemon.maintenanceSchedule`. */
   schedules: { poll: string; maintenance: string };

@@ -8,7 +8,8 @@ import { acquireInstanceLock, type InstanceLock } from "./instance-lock.js";
 import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 import { createReplicaId } from "./replica-id.js";
-import { parseSchedule } from "./schedule.js";
+import { cycleEndsAt, parseSchedule } from "./schedule.js";
+import type { RunCycle } from "./scheduler.js";
 import { handleShutdownSignals, signalExitCode, type SignalSource } from "./signals.js";
 
 /** The process edges `runDaemon` uses; the bin passes the real ones. */
@@ -91,10 +92,16 @@ export async function runDaemon(io: DaemonIo): Promise<number> {
   // Leases only when replicas share PostgreSQL. On SQLite the lock above makes this the only
   // replica, and without leases a restart after a crash does not wait for them to expire.
   const owner = lock === undefined ? replica : undefined;
+  // With leases, a participant done in this cycle stays leased (owner null) until the next tick.
+  const leasing = (cycle: RunCycle) => {
+    if (owner === undefined) return {};
+    const endsAt = cycleEndsAt(cycle);
+    return endsAt === null ? { owner } : { owner, cycleEndsAt: new Date(endsAt) };
+  };
   const daemon = createDaemon({
     jobs: {
-      poll: (signal) => runPoll(runtime.ctx, { signal, ...(owner === undefined ? {} : { owner }) }),
-      maintenance: (signal) => runMaintenance(runtime.ctx, { signal, ...(owner === undefined ? {} : { owner }) }),
+      poll: (signal, cycle) => runPoll(runtime.ctx, { signal, ...leasing(cycle) }),
+      maintenance: (signal, cycle) => runMaintenance(runtime.ctx, { signal, ...leasing(cycle) }),
     },
     schedules: { poll: config.daemon.pollSchedule, maintenance: config.daemon.maintenanceSchedule },
     log,

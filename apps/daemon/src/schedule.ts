@@ -34,3 +34,15 @@ export function parseSchedule(pattern: string, key: string, timeZone?: string): 
     },
   };
 }
+
+/**
+ * When a run's cycle ends for lease purposes: the next tick minus a skew margin of
+ * min(30 s, interval / 10), so a participant processed in this cycle is claimable again by the
+ * next tick of any replica even if their clocks differ a little. Null when there is no next tick.
+ * @example cycleEndsAt({ tickAt: Date.parse("…:00:00Z"), nextTickAt: Date.parse("…:15:00Z") }) // …:14:30Z
+ */
+export function cycleEndsAt(cycle: { tickAt: number; nextTickAt: number | null }): number | null {
+  if (cycle.nextTickAt === null) return null;
+  const interval = Math.max(0, cycle.nextTickAt - cycle.tickAt);
+  return cycle.nextTickAt - Math.min(30_000, interval / 10);
+}

@@ -1,11 +1,19 @@
 import { systemClock, type Clock } from "./clock.js";
 import type { Schedule } from "./schedule.js";
 
+/** The cycle a run belongs to: its tick and the job's next one. */
+export interface RunCycle {
+  /** Epoch ms of the tick that started this run (now, for a manual trigger). */
+  tickAt: number;
+  /** Epoch ms of the job's next tick after this one, or null when the pattern never fires again. */
+  nextTickAt: number | null;
+}
+
 /** One scheduled job: when it fires and what it runs. */
 export interface JobSpec {
   schedule: Schedule;
   /** The work; `signal` aborts at shutdown (core then starts no new participant). */
-  run: (signal: AbortSignal) => Promise<unknown>;
+  run: (signal: AbortSignal, cycle: RunCycle) => Promise<unknown>;
 }
 
 /** What the scheduler reports; the daemon turns these into logs, metrics and readiness. */
@@ -91,11 +99,12 @@ export function createScheduler<J extends string>(options: SchedulerOptions<J>):
     arm(job, state);
   };
 
-  const launch = (job: J, state: JobState): void => {
+  const launch = (job: J, state: JobState, tickAt: number): void => {
     const startedAt = clock.now();
+    const cycle: RunCycle = { tickAt, nextTickAt: state.spec.schedule.next(Math.max(startedAt, tickAt)) };
     emit({ type: "run-started", job, startedAt });
     const promise = Promise.resolve()
-      .then(() => state.spec.run(controller.signal))
+      .then(() => state.spec.run(controller.signal, cycle))
       .then(
         (result) => emit({ type: "run-finished", job, startedAt, durationMs: clock.now() - startedAt, result }),
         (error: unknown) => emit({ type: "run-failed", job, startedAt, durationMs: clock.now() - startedAt, error }),
@@ -113,7 +122,7 @@ export function createScheduler<J extends string>(options: SchedulerOptions<J>):
     const now = clock.now();
     if (now < target) return arm(job, state); // a capped wait, not yet due
     if (state.inFlight === undefined) {
-      launch(job, state);
+      launch(job, state, target);
     } else {
       const overrun = !state.inFlight.overran;
       state.inFlight.overran = true;
@@ -135,7 +144,7 @@ export function createScheduler<J extends string>(options: SchedulerOptions<J>):
     trigger(job) {
       const state = states.get(job);
       if (state === undefined || state.inFlight !== undefined || stopping !== undefined) return false;
-      launch(job, state);
+      launch(job, state, clock.now());
       return true;
     },
     stop({ deadlineMs }) {

@@ -1,8 +1,8 @@
 import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
 import { isDaemonError } from "../src/errors.js";
-import { parseSchedule } from "../src/schedule.js";
-import { createScheduler, type SchedulerEvent } from "../src/scheduler.js";
+import { cycleEndsAt, parseSchedule } from "../src/schedule.js";
+import { createScheduler, type RunCycle, type SchedulerEvent } from "../src/scheduler.js";
 import { handleShutdownSignals, signalExitCode } from "../src/signals.js";
 import { createControlledJob, createFakeClock } from "./fake-clock.js";
 
@@ -45,7 +45,33 @@ describe("parseSchedule", () => {
   });
 });
 
+describe("cycleEndsAt", () => {
+  it("ends a cycle a tenth of the interval before the next tick, at most 30 seconds before it", () => {
+    const quarter = { tickAt: at("2026-03-02T10:00:00Z"), nextTickAt: at("2026-03-02T10:15:00Z") };
+    expect(new Date(cycleEndsAt(quarter)!).toISOString()).toBe("2026-03-02T10:14:30.000Z");
+    expect(cycleEndsAt({ tickAt: at("2026-03-02T10:00:00Z"), nextTickAt: at("2026-03-02T10:00:10Z") })).toBe(at("2026-03-02T10:00:09Z"));
+    expect(cycleEndsAt({ tickAt: at("2026-03-02T10:00:00Z"), nextTickAt: null })).toBeNull();
+  });
+});
+
 describe("createScheduler", () => {
+  it("tells each run its tick and the job's next tick", async () => {
+    const clock = createFakeClock(at("2026-03-02T10:01:00Z"));
+    const cycles: RunCycle[] = [];
+    const scheduler = createScheduler({
+      jobs: { poll: { schedule: parseSchedule("*/15 * * * *", "daemon.pollSchedule", "UTC"), run: (_signal, cycle) => Promise.resolve(void cycles.push(cycle)) } },
+      clock,
+    });
+    scheduler.start();
+    await clock.advance(14 * MIN);
+    expect(cycles).toEqual([{ tickAt: at("2026-03-02T10:15:00Z"), nextTickAt: at("2026-03-02T10:30:00Z") }]);
+    await clock.advance(MIN);
+    expect(scheduler.trigger("poll")).toBe(true);
+    await clock.advance(0);
+    expect(cycles[1]).toEqual({ tickAt: at("2026-03-02T10:16:00Z"), nextTickAt: at("2026-03-02T10:30:00Z") });
+    await scheduler.stop({ deadlineMs: 1000 });
+  });
+
   it("runs the job once per tick and nothing before the first tick", async () => {
     const { clock, job, scheduler } = setup("*/15 * * * *", "2026-03-02T10:01:00Z");
     scheduler.start();
