@@ -80,4 +80,13 @@ describe("localWeekWindow", () => {
     expect(localWeekWindow("Pacific/Auckland", "2019-04-14").from.toISOString()).toBe("2019-04-13T12:00:00.000Z");
     expect(localWeekWindow("UTC", "2019-04-20").to.toISOString()).toBe("2019-04-20T23:59:59.999Z");
   });
+
+  it("answers the same on repeated calls and keeps rejecting an unknown zone", () => {
+    const first = localDayWindow("America/Chicago", "2019-11-03");
+    for (let i = 0; i < 3; i++) {
+      expect(localDayWindow("America/Chicago", "2019-11-03")).toEqual(first);
+      expect(() => localDayWindow("Mars/Olympus", "2019-11-03")).toThrow(RangeError);
+    }
+    expect(first.to.getTime() - first.from.getTime() + 1).toBe(25 * 3_600_000);
+  });
 });
