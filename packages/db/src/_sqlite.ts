@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import Database from "better-sqlite3";
-import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from "kysely";
+import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase } from "kysely";
 import { DbError } from "./errors.js";
 
 const HEADER = "SQLite format 3\0";
@@ -52,6 +52,37 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+/** How many prepared statements one connection keeps (the queries are a fixed set of shapes). */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Kysely's SQLite driver prepares every query anew; compiling the SQL was the largest single cost
+ * of a poll. This reuses the prepared statement of the same SQL text (least recently used
+ * dropped first). A statement still iterating (a stream) is never handed out twice.
+ */
+export function withStatementCache(sqlite: Database.Database, size = STATEMENT_CACHE_SIZE): SqliteDatabase {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    close: () => {
+      cache.clear();
+      sqlite.close();
+    },
+    prepare: (sql: string) => {
+      const cached = cache.get(sql);
+      if (cached && !cached.busy) {
+        cache.delete(sql);
+        cache.set(sql, cached);
+        return cached;
+      }
+      const statement = sqlite.prepare(sql);
+      cache.delete(sql);
+      cache.set(sql, statement);
+      if (cache.size > size) cache.delete(cache.keys().next().value as string);
+      return statement;
+    },
+  };
+}
+
 /** Opens (or creates) a SQLite file with WAL, a busy timeout and foreign keys on. */
 export function openSqlite(path: string, busyTimeoutMs: number): SqliteDialect {
   if (path !== ":memory:") checkExistingFile(path);
@@ -77,5 +108,5 @@ export function openSqlite(path: string, busyTimeoutMs: number): SqliteDialect {
     throw new DbError("CONNECTION_FAILED", `Could not prepare the SQLite database at ${path} (${code ?? "unknown error"}). Check file permissions and free disk space.`, { cause: error });
   }
   // Kysely's destroy() closes this connection.
-  return new ImmediateSqliteDialect({ database: sqlite });
+  return new ImmediateSqliteDialect({ database: withStatementCache(sqlite) });
 }
