@@ -22,6 +22,7 @@ export { removeParticipant, listIncompleteParticipants, type RemoveParticipantIn
 export {
   saveWeconnectAccount,
   loadWeconnectAccount,
+  loadWeconnectAccounts,
   setWeconnectAccountStatus,
   type WeconnectAccount,
   type SaveWeconnectAccountInput,

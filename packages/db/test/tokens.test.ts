@@ -6,6 +6,7 @@ import {
   generateEncryptionKey,
   loadTrackerToken,
   loadWeconnectAccount,
+  loadWeconnectAccounts,
   openDatabase,
   parseEncryptionKey,
   rotateEncryptionKey,
@@ -58,6 +59,18 @@ describe.each(DIALECTS)("tokens on %s", (dialect) => {
     const again = await saveWeconnectAccount(db, keys, { participantId: p.id, personId: "1042", accessToken: "wc-token-BBB" });
     expect(again).toMatchObject({ id: saved.id, accessToken: "wc-token-BBB", status: "active", tokenExpiresAt: null });
     expect(await loadWeconnectAccount(db, keys, 999_999)).toBeNull();
+  });
+
+  it("loads many WEconnect accounts at once, keyed by participant, leaving out those without a link", async () => {
+    const { db, keys } = database.get();
+    const [a, b, none] = [await participant(), await participant(), await participant()];
+    const savedA = await saveWeconnectAccount(db, keys, { participantId: a.id, personId: "1", accessToken: "wc-token-A" });
+    const savedB = await saveWeconnectAccount(db, keys, { participantId: b.id, personId: "2", accessToken: "wc-token-B" });
+    const loaded = await loadWeconnectAccounts(db, keys, [b.id, none.id, a.id, a.id]);
+    expect([...loaded.keys()].sort()).toEqual([a.id, b.id].sort());
+    expect(loaded.get(a.id)).toEqual(savedA);
+    expect(loaded.get(b.id)).toEqual(savedB);
+    expect((await loadWeconnectAccounts(db, keys, [])).size).toBe(0);
   });
 
   it("saves a tracker account, loads its token, and saves a refresh only at the expected version", async () => {
