@@ -92,18 +92,23 @@ describe("three replicas over one PostgreSQL", () => {
     const watcher = await openDatabase({ url: DAEMON_URL });
     let held: number[] = [];
     let killedAt = 0;
+    const heldBy = async () =>
+      (await watcher.db.selectFrom("leases").select("participant_id").where("owner", "=", victim).where("job", "=", "poll").execute()).map((r) => r.participant_id);
     try {
-      for (const deadline = Date.now() + 60_000; held.length === 0 && Date.now() < deadline; await sleep(20)) {
-        const rows = await watcher.db.selectFrom("leases").select("participant_id").where("owner", "=", victim).where("job", "=", "poll").execute();
-        held = rows.map((r) => r.participant_id);
+      // Freeze the replica (SIGSTOP) while it holds leases, so it cannot release them between our
+      // look and the kill; if it had just released its batch, let it go on and try again.
+      for (const deadline = Date.now() + 60_000; held.length === 0 && Date.now() < deadline; ) {
+        if ((await heldBy()).length === 0) {
+          await sleep(20);
+          continue;
+        }
+        c.child.kill("SIGSTOP");
+        held = await heldBy();
+        if (held.length === 0) c.child.kill("SIGCONT");
       }
       c.child.kill("SIGKILL");
       killedAt = Date.now();
       await c.exited;
-      // What it still held when it died (it may have released that batch and claimed another
-      // between the last look and the kill).
-      const rows = await watcher.db.selectFrom("leases").select("participant_id").where("owner", "=", victim).where("job", "=", "poll").execute();
-      held = rows.map((r) => r.participant_id);
     } finally {
       await watcher.close();
     }
