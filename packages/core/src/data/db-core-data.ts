@@ -6,7 +6,7 @@ import {
   listEvents,
   listParticipants,
   loadTrackerToken,
-  loadWeconnectAccount,
+  loadWeconnectAccounts,
   markDayPending,
   recordError,
   recordTrackerWrite,
@@ -74,12 +74,19 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
         .where("participant_id", "in", ids)
         .orderBy("id")
         .execute();
+      const accountsOf = new Map<number, typeof accounts>();
+      for (const a of accounts) {
+        const mine = accountsOf.get(a.participant_id);
+        if (mine) mine.push(a);
+        else accountsOf.set(a.participant_id, [a]);
+      }
+      const weconnectAccounts = await loadWeconnectAccounts(db, keys, ids);
       const out: ParticipantRecord[] = [];
       for (const p of participants) {
-        const mine = accounts.filter((a) => a.participant_id === p.id);
+        const mine = accountsOf.get(p.id) ?? [];
         // Prefer Google Health: the legacy API is switched off (fitbit-web-api.md §0).
         const account = mine.find((a) => a.backend === "google-health") ?? mine[0];
-        const wc = await loadWeconnectAccount(db, keys, p.id);
+        const wc = weconnectAccounts.get(p.id);
         out.push({
           id: p.id,
           name: p.name,
