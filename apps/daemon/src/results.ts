@@ -1,47 +1,22 @@
+import type { MaintenanceResult, ParticipantOutcome, PollResult } from "@powertoken/core";
+
 /**
- * The parts of core's run results the daemon reads. Declared structurally so the scheduler,
- * metrics and HTTP code stand on their own; core's `PollResult` / `MaintenanceResult` fit them.
+ * The parts of core's run results the daemon reads: picked from core's own types, so the
+ * scheduler, metrics and HTTP code can be tested with small literals.
  */
-export interface ParticipantSummary {
-  participantId: number | string;
-  outcome: string;
-  code?: string | undefined;
-}
+export type ParticipantSummary = Pick<ParticipantOutcome, "participantId" | "outcome" | "code">;
+
+type Reported = "aborted" | "participants";
 
 /** What the daemon reads from core's `PollResult`. */
-export interface PollSummary {
-  job: "poll";
-  durationMs: number;
-  due: number;
-  polled: number;
-  written: number;
-  unchanged: number;
-  skipped: number;
-  failed: number;
-  failuresByCode: Record<string, number>;
-  requests?: { weconnect: number; tracker: number };
-  rateLimited?: { weconnect: number; tracker: number };
-  aborted?: boolean | undefined;
-  participants?: readonly ParticipantSummary[];
-}
+export type PollSummary = Pick<PollResult, "job" | "durationMs" | "due" | "polled" | "written" | "unchanged" | "skipped" | "failed" | "failuresByCode"> &
+  Partial<Pick<PollResult, "requests" | "rateLimited">> & { aborted?: boolean | undefined; participants?: readonly ParticipantSummary[] };
 
 /** What the daemon reads from core's `MaintenanceResult`. */
-export interface MaintenanceSummary {
-  job: "maintenance";
-  durationMs: number;
-  removedIncomplete: number;
-  tokensRefreshed: number;
-  tokensFailed: number;
-  statusChanges: number;
-  activitiesUpserted: number;
-  activitiesRemoved: number;
-  eventsUpserted: number;
-  goalsSet: number;
-  failed: number;
-  failuresByCode: Record<string, number>;
+export type MaintenanceSummary = Omit<Pick<MaintenanceResult, Exclude<keyof MaintenanceResult, "startedAt" | "finishedAt">>, Reported> & {
   aborted?: boolean | undefined;
   participants?: readonly ParticipantSummary[];
-}
+};
 
 /** The daemon's two jobs. */
 export type JobName = "poll" | "maintenance";
