@@ -68,12 +68,12 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
       const participants = await listParticipants(db, filter?.ids ? { ids: filter.ids } : {});
       if (participants.length === 0) return [];
       const ids = participants.map((p) => p.id);
-      const accounts = await db
-        .selectFrom("tracker_accounts")
-        .select(["id", "participant_id", "backend", "status"])
-        .where("participant_id", "in", ids)
-        .orderBy("id")
-        .execute();
+      const accounts = [];
+      // Chunked: one bound parameter per id would pass SQLite's 32,766-variable limit near 30k participants.
+      for (let i = 0; i < ids.length; i += 1000) {
+        const chunk = ids.slice(i, i + 1000);
+        accounts.push(...(await db.selectFrom("tracker_accounts").select(["id", "participant_id", "backend", "status"]).where("participant_id", "in", chunk).orderBy("id").execute()));
+      }
       const accountsOf = new Map<number, typeof accounts>();
       for (const a of accounts) {
         const mine = accountsOf.get(a.participant_id);
