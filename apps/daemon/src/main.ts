@@ -50,12 +50,10 @@ export async function runDaemon(io: DaemonIo): Promise<number> {
   }
 
   const replica = createReplicaId();
-  // The log level is the app's own concern (not a core config key): POWERTOKEN_LOG_LEVEL.
-  const { logger: log } = createLogger({
-    base: { replica },
-    level: io.env["POWERTOKEN_LOG_LEVEL"] ?? "info",
-    ...(io.logDestination === undefined ? {} : { destination: io.logDestination }),
-  });
+  const makeLogger = (level: string) =>
+    createLogger({ base: { replica }, level, ...(io.logDestination === undefined ? {} : { destination: io.logDestination }) }).logger;
+  // Until the config (and its `daemon.logLevel`) is read, log at info.
+  let log = makeLogger("info");
   const refuse = (error: unknown): number => {
     const known = isCoreError(error) || isDaemonError(error) || hasCode(error);
     const code = known ? (error as { code: string }).code : "UNEXPECTED";
@@ -70,10 +68,11 @@ export async function runDaemon(io: DaemonIo): Promise<number> {
   try {
     const loaded = loadConfig({ env: io.env, cwd: io.cwd, ...(args.config === undefined ? {} : { path: args.config }) });
     config = loaded.config;
+    log = makeLogger(config.daemon.logLevel);
     log.info("configuration loaded", { configFile: loaded.path, config: redactConfig(config) });
     // Bad cron expressions are configuration errors: refuse before touching the database.
-    parseSchedule(config.daemon.pollSchedule, "daemon.pollSchedule");
-    parseSchedule(config.daemon.maintenanceSchedule, "daemon.maintenanceSchedule");
+    parseSchedule(config.daemon.pollSchedule, "daemon.pollSchedule", config.daemon.scheduleTimeZone);
+    parseSchedule(config.daemon.maintenanceSchedule, "daemon.maintenanceSchedule", config.daemon.scheduleTimeZone);
     const sqliteFile = sqlitePath(config.database.url);
     if (sqliteFile !== null) lock = acquireInstanceLock(sqliteFile, replica);
   } catch (error) {
@@ -104,6 +103,7 @@ export async function runDaemon(io: DaemonIo): Promise<number> {
       maintenance: (signal, cycle) => runMaintenance(runtime.ctx, { signal, ...leasing(cycle) }),
     },
     schedules: { poll: config.daemon.pollSchedule, maintenance: config.daemon.maintenanceSchedule },
+    ...(config.daemon.scheduleTimeZone === undefined ? {} : { timeZone: config.daemon.scheduleTimeZone }),
     log,
     metrics,
     checkDatabase: () => migrationStatus(runtime.db.db).then(() => undefined),

@@ -39,6 +39,16 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ env: { POWERTOKEN_HTTP_PORT: "abc" }, cwd: "/" })).toThrow(expect.objectContaining({ key: "daemon.httpPort" }));
   });
 
+  it("rejects a time zone that is not an IANA name, naming the key", () => {
+    expect(() => loadConfig({ env: { POWERTOKEN_SCHEDULE_TIME_ZONE: "Mars/Olympus" }, cwd: "/" })).toThrow(
+      expect.objectContaining({ code: "CONFIG_INVALID", key: "daemon.scheduleTimeZone" }),
+    );
+    expect(loadConfig({ env: { POWERTOKEN_DEFAULT_TIME_ZONE: "Asia/Kolkata", POWERTOKEN_LOG_LEVEL: "debug" }, cwd: "/" }).config).toMatchObject({
+      defaults: { timeZone: "Asia/Kolkata" },
+      daemon: { logLevel: "debug" },
+    });
+  });
+
   it("rejects unknown keys and a missing named file", () => {
     const dir = tempDir();
     writeFileSync(join(dir, "powertoken.config.json"), JSON.stringify({ poll: { concurency: 4 } }));

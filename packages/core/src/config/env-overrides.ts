@@ -42,6 +42,8 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: "POWERTOKEN_HTTP_PORT", key: "daemon.httpPort", type: "integer" },
   { env: "POWERTOKEN_SHUTDOWN_DEADLINE_MS", key: "daemon.shutdownDeadlineMs", type: "integer" },
   { env: "POWERTOKEN_LEASE_MS", key: "daemon.leaseMs", type: "integer" },
+  { env: "POWERTOKEN_LOG_LEVEL", key: "daemon.logLevel", type: "string" },
+  { env: "POWERTOKEN_SCHEDULE_TIME_ZONE", key: "daemon.scheduleTimeZone", type: "string" },
 ];
 
 /** Config keys whose values are secrets: never printed, not even in `--json`. */

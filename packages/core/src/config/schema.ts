@@ -3,6 +3,16 @@ import { z } from "zod";
 const url = z.url({ protocol: /^https?$/ });
 const backend = z.enum(["google-health", "fitbit-legacy"]);
 const mapping = z.enum(["seed", "plan", "weight", "tally", "charge"]);
+const ianaZone = z.string().refine(isTimeZone, "expected an IANA time zone such as America/Chicago");
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** OAuth client and endpoints of one tracker backend; endpoints default to the real services. */
 const trackerConfig = (defaults: { apiUrl: string; authorizationUrl: string; tokenUrl: string; revocationUrl: string }) =>
@@ -64,7 +74,7 @@ export const ConfigSchema = z
       .object({
         backend: backend.default("google-health"),
         mapping: mapping.default("plan"),
-        timeZone: z.string().min(1).default("UTC"),
+        timeZone: ianaZone.default("UTC"),
       })
       .strict()
       .prefault({}),
@@ -92,6 +102,9 @@ export const ConfigSchema = z
         httpPort: z.number().int().min(0).max(65535).default(9464),
         shutdownDeadlineMs: z.number().int().min(0).default(30_000),
         leaseMs: z.number().int().min(1000).default(10 * 60_000),
+        logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+        /** IANA zone the cron expressions are read in; the process's `TZ` when absent. */
+        scheduleTimeZone: ianaZone.optional(),
       })
       .strict()
       .prefault({}),
