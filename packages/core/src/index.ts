@@ -36,6 +36,7 @@ export type {
 } from "./data/core-data.js";
 export { createTrackerTokenStore } from "./data/tracker-token-store.js";
 export { classifyError, type ClassifiedError } from "./run/classify-error.js";
+export type { ProgressListener, RunProgress } from "./run/run-participants.js";
 export { DEFAULT_CORE_SETTINGS, notifyRequest, type CoreHooks, type CoreSettings, type CountedRequest, type PowerTokenContext } from "./runtime/context.js";
 export { createPowerTokenContext, type CreateContextOptions } from "./runtime/create-context.js";
 export { runPoll, isDue, type PollResult, type RunPollOptions } from "./poll/run-poll.js";

@@ -2,7 +2,7 @@ import { isFitbitError } from "@powertoken/fitbit";
 import { localDateOf, localDayWindow } from "@powertoken/weconnect";
 import type { ParticipantRecord, StoredEvent } from "../data/core-data.js";
 import { goalStepsFor } from "../mapping/mapping-settings.js";
-import { recordFailure, runParticipants } from "../run/run-participants.js";
+import { recordFailure, runParticipants, type ProgressListener } from "../run/run-participants.js";
 import { createRunRecorder, finishTiming, type ParticipantOutcome } from "../run/run-result.js";
 import type { PowerTokenContext } from "../runtime/context.js";
 import { diffActivities } from "./sync-activities.js";
@@ -17,6 +17,11 @@ export interface RunMaintenanceOptions {
   /** With `owner`: when the next maintenance run is scheduled (see runPoll). */
   cycleEndsAt?: Date;
   signal?: AbortSignal;
+  /**
+   * Called once per participant as it finishes (see runPoll). `total` counts the complete,
+   * not-ended participants; incomplete profiles removed before them are not reported.
+   */
+  onProgress?: ProgressListener;
 }
 
 /** What one maintenance run did. */
@@ -77,7 +82,7 @@ export async function runMaintenance(ctx: PowerTokenContext, options: RunMainten
     ctx,
     complete.filter((p) => p.status !== "ended"),
     recorder,
-    { job: "maintenance", concurrency: ctx.settings.concurrency, owner: options.owner, cycleEndsAt: options.cycleEndsAt, signal: options.signal },
+    { job: "maintenance", concurrency: ctx.settings.concurrency, owner: options.owner, cycleEndsAt: options.cycleEndsAt, signal: options.signal, onProgress: options.onProgress },
     (p) => maintainParticipant(ctx, p, dryRun, counts, onStatusChange),
     onStatusChange,
   );

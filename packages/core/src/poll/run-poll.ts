@@ -1,6 +1,6 @@
 import { localDateOf } from "@powertoken/weconnect";
 import type { PollCandidate } from "../data/core-data.js";
-import { runParticipants } from "../run/run-participants.js";
+import { runParticipants, type ProgressListener } from "../run/run-participants.js";
 import { createRunRecorder, finishTiming, type ApiCounts, type ParticipantOutcome } from "../run/run-result.js";
 import type { PowerTokenContext } from "../runtime/context.js";
 import { pollParticipant } from "./poll-participant.js";
@@ -24,6 +24,11 @@ export interface RunPollOptions {
    */
   cycleEndsAt?: Date;
   signal?: AbortSignal;
+  /**
+   * Called once per participant as it finishes, with `done` (1 … total), `total` (the participants
+   * this run attempts) and its outcome. A throw is logged at debug and ignored.
+   */
+  onProgress?: ProgressListener;
 }
 
 /** What one poll run did. */
@@ -89,7 +94,7 @@ export async function runPoll(ctx: PowerTokenContext, options: RunPollOptions = 
       ctx,
       selected,
       recorder,
-      { job: "poll", concurrency: options.concurrency ?? ctx.settings.concurrency, owner: options.owner, cycleEndsAt: options.cycleEndsAt, signal: options.signal },
+      { job: "poll", concurrency: options.concurrency ?? ctx.settings.concurrency, owner: options.owner, cycleEndsAt: options.cycleEndsAt, signal: options.signal, onProgress: options.onProgress },
       (participant) => pollParticipant(ctx, participant, { dryRun: options.dryRun ?? false }),
     );
   } finally {

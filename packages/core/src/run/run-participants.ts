@@ -4,6 +4,20 @@ import type { PowerTokenContext } from "../runtime/context.js";
 import { classifyError } from "./classify-error.js";
 import type { ParticipantOutcome, RunRecorder } from "./run-result.js";
 
+/** One participant of a run has finished (see `onProgress` on runPoll and runMaintenance). */
+export interface RunProgress {
+  job: "poll" | "maintenance";
+  /** Participants finished so far in this run, this one included (1 … total). */
+  done: number;
+  /** Participants this run attempts; those skipped as `LEASED`, `IN_PROGRESS` or `ABORTED` count as done. */
+  total: number;
+  /** How this participant ended (the same object as in the run's result). */
+  outcome: ParticipantOutcome;
+}
+
+/** Called once per participant as it finishes; a throw (or rejected promise) is logged at debug and ignored. */
+export type ProgressListener = (progress: RunProgress) => void;
+
 /** Options shared by poll and maintenance when they walk over participants. */
 export interface RunParticipantsOptions {
   job: "poll" | "maintenance";
@@ -12,6 +26,8 @@ export interface RunParticipantsOptions {
   /** When this job's next cycle starts: a lease released after processing holds until then. */
   cycleEndsAt?: Date;
   signal?: AbortSignal;
+  /** Called once per participant as it finishes; it can never break the run. */
+  onProgress?: ProgressListener;
 }
 
 type Work = (participant: ParticipantRecord) => Promise<ParticipantOutcome>;
@@ -24,6 +40,7 @@ type Work = (participant: ParticipantRecord) => Promise<ParticipantOutcome>;
  * participant another one already did this cycle; those held elsewhere are skipped (`LEASED`).
  * A failure is classified, recorded in the errors table, applied as a status change, and
  * counted; it never stops the others. When `signal` aborts, no new participant starts.
+ * Every outcome recorded here is also reported to `options.onProgress` with `done`/`total`.
  * @returns whether the signal stopped the run early.
  */
 export async function runParticipants(
@@ -34,6 +51,7 @@ export async function runParticipants(
   work: Work,
   onStatusChange?: () => void,
 ): Promise<boolean> {
+  if (options.onProgress) recorder = reportingProgress(ctx, recorder, options.job, participants.length, options.onProgress);
   let guard = ctx.inFlight.get(options.job);
   if (!guard) {
     guard = new Set();
@@ -44,6 +62,26 @@ export async function runParticipants(
     return (await runBatch(ctx, free, guard, recorder, options, work, onStatusChange)).aborted;
   }
   return runLeased(ctx, participants, guard, recorder, { ...options, owner: options.owner }, work, onStatusChange);
+}
+
+/** A recorder that also tells `listener` about each outcome; the listener can never throw into the run. */
+function reportingProgress(ctx: PowerTokenContext, recorder: RunRecorder, job: RunProgress["job"], total: number, listener: ProgressListener): RunRecorder {
+  let done = 0;
+  const ignore = (error: unknown) => ctx.log.debug("onProgress threw; ignored", { job, code: classifyError(error).code });
+  return {
+    ...recorder,
+    add(outcome) {
+      recorder.add(outcome);
+      done += 1;
+      try {
+        // A listener typed `=> void` may still be async: a rejection must not go unhandled.
+        const returned: unknown = listener({ job, done, total, outcome });
+        if (returned instanceof Promise) returned.catch(ignore);
+      } catch (error) {
+        ignore(error);
+      }
+    },
+  };
 }
 
 function withoutInProgress(participants: readonly ParticipantRecord[], guard: Set<number>, recorder: RunRecorder): ParticipantRecord[] {
