@@ -63,7 +63,7 @@ export {
 } from "./days.js";
 export { appendAudit, listAudit, type AuditEntry, type AppendAuditInput, type ListAuditFilter } from "./audit-log.js";
 export { recordError, listErrors, type ErrorEntry, type RecordErrorInput, type ListErrorsFilter } from "./error-log.js";
-export { claimDueParticipants, renewLease, releaseLease, type ClaimDueParticipantsInput } from "./leases.js";
+export { claimDueParticipants, claimLeases, renewLeases, releaseLeases, renewLease, releaseLease, type ClaimDueParticipantsInput, type LeaseBatchInput } from "./leases.js";
 export { acquireInstanceLock, releaseInstanceLock, type InstanceLockInput } from "./instance-lock.js";
 
 export type { Database } from "./schema/database.js";

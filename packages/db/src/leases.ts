@@ -1,7 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import { dialectOf } from "./_dialect.js";
 import { count, inTransaction } from "./_db.js";
-import { toIso } from "./_values.js";
+import { chunkRows, toIso } from "./_values.js";
 import { DbError } from "./errors.js";
 import { toParticipant, type Participant } from "./participants.js";
 import type { Database } from "./schema/database.js";
@@ -60,53 +60,107 @@ export async function claimDueParticipants(db: Kysely<Database>, input: ClaimDue
     if (dialectOf(trx) === "postgres") candidates = candidates.forUpdate(["p"]).skipLocked();
     const ids = (await candidates.execute()).map((r) => r.id);
     if (ids.length === 0) return [];
-    const claimed = await trx
-      .insertInto("leases")
-      .values(ids.map((id) => ({ participant_id: id, job: input.job, owner: input.owner, until_at: untilIso, claimed_at: nowIso })))
-      .onConflict((oc) =>
-        oc
-          .columns(["participant_id", "job"])
-          .doUpdateSet({ owner: input.owner, until_at: untilIso, claimed_at: nowIso })
-          .where("leases.until_at", "<=", nowIso),
-      )
-      .returning("participant_id")
-      .execute();
+    const claimed = await upsertLeases(trx, ids, { ...input, nowIso, untilIso });
     if (claimed.length === 0) return [];
-    const rows = await trx.selectFrom("participants").selectAll().where("id", "in", claimed.map((c) => c.participant_id)).orderBy("id").execute();
+    const rows = await trx.selectFrom("participants").selectAll().where("id", "in", claimed).orderBy("id").execute();
     return rows.map(toParticipant);
   });
 }
 
-/**
- * Extends a lease this owner still holds. Returns false when it expired or was taken over:
- * stop working on that participant.
- */
-export async function renewLease(db: Kysely<Database>, input: { participantId: number; job: string; owner: string; leaseMs: number; now?: Date }): Promise<boolean> {
-  checkLease(input.job, input.owner, input.leaseMs);
-  const now = input.now ?? new Date();
-  const result = await db
-    .updateTable("leases")
-    .set({ until_at: toIso(new Date(now.getTime() + input.leaseMs)) })
-    .where("participant_id", "=", input.participantId)
-    .where("job", "=", input.job)
-    .where("owner", "=", input.owner)
-    .where("until_at", ">", toIso(now, "now"))
-    .executeTakeFirst();
-  return count(result.numUpdatedRows) === 1;
+/** The leases of some participants for one job and owner. */
+export interface LeaseBatchInput {
+  participantIds: readonly number[];
+  job: string;
+  owner: string;
 }
 
 /**
- * Gives a lease back. The participant becomes due again at `nextDueAt` (default: at once), which
- * is how a scheduler spaces runs. Returns false when this owner no longer held it.
+ * Claims the given participants for `job`: each one whose lease is free (`until` passed, or no
+ * row yet) becomes this owner's until now + `leaseMs`. One guarded upsert per chunk, so two
+ * replicas claiming the same ids at once split them and never both win one.
+ * @returns the ids claimed.
+ * @throws DbError INVALID_INPUT
  */
-export async function releaseLease(db: Kysely<Database>, input: { participantId: number; job: string; owner: string; nextDueAt?: Date }): Promise<boolean> {
+export async function claimLeases(db: Kysely<Database>, input: LeaseBatchInput & { leaseMs: number; now?: Date }): Promise<number[]> {
+  checkLease(input.job, input.owner, input.leaseMs);
+  const now = input.now ?? new Date();
+  const nowIso = toIso(now, "now");
+  const untilIso = toIso(new Date(now.getTime() + input.leaseMs));
+  const claimed: number[] = [];
+  for (const chunk of chunkRows([...new Set(input.participantIds)], 5)) claimed.push(...(await upsertLeases(db, chunk, { ...input, nowIso, untilIso })));
+  return claimed;
+}
+
+/**
+ * Extends the leases this owner still holds to now + `leaseMs`. Returns how many it extended; an
+ * expired or taken-over one is not: stop working on that participant.
+ * @throws DbError INVALID_INPUT
+ */
+export async function renewLeases(db: Kysely<Database>, input: LeaseBatchInput & { leaseMs: number; now?: Date }): Promise<number> {
+  checkLease(input.job, input.owner, input.leaseMs);
+  const now = input.now ?? new Date();
+  let renewed = 0;
+  for (const chunk of chunkRows([...new Set(input.participantIds)], 1)) {
+    const result = await db
+      .updateTable("leases")
+      .set({ until_at: toIso(new Date(now.getTime() + input.leaseMs)) })
+      .where("participant_id", "in", chunk)
+      .where("job", "=", input.job)
+      .where("owner", "=", input.owner)
+      .where("until_at", ">", toIso(now, "now"))
+      .executeTakeFirst();
+    renewed += count(result.numUpdatedRows);
+  }
+  return renewed;
+}
+
+/**
+ * Gives leases back. The participants become due again at `nextDueAt` (default: at once), which
+ * is how a scheduler keeps a finished participant from being run twice in one cycle. Returns how
+ * many this owner still held.
+ * @throws DbError INVALID_INPUT
+ */
+export async function releaseLeases(db: Kysely<Database>, input: LeaseBatchInput & { nextDueAt?: Date }): Promise<number> {
   checkLease(input.job, input.owner);
-  const result = await db
-    .updateTable("leases")
-    .set({ owner: null, until_at: input.nextDueAt ? toIso(input.nextDueAt, "nextDueAt") : EPOCH })
-    .where("participant_id", "=", input.participantId)
-    .where("job", "=", input.job)
-    .where("owner", "=", input.owner)
-    .executeTakeFirst();
-  return count(result.numUpdatedRows) === 1;
+  let released = 0;
+  for (const chunk of chunkRows([...new Set(input.participantIds)], 1)) {
+    const result = await db
+      .updateTable("leases")
+      .set({ owner: null, until_at: input.nextDueAt ? toIso(input.nextDueAt, "nextDueAt") : EPOCH })
+      .where("participant_id", "in", chunk)
+      .where("job", "=", input.job)
+      .where("owner", "=", input.owner)
+      .executeTakeFirst();
+    released += count(result.numUpdatedRows);
+  }
+  return released;
+}
+
+/** {@link renewLeases} for one participant; false when the lease expired or was taken over. */
+export async function renewLease(db: Kysely<Database>, input: { participantId: number; job: string; owner: string; leaseMs: number; now?: Date }): Promise<boolean> {
+  return (await renewLeases(db, { ...input, participantIds: [input.participantId] })) === 1;
+}
+
+/** {@link releaseLeases} for one participant; false when this owner no longer held it. */
+export async function releaseLease(db: Kysely<Database>, input: { participantId: number; job: string; owner: string; nextDueAt?: Date }): Promise<boolean> {
+  return (await releaseLeases(db, { ...input, participantIds: [input.participantId] })) === 1;
+}
+
+/** The guarded upsert every claim goes through: only a free lease (`until_at <= now`) changes hands. */
+async function upsertLeases(db: Kysely<Database>, ids: readonly number[], lease: { job: string; owner: string; nowIso: string; untilIso: string }): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .insertInto("leases")
+    .values(ids.map((id) => ({ participant_id: id, job: lease.job, owner: lease.owner, until_at: lease.untilIso, claimed_at: lease.nowIso })))
+    .onConflict((oc) =>
+      oc
+        .columns(["participant_id", "job"])
+        .doUpdateSet({ owner: lease.owner, until_at: lease.untilIso, claimed_at: lease.nowIso })
+        // A released lease keeps `until_at` at the participant's next due time, so a replica
+        // starting late in the same cycle cannot take it again.
+        .where("leases.until_at", "<=", lease.nowIso),
+    )
+    .returning("participant_id")
+    .execute();
+  return rows.map((r) => r.participant_id);
 }

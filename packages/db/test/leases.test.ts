@@ -2,10 +2,13 @@ import { describe, expect, it } from "vitest";
 import {
   acquireInstanceLock,
   claimDueParticipants,
+  claimLeases,
   createParticipant,
   releaseInstanceLock,
   releaseLease,
+  releaseLeases,
   renewLease,
+  renewLeases,
   updateParticipant,
 } from "../src/index.js";
 import { DIALECTS, openTarget, uniqueName, useMigratedDatabase } from "./_dialects.js";
@@ -77,6 +80,31 @@ describe.each(DIALECTS)("leases and instance locks on %s", (dialect) => {
     } finally {
       if (dialect === "postgres") await Promise.all(others.map((h) => h.close()));
     }
+  });
+
+  it("claims a given list once per cycle: a released lease stays held until its next due time", async () => {
+    const { db } = database.get();
+    const job = uniqueName("job");
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i += 1) ids.push((await createParticipant(db, { name: uniqueName(), timeZone: "UTC", enrollmentStart: "2026-11-25" })).id);
+
+    const [a, b] = await Promise.all([
+      claimLeases(db, { participantIds: ids, job, owner: "a", leaseMs: 60_000, now }),
+      claimLeases(db, { participantIds: ids, job, owner: "b", leaseMs: 60_000, now }),
+    ]);
+    expect(a.filter((id) => b.includes(id))).toEqual([]);
+    expect([...a, ...b].sort((x, y) => x - y)).toEqual(ids);
+
+    const mine = a.length > 0 ? { owner: "a", held: a } : { owner: "b", held: b };
+    expect(await renewLeases(db, { participantIds: ids, job, owner: mine.owner, leaseMs: 60_000, now: at(30_000) })).toBe(mine.held.length);
+    const nextCycle = at(15 * 60_000);
+    expect(await releaseLeases(db, { participantIds: ids, job, owner: mine.owner, nextDueAt: nextCycle })).toBe(mine.held.length);
+    // A replica starting late in the same cycle gets none of the released ones...
+    expect(await claimLeases(db, { participantIds: mine.held, job, owner: "late", leaseMs: 60_000, now: at(120_000) })).toEqual([]);
+    // ...and everyone is claimable in the next cycle.
+    expect((await claimLeases(db, { participantIds: mine.held, job, owner: "next", leaseMs: 60_000, now: nextCycle })).sort((x, y) => x - y)).toEqual(
+      [...mine.held].sort((x, y) => x - y),
+    );
   });
 
   it("holds a named instance lock for one owner until it expires or is released", async () => {

@@ -1,5 +1,6 @@
 import {
   appendAudit,
+  claimLeases,
   deleteExpiredActivities,
   getDay,
   listActivities as listStoredActivities,
@@ -10,7 +11,9 @@ import {
   markDayPending,
   recordError,
   recordTrackerWrite,
+  releaseLeases,
   removeParticipant,
+  renewLeases,
   saveTrackerToken,
   setTrackerAccountStatus,
   setWeconnectAccountStatus,
@@ -267,57 +270,15 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
     },
 
     async claimParticipants(input) {
-      if (input.ids.length === 0) return [];
-      const nowIso = input.now.toISOString();
-      const untilIso = new Date(input.now.getTime() + input.leaseMs).toISOString();
-      const claimed: number[] = [];
-      // Chunked: one row of 5 parameters per id stays under SQLite's and PostgreSQL's limits.
-      for (let i = 0; i < input.ids.length; i += 500) {
-        const chunk = input.ids.slice(i, i + 500);
-        const rows = await db
-          .insertInto("leases")
-          .values(chunk.map((id) => ({ participant_id: id, job: input.job, owner: input.owner, until_at: untilIso, claimed_at: nowIso })))
-          .onConflict((oc) =>
-            oc
-              .columns(["participant_id", "job"])
-              .doUpdateSet({ owner: input.owner, until_at: untilIso, claimed_at: nowIso })
-              // Only an expired or released-and-due lease: a released one keeps `until_at` at the
-              // next cycle, so a replica starting late in this cycle does not take it again.
-              .where("leases.until_at", "<=", nowIso),
-          )
-          .returning("participant_id")
-          .execute();
-        claimed.push(...rows.map((r) => r.participant_id));
-      }
-      return claimed;
+      return claimLeases(db, { participantIds: input.ids, job: input.job, owner: input.owner, leaseMs: input.leaseMs, now: input.now });
     },
 
     async renewParticipants(input) {
-      let renewed = 0;
-      const untilIso = new Date(input.now.getTime() + input.leaseMs).toISOString();
-      for (let i = 0; i < input.ids.length; i += 500) {
-        const result = await db
-          .updateTable("leases")
-          .set({ until_at: untilIso })
-          .where("job", "=", input.job)
-          .where("owner", "=", input.owner)
-          .where("participant_id", "in", input.ids.slice(i, i + 500))
-          .executeTakeFirst();
-        renewed += Number(result.numUpdatedRows);
-      }
-      return renewed;
+      return renewLeases(db, { participantIds: input.ids, job: input.job, owner: input.owner, leaseMs: input.leaseMs, now: input.now });
     },
 
     async releaseParticipants(input) {
-      for (let i = 0; i < input.ids.length; i += 500) {
-        await db
-          .updateTable("leases")
-          .set({ owner: null, until_at: input.until.toISOString() })
-          .where("job", "=", input.job)
-          .where("owner", "=", input.owner)
-          .where("participant_id", "in", input.ids.slice(i, i + 500))
-          .execute();
-      }
+      await releaseLeases(db, { participantIds: input.ids, job: input.job, owner: input.owner, nextDueAt: input.until });
     },
 
     async loadTrackerToken(accountKey) {
