@@ -5,6 +5,7 @@ import { withDatabase } from "./_database.js";
 import { UsageError } from "./_errors.js";
 import { createCliLogger } from "./_logger.js";
 import { findParticipant } from "./_participant-ref.js";
+import { startProgressDisplay } from "./_progress.js";
 
 /** Flags shared by `poll` and `maintenance`. */
 export const jobArgs = {
@@ -32,16 +33,19 @@ export async function runJob(job: "poll" | "maintenance", args: JobFlags, env: C
   const { config } = loadCliConfig(args, env);
   const refs = args.participant?.split(",").map((s) => s.trim()).filter(Boolean);
   const participantIds = refs === undefined ? undefined : await withDatabase(config, async (h) => Promise.all(refs.map(async (r) => (await findParticipant(h, r)).id)));
-  const log = createCliLogger(env.out, { verbose: Boolean(args.verbose) });
-  const runtime = await createRuntime(config, { log });
+  const progress = startProgressDisplay(env.out, job);
   let result: PollResult | MaintenanceResult;
-  const stopProgress = startProgress(env, job);
   try {
-    const common = { dryRun: Boolean(args["dry-run"]), signal: env.signal, ...(participantIds ? { participantIds } : {}) };
-    result = job === "poll" ? await runPoll(runtime.ctx, { ...common, all: Boolean(args.all) }) : await runMaintenance(runtime.ctx, common);
+    const log = createCliLogger(env.out, { verbose: Boolean(args.verbose), beforeLine: progress.clear });
+    const runtime = await createRuntime(config, { log });
+    try {
+      const common = { dryRun: Boolean(args["dry-run"]), signal: env.signal, onProgress: progress.update, ...(participantIds ? { participantIds } : {}) };
+      result = job === "poll" ? await runPoll(runtime.ctx, { ...common, all: Boolean(args.all) }) : await runMaintenance(runtime.ctx, common);
+    } finally {
+      await runtime.close();
+    }
   } finally {
-    stopProgress();
-    await runtime.close();
+    progress.stop();
   }
   printResult(env, result);
   if (result.aborted) {
@@ -49,15 +53,6 @@ export async function runJob(job: "poll" | "maintenance", args: JobFlags, env: C
     return 1;
   }
   return 0;
-}
-
-/** On a TTY, a ticking line so a long run visibly lives; nothing in cron logs or under --json. */
-function startProgress(env: CommandEnv, job: string): () => void {
-  if (!env.out.interactive) return () => {};
-  const started = Date.now();
-  env.out.log.start(`${job} running…`);
-  const timer = setInterval(() => env.out.log.info(`${job} still running (${Math.round((Date.now() - started) / 1000)} s)`), 5_000);
-  return () => clearInterval(timer);
 }
 
 function printResult(env: CommandEnv, result: PollResult | MaintenanceResult): void {

@@ -2,8 +2,12 @@ import type { Logger, LogFields } from "@powertoken/core";
 import type { Output } from "./_output.js";
 import { redactForOutput } from "./_redact.js";
 
-/** Adapts the output layer to core's `Logger`; fields become `key=value` after the message. */
-export function createCliLogger(out: Output, options: { verbose?: boolean; quiet?: boolean } = {}): Logger {
+/**
+ * Adapts the output layer to core's `Logger`; fields become `key=value` after the message.
+ * `beforeLine` runs before each printed line (the progress display erases its line there).
+ */
+export function createCliLogger(out: Output, options: { verbose?: boolean; quiet?: boolean; beforeLine?: () => void } = {}): Logger {
+  const before = options.beforeLine ?? (() => {});
   const format = (message: string, fields?: LogFields) => {
     if (fields === undefined) return message;
     const safe = redactForOutput(fields) as Record<string, unknown>;
@@ -14,12 +18,22 @@ export function createCliLogger(out: Output, options: { verbose?: boolean; quiet
   };
   return {
     debug: (m, f) => {
-      if (options.verbose) out.log.debug(format(m, f));
+      if (!options.verbose) return;
+      before();
+      out.log.debug(format(m, f));
     },
     info: (m, f) => {
-      if (!options.quiet) out.log.info(format(m, f));
+      if (options.quiet) return;
+      before();
+      out.log.info(format(m, f));
     },
-    warn: (m, f) => out.log.warn(format(m, f)),
-    error: (m, f) => out.log.error(format(m, f)),
+    warn: (m, f) => {
+      before();
+      out.log.warn(format(m, f));
+    },
+    error: (m, f) => {
+      before();
+      out.log.error(format(m, f));
+    },
   };
 }

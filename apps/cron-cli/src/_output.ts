@@ -18,13 +18,21 @@ export interface Output {
   result(value: unknown, human: () => void): void;
   /** One JSON document on one line of stdout (for streams of events under `--json`). */
   jsonLine(value: unknown): void;
+  /**
+   * Interactive only: replace the one updating line on stderr with `text` (cut to the terminal's
+   * width), or erase it when `text` is omitted. Does nothing in cron logs and under `--json`.
+   */
+  statusLine(text?: string): void;
 }
 
 /** Streams an Output writes to; tests pass their own. */
 export interface OutputStreams {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 }
+
+/** Carriage return + erase the whole line (ANSI EL 2). */
+const ERASE_LINE = "\r\x1b[2K";
 
 /** Creates the output layer: consola on a TTY, plain lines in cron logs, JSON with `--json`. */
 export function createOutput(options: { json: boolean; streams?: OutputStreams }): Output {
@@ -38,6 +46,7 @@ export function createOutput(options: { json: boolean; streams?: OutputStreams }
     stderr: streams.stderr as NodeJS.WriteStream,
     formatOptions: { date: !interactive, colors: interactive },
   });
+  let statusShown = false;
   const write = (text: string) => {
     if (!options.json) streams.stdout.write(`${text}\n`);
   };
@@ -52,5 +61,17 @@ export function createOutput(options: { json: boolean; streams?: OutputStreams }
       else human();
     },
     jsonLine: (value) => streams.stdout.write(`${JSON.stringify(redactForOutput(value))}\n`),
+    statusLine(text) {
+      if (!interactive) return;
+      if (text === undefined) {
+        if (statusShown) streams.stderr.write(ERASE_LINE);
+        statusShown = false;
+        return;
+      }
+      // A line wider than the terminal would wrap, and `\r` would then erase only its last row.
+      const columns = streams.stderr.columns;
+      streams.stderr.write(`${ERASE_LINE}${columns !== undefined && columns > 0 && text.length >= columns ? text.slice(0, Math.max(0, columns - 1)) : text}`);
+      statusShown = true;
+    },
   };
 }
