@@ -2,19 +2,11 @@
 import type { z } from "zod";
 import { WeconnectError, type WeconnectErrorCode } from "./errors.js";
 import { LoopbackErrorSchema } from "./schemas.js";
-import type { RetryOptions, WeconnectRequestInfo } from "./client.js";
+import type { WeconnectClientOptions } from "./client.js";
 import { networkCode, redact, sanitizeCause } from "./_redact.js";
 
-/** Transport options shared by every endpoint. */
-export interface HttpOptions {
-  baseUrl: string;
-  fetch?: typeof globalThis.fetch;
-  timeoutMs?: number;
-  retry?: RetryOptions;
-  onRequest?: (info: WeconnectRequestInfo) => void;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-}
+/** Transport options shared by every endpoint: the client's own options. */
+export type HttpOptions = WeconnectClientOptions;
 
 /** One call: endpoint template plus the concrete pieces; the token is kept apart to redact it. */
 export interface RequestSpec {
