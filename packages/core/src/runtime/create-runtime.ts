@@ -82,33 +82,24 @@ export async function createRuntime(config: PowerTokenConfig, options: CreateRun
   const tokenManagers: Partial<Record<TrackerBackend, TokenManager>> = {};
   const oauthOptions = { fetch: options.fetch, now, onRequest: hook("tracker") };
 
-  const google = config.googleHealth;
-  if (google.clientId && google.clientSecret) {
-    const provider = googleOAuthProvider({
-      clientId: google.clientId,
-      clientSecret: google.clientSecret,
-      redirectUri: google.redirectUri,
-      authorizationEndpoint: google.authorizationUrl,
-      tokenEndpoint: google.tokenUrl,
-      revocationEndpoint: google.revocationUrl,
+  // A backend is available only when its OAuth client is configured; both are wired the same way.
+  const backends = [
+    { backend: "google-health", settings: config.googleHealth, provider: googleOAuthProvider, create: createGoogleHealthTracker },
+    { backend: "fitbit-legacy", settings: config.fitbitLegacy, provider: fitbitOAuthProvider, create: createFitbitLegacyTracker },
+  ] as const;
+  for (const { backend, settings, provider, create } of backends) {
+    if (!settings.clientId || !settings.clientSecret) continue;
+    const oauth = provider({
+      clientId: settings.clientId,
+      clientSecret: settings.clientSecret,
+      redirectUri: settings.redirectUri,
+      authorizationEndpoint: settings.authorizationUrl,
+      tokenEndpoint: settings.tokenUrl,
+      revocationEndpoint: settings.revocationUrl,
     });
-    const tokens = createTokenManager({ oauth: createOAuthClient(provider, oauthOptions), store, now });
-    tokenManagers["google-health"] = tokens;
-    trackers["google-health"] = createGoogleHealthTracker({ baseUrl: google.apiUrl, tokens, fetch: options.fetch, onRequest: hook("tracker") });
-  }
-  const legacy = config.fitbitLegacy;
-  if (legacy.clientId && legacy.clientSecret) {
-    const provider = fitbitOAuthProvider({
-      clientId: legacy.clientId,
-      clientSecret: legacy.clientSecret,
-      redirectUri: legacy.redirectUri,
-      authorizationEndpoint: legacy.authorizationUrl,
-      tokenEndpoint: legacy.tokenUrl,
-      revocationEndpoint: legacy.revocationUrl,
-    });
-    const tokens = createTokenManager({ oauth: createOAuthClient(provider, oauthOptions), store, now });
-    tokenManagers["fitbit-legacy"] = tokens;
-    trackers["fitbit-legacy"] = createFitbitLegacyTracker({ baseUrl: legacy.apiUrl, tokens, fetch: options.fetch, onRequest: hook("tracker") });
+    const tokens = createTokenManager({ oauth: createOAuthClient(oauth, oauthOptions), store, now });
+    tokenManagers[backend] = tokens;
+    trackers[backend] = create({ baseUrl: settings.apiUrl, tokens, fetch: options.fetch, onRequest: hook("tracker") });
   }
   const weconnect = createWeconnectClient({ baseUrl: config.weconnect.baseUrl, timeoutMs: config.weconnect.timeoutMs, fetch: options.fetch, onRequest: hook("weconnect") });
 
