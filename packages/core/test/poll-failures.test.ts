@@ -70,6 +70,21 @@ describe.each(DIALECTS)("poll failures on %s", (dialect) => {
     expect(await runPoll(world.runtime.ctx, { all: true })).toMatchObject({ due: 1 });
   });
 
+  it("fails only that participant on a WEconnect timeout, keeps them active, and writes them on the next poll", async () => {
+    world = await startDbWorld(dialect, [ana], "2026-11-25T15:30:00Z");
+    // Both of the participant's WEconnect reads, with every retry, answer after the 1 s timeout.
+    world.weconnectSim.failNext({ delayMs: 1_500, count: 6 });
+    const slow = await runPoll(world.runtime.ctx, { all: true });
+    expect(slow).toMatchObject({ due: 1, written: 0, failed: 1, failuresByCode: { NETWORK: 1 } });
+    const db = world.runtime.db.db;
+    expect((await findParticipantById(db, world.people.get("ana")!.id))?.status).toBe("active");
+    expect(world.googleSim.state.viewDay("ana", "2026-11-25").powertoken).toBeNull();
+
+    world.clock.advanceMinutes(15);
+    expect(await runPoll(world.runtime.ctx, { all: true })).toMatchObject({ written: 1, failed: 0 });
+    expect(world.googleSim.state.viewDay("ana", "2026-11-25").powertoken).toMatchObject({ steps: 0 });
+  });
+
   it("never puts a token in a result, an error row or the audit log", async () => {
     world = await startDbWorld(dialect, [ana], "2026-11-25T15:30:00Z");
     world.weconnectSim.state.expireToken(world.people.get("ana")!.personId);
