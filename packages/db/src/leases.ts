@@ -87,7 +87,9 @@ export async function claimLeases(db: Kysely<Database>, input: LeaseBatchInput &
   const nowIso = toIso(now, "now");
   const untilIso = toIso(new Date(now.getTime() + input.leaseMs));
   const claimed: number[] = [];
-  for (const chunk of chunkRows([...new Set(input.participantIds)], 5)) claimed.push(...(await upsertLeases(db, chunk, { ...input, nowIso, untilIso })));
+  // Ascending ids: two claimers upserting the same rows in different orders can deadlock on PostgreSQL.
+  const ids = [...new Set(input.participantIds)].sort((a, b) => a - b);
+  for (const chunk of chunkRows(ids, 5)) claimed.push(...(await upsertLeases(db, chunk, { ...input, nowIso, untilIso })));
   return claimed;
 }
 
