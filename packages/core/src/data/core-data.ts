@@ -116,8 +116,8 @@ export interface CoreData {
   getDay(participantId: number, localDate: string): Promise<DayLedger | null>;
   /** Σ weights of checked-in events stored for that local day (`charge` carries yesterday's). */
   dayPoints(participantId: number, localDate: string): Promise<number>;
-  /** Save today's events and counts; creates the day row when missing. */
-  saveDaySnapshot(snapshot: DaySnapshot): Promise<void>;
+  /** Save today's events and counts (creating the day row when missing), and return that day's write ledger. */
+  saveDaySnapshot(snapshot: DaySnapshot): Promise<DayLedger>;
   /** Record the intended write (pending) BEFORE the tracker is called. */
   recordIntent(input: { participantId: number; localDate: string; steps: number; label: string; backend: TrackerBackend; at: Date }): Promise<void>;
   /** The tracker confirmed: set confirmed = desired, the entry id, and append the audit row; one transaction. */

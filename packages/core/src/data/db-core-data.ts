@@ -23,9 +23,11 @@ import {
   upsertEvents,
   type Activity,
   type DatabaseHandle,
+  type Day,
 } from "@powertoken/db";
 import { localDateOf } from "@powertoken/weconnect";
 import { expirationOf } from "../maintenance/sync-activities.js";
+import type { DayLedger } from "../poll/decide-write.js";
 import type { CoreData, ParticipantRecord, PollCandidate, StoredActivity } from "./core-data.js";
 
 /** Keep expired activities this long, so yesterday's events (charge's carry-over) survive. */
@@ -156,9 +158,7 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
 
     async getDay(participantId, localDate) {
       const day = await getDay(db, participantId, localDate);
-      return day
-        ? { desiredSteps: day.desiredSteps, confirmedSteps: day.confirmedSteps, confirmedLabel: day.confirmedLabel, entryId: day.entryId, pending: day.writeState === "pending" }
-        : null;
+      return day ? toLedger(day) : null;
     },
 
     async dayPoints(participantId, localDate) {
@@ -167,7 +167,7 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
     },
 
     async saveDaySnapshot(s) {
-      await db.transaction().execute(async (trx) => {
+      return db.transaction().execute(async (trx) => {
         if (s.newActivities && s.newActivities.length > 0) {
           const known = new Set((await listStoredActivities(trx, s.participantId)).map((a) => a.weconnectActivityId));
           const fresh = s.newActivities.filter((a) => !known.has(String(a.activityId)));
@@ -175,8 +175,10 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
         }
         const before = await getDay(trx, s.participantId, s.localDate);
         // Maintenance creates a missing day but leaves the poll's counts and last-polled time alone.
-        if (!(s.createOnly && before)) {
-          await upsertDay(trx, {
+        const day =
+          s.createOnly && before
+            ? before
+            : await upsertDay(trx, {
             participantId: s.participantId,
             localDate: s.localDate,
             plannedCount: s.plannedCount,
@@ -188,13 +190,13 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
             desiredLabel: before?.desiredLabel ?? null,
             now: s.at,
           });
-        }
         await upsertEvents(
           trx,
           s.participantId,
           s.events.map((e) => ({ occurrenceId: e.eventId, weconnectActivityId: String(e.activityId), localDate: s.localDate, startsAt: e.start, endsAt: e.end, checkedIn: e.checkedIn })),
           s.at,
         );
+        return toLedger(day);
       });
     },
 
@@ -293,4 +295,9 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
       await setTrackerAccountStatus(db, { accountId: Number(accountKey), status: "reauth-required", reason });
     },
   };
+}
+
+/** The write ledger of a day row: what the poll compares its new value with. */
+function toLedger(day: Day): DayLedger {
+  return { desiredSteps: day.desiredSteps, confirmedSteps: day.confirmedSteps, confirmedLabel: day.confirmedLabel, entryId: day.entryId, pending: day.writeState === "pending" };
 }

@@ -71,7 +71,7 @@ export async function pollParticipant(
   }
 
   const known = new Set(stored.map((a) => a.activityId));
-  await ctx.data.saveDaySnapshot({
+  const ledger = await ctx.data.saveDaySnapshot({
     participantId: participant.id,
     localDate,
     // An activity added in WEconnect today counts at once, not after the next maintenance (§9.11).
@@ -85,7 +85,6 @@ export async function pollParticipant(
     weeklyProgress,
     at: now,
   });
-  const ledger = await ctx.data.getDay(participant.id, localDate);
   const decision = decideWrite(ledger, { steps: computed.steps, label });
   if (decision.action === "unchanged") return { ...base, outcome: "unchanged", steps: computed.steps };
 
