@@ -107,6 +107,21 @@ describe.each(DIALECTS)("leases and instance locks on %s", (dialect) => {
     );
   });
 
+  it("lets concurrent claimers of the same list in opposite orders finish without a deadlock", async () => {
+    const { db } = database.get();
+    const ids: number[] = [];
+    for (let i = 0; i < 600; i += 1) ids.push((await createParticipant(db, { name: uniqueName(), timeZone: "UTC", enrollmentStart: "2026-11-25" })).id);
+    const reversed = [...ids].reverse();
+    for (let round = 0; round < 10; round += 1) {
+      const job = uniqueName("job");
+      const [a, b] = await Promise.all([
+        claimLeases(db, { participantIds: ids, job, owner: "a", leaseMs: 60_000, now }),
+        claimLeases(db, { participantIds: reversed, job, owner: "b", leaseMs: 60_000, now }),
+      ]);
+      expect(a.length + b.length).toBe(ids.length);
+    }
+  });
+
   it("holds a named instance lock for one owner until it expires or is released", async () => {
     const { db } = database.get();
     const name = uniqueName("lock");
