@@ -2,16 +2,10 @@ import { randomBytes } from "node:crypto";
 import { openDatabase, type DatabaseHandle } from "@powertoken/db";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDbCoreData, runPoll, type PollResult, type PowerTokenContext } from "../src/index.js";
-import { DIALECTS, POSTGRES_URL, startDbWorld, type DbPersonSpec, type DbWorld, type Dialect } from "./helpers/db-world.js";
+import { DIALECTS, POSTGRES_URL, chicagoMeetingSpec, startDbWorld, type DbWorld, type Dialect } from "./helpers/db-world.js";
 
 const START = "2026-11-25T15:30:00Z";
-const spec = (name: string): DbPersonSpec => ({
-  name,
-  timeZone: "America/Chicago",
-  mapping: "plan",
-  backend: "google-health",
-  activities: [{ key: "meeting", dateStart: "2026-11-01T15:00:00Z" }],
-});
+const spec = chicagoMeetingSpec;
 const NAMES = Array.from({ length: 12 }, (_, i) => `p${String(i).padStart(2, "0")}`);
 const CYCLE_MS = 15 * 60_000;
 

@@ -1,15 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { runMaintenance, runPoll, type Logger, type PowerTokenContext, type RunProgress } from "../src/index.js";
-import { startDbWorld, type DbPersonSpec, type DbWorld } from "./helpers/db-world.js";
+import { chicagoMeetingSpec, startDbWorld, type DbWorld } from "./helpers/db-world.js";
 
 const START = "2026-11-25T15:30:00Z";
-const spec = (name: string): DbPersonSpec => ({
-  name,
-  timeZone: "America/Chicago",
-  mapping: "plan",
-  backend: "google-health",
-  activities: [{ key: "meeting", dateStart: "2026-11-01T15:00:00Z" }],
-});
+const spec = chicagoMeetingSpec;
 const NAMES = ["ana", "ben", "chen", "dora", "emil"];
 
 /** A fresh context over the world's database: its own in-process guard, as a second replica would have. */

@@ -30,6 +30,15 @@ export interface DbPerson {
   spec: DbPersonSpec;
 }
 
+/** A participant on `plan` in Chicago with one daily 09:00 meeting: the plain case of a study. */
+export const chicagoMeetingSpec = (name: string): DbPersonSpec => ({
+  name,
+  timeZone: "America/Chicago",
+  mapping: "plan",
+  backend: "google-health",
+  activities: [{ key: "meeting", dateStart: "2026-11-01T15:00:00Z" }],
+});
+
 export interface DbWorld {
   clock: { now: Date; set(iso: string): void; advanceMinutes(m: number): void };
   weconnectSim: WeconnectSimulator;
