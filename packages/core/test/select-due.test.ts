@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideWrite, hasOccurrenceSoon, selectDue } from "../src/index.js";
+import { dayNeedsWrite, decideWrite, hasOccurrenceSoon, selectDue } from "../src/index.js";
 
 const at = (iso: string) => new Date(iso);
 const daily = { dateStart: at("2026-03-01T15:00:00Z"), durationMinutes: 60, repeat: "daily", repeatEnd: null };
@@ -45,15 +45,34 @@ describe("decideWrite", () => {
     expect(decideWrite(null, { steps: 0, label })).toEqual({ action: "write", reason: "first" });
   });
   it("leaves a confirmed equal value alone", () => {
-    expect(decideWrite({ desiredSteps: 5000, confirmedSteps: 5000, confirmedLabel: label, entryId: "e" }, { steps: 5000, label })).toEqual({ action: "unchanged" });
+    expect(decideWrite({ desiredSteps: 5000, desiredLabel: label, confirmedSteps: 5000, confirmedLabel: label, entryId: "e" }, { steps: 5000, label })).toEqual({ action: "unchanged" });
   });
   it("writes a lower value after an un-check-in", () => {
-    expect(decideWrite({ desiredSteps: 5000, confirmedSteps: 5000, confirmedLabel: label, entryId: "e" }, { steps: 0, label })).toEqual({ action: "write", reason: "changed" });
+    expect(decideWrite({ desiredSteps: 5000, desiredLabel: label, confirmedSteps: 5000, confirmedLabel: label, entryId: "e" }, { steps: 0, label })).toEqual({ action: "write", reason: "changed" });
   });
   it("rewrites a pending intent even when the value is back to the confirmed one", () => {
-    expect(decideWrite({ desiredSteps: 10000, confirmedSteps: 5000, confirmedLabel: label, entryId: "e" }, { steps: 5000, label })).toEqual({ action: "write", reason: "reconcile" });
+    expect(decideWrite({ desiredSteps: 10000, desiredLabel: label, confirmedSteps: 5000, confirmedLabel: label, entryId: "e" }, { steps: 5000, label })).toEqual({ action: "write", reason: "reconcile" });
   });
   it("writes when only the label changed", () => {
-    expect(decideWrite({ desiredSteps: 5000, confirmedSteps: 5000, confirmedLabel: label, entryId: "e" }, { steps: 5000, label: "PowerToken: 2 of 4 check-ins" })).toMatchObject({ action: "write" });
+    expect(decideWrite({ desiredSteps: 5000, desiredLabel: label, confirmedSteps: 5000, confirmedLabel: label, entryId: "e" }, { steps: 5000, label: "PowerToken: 2 of 4 check-ins" })).toMatchObject({ action: "write" });
+  });
+});
+
+describe("dayNeedsWrite", () => {
+  const confirmed = { desiredSteps: 5000, desiredLabel: "PowerToken: 1 of 2 check-ins", confirmedSteps: 5000, confirmedLabel: "PowerToken: 1 of 2 check-ins" };
+  it("is false for a day the tracker confirmed as intended", () => {
+    expect(dayNeedsWrite(confirmed)).toBe(false);
+  });
+  it("is true while an intent is pending, even one equal to the confirmed value", () => {
+    expect(dayNeedsWrite({ ...confirmed, pending: true })).toBe(true);
+  });
+  it("is true when the intended steps differ from the confirmed ones", () => {
+    expect(dayNeedsWrite({ ...confirmed, desiredSteps: 6000 })).toBe(true);
+  });
+  it("is true when only the intended label differs from the confirmed one", () => {
+    expect(dayNeedsWrite({ ...confirmed, desiredLabel: "PowerToken: 2 of 2 check-ins" })).toBe(true);
+  });
+  it("is false for a day nobody set out to write yet", () => {
+    expect(dayNeedsWrite({ desiredSteps: null, desiredLabel: null, confirmedSteps: null, confirmedLabel: null })).toBe(false);
   });
 });

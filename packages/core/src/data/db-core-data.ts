@@ -27,7 +27,7 @@ import {
 } from "@powertoken/db";
 import { localDateOf } from "@powertoken/weconnect";
 import { expirationOf } from "../maintenance/sync-activities.js";
-import type { DayLedger } from "../poll/decide-write.js";
+import { dayNeedsWrite, type DayLedger } from "../poll/decide-write.js";
 import type { CoreData, ParticipantRecord, PollCandidate, StoredActivity } from "./core-data.js";
 
 /** Keep expired activities this long, so yesterday's events (charge's carry-over) survive. */
@@ -118,7 +118,7 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
         .execute();
       const days = await db
         .selectFrom("days")
-        .select(["participant_id", "local_date", "write_state", "desired_steps", "confirmed_steps", "planned_count", "completed_count", "updated_at"])
+        .select(["participant_id", "local_date", "write_state", "desired_steps", "desired_label", "confirmed_steps", "confirmed_label", "planned_count", "completed_count", "updated_at"])
         .where((eb) => eb.or([eb("write_state", "=", "pending"), eb("local_date", ">=", new Date(now.getTime() - 3 * 86_400_000).toISOString().slice(0, 10))]))
         .execute();
       const byParticipant = new Map<number, PollCandidate & { today: string }>(
@@ -142,7 +142,8 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
       for (const d of days) {
         const c = byParticipant.get(d.participant_id);
         if (!c) continue;
-        if (d.write_state === "pending" || (d.desired_steps !== null && d.desired_steps !== d.confirmed_steps)) c.pendingDates.push(d.local_date);
+        const ledger = { desiredSteps: d.desired_steps, desiredLabel: d.desired_label, confirmedSteps: d.confirmed_steps, confirmedLabel: d.confirmed_label, pending: d.write_state === "pending" };
+        if (dayNeedsWrite(ledger)) c.pendingDates.push(d.local_date);
         if (c.lastDayDate === null || d.local_date > c.lastDayDate) c.lastDayDate = d.local_date;
         if (d.local_date === c.today) {
           c.openToday = Math.max(0, d.planned_count - d.completed_count);
@@ -299,5 +300,12 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
 
 /** The write ledger of a day row: what the poll compares its new value with. */
 function toLedger(day: Day): DayLedger {
-  return { desiredSteps: day.desiredSteps, confirmedSteps: day.confirmedSteps, confirmedLabel: day.confirmedLabel, entryId: day.entryId, pending: day.writeState === "pending" };
+  return {
+    desiredSteps: day.desiredSteps,
+    desiredLabel: day.desiredLabel,
+    confirmedSteps: day.confirmedSteps,
+    confirmedLabel: day.confirmedLabel,
+    entryId: day.entryId,
+    pending: day.writeState === "pending",
+  };
 }

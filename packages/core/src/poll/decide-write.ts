@@ -2,6 +2,8 @@
 export interface DayLedger {
   /** The last value we set out to write (recorded before calling the tracker). */
   desiredSteps: number | null;
+  /** The label we set out to write with `desiredSteps`. */
+  desiredLabel: string | null;
   /** The last value the tracker confirmed; null until a write succeeded. */
   confirmedSteps: number | null;
   /** The label the tracker confirmed with `confirmedSteps`. */
@@ -18,15 +20,26 @@ export type WriteDecision =
   | { action: "write"; reason: "first" | "changed" | "reconcile" };
 
 /**
+ * The one answer to "does this day still need a write?": an intent is recorded and not
+ * confirmed (state `pending`), or the value or label we set out to write differs from the one
+ * the tracker confirmed. A day nobody intended to write yet (`desiredSteps` null) needs none.
+ * Selection, the poll and the status report all ask this function.
+ */
+export function dayNeedsWrite(ledger: Pick<DayLedger, "desiredSteps" | "desiredLabel" | "confirmedSteps" | "confirmedLabel" | "pending">): boolean {
+  if (ledger.pending === true) return true;
+  if (ledger.desiredSteps === null) return false;
+  return ledger.desiredSteps !== ledger.confirmedSteps || ledger.desiredLabel !== ledger.confirmedLabel;
+}
+
+/**
  * Write when the tracker has not confirmed exactly this value and label for the day. A pending
- * intent (desired ≠ confirmed, left by a crash or a failed write) is rewritten even when the new
+ * intent ({@link dayNeedsWrite}, left by a crash or a failed write) is rewritten even when the new
  * value equals the old confirmed one, because the tracker may hold the half-written value.
  * Integers only, so A→B→A is seen as a change (unlike the original's float check, §9.14).
  */
 export function decideWrite(ledger: DayLedger | null, next: { steps: number; label: string }): WriteDecision {
   if (ledger === null || ledger.confirmedSteps === null) return { action: "write", reason: "first" };
-  const pending = ledger.pending === true || (ledger.desiredSteps !== null && ledger.desiredSteps !== ledger.confirmedSteps);
-  if (pending) return { action: "write", reason: "reconcile" };
+  if (dayNeedsWrite(ledger)) return { action: "write", reason: "reconcile" };
   if (ledger.confirmedSteps !== next.steps || ledger.confirmedLabel !== next.label) {
     return { action: "write", reason: "changed" };
   }
