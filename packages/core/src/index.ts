@@ -12,7 +12,7 @@ export {
 export { computeSteps, type ComputeStepsInput, type ComputeStepsResult, type DayEvent } from "./mapping/compute-steps.js";
 export { formatLabel } from "./mapping/format-label.js";
 export { hasOccurrenceSoon, selectDue, type DueCandidate, type SelectDueOptions } from "./poll/select-due.js";
-export { decideWrite, type DayLedger, type WriteDecision } from "./poll/decide-write.js";
+export { dayNeedsWrite, decideWrite, type DayLedger, type WriteDecision } from "./poll/decide-write.js";
 export {
   createRunRecorder,
   finishTiming,
