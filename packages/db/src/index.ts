@@ -1,5 +1,6 @@
 export { DbError, isDbError, type DbErrorCode } from "./errors.js";
 export { openDatabase, type DatabaseHandle, type OpenDatabaseOptions } from "./open-database.js";
+export { parseDatabaseUrl, type ParsedDatabaseUrl, type ParseDatabaseUrlOptions } from "./database-url.js";
 export type { DialectName } from "./_dialect.js";
 export { migrateToLatest, migrateTo, migrationStatus, migrationNames, type MigrationInfo, type MigrateResult } from "./migrate.js";
 export { parseEncryptionKey, generateEncryptionKey, type EncryptionKey, type EncryptionKeys } from "./encryption-keys.js";
@@ -76,3 +77,17 @@ export type { DaysTable, DayRow, DayWriteState } from "./schema/days.js";
 export type { AuditLogTable, AuditLogRow, AuditAction, AuditOutcome } from "./schema/audit-log.js";
 export type { ErrorsTable, ErrorRow } from "./schema/errors.js";
 export type { LeasesTable, LeaseRow, InstanceLocksTable, InstanceLockRow } from "./schema/leases.js";
+export {
+  createInviteRecord,
+  findInviteByTokenHash,
+  listInvites,
+  revokeInviteRecords,
+  markInviteRecordOpened,
+  markInviteRecordCompleted,
+  recordSigninAttempt,
+  type Invite,
+  type InvitesTable,
+  type InviteTables,
+  type CreateInviteRecordInput,
+  type SigninAttemptResult,
+} from "./invites.js";
