@@ -12,7 +12,28 @@ export interface OAuthSimulatorOptions {
   now?: () => Date;
   /** Access token lifetime. @default 3599 (google) / 28800 (fitbit) */
   accessTokenTtlSeconds?: number;
+  /**
+   * Whether a refresh answers with a new refresh token. Google does not rotate by default
+   * (google-health-api.md §1.4); Fitbit always does (fitbit-web-api.md §2.5).
+   * @default false (google) / true (fitbit)
+   */
+  rotateRefreshTokens?: boolean;
+  /** With rotation: the old refresh token dies once used (outside the replay window). @default true */
+  singleUseRefreshTokens?: boolean;
+  /**
+   * How long a used single-use refresh token, presented again unchanged, gets the same answer
+   * again (Fitbit's grace period, fitbit-web-api.md §2.5). 0 switches replays off.
+   * @default 120 (fitbit) / 0 (google)
+   */
+  replayWindowSeconds?: number;
+  /** How the authorize endpoint answers: approve at once, or render a consent page. @default "auto" */
+  consent?: "auto" | "page";
+  /** App name the consent page shows. @default "PowerToken" */
+  appName?: string;
 }
+
+/** The OAuth simulator's behaviour switches (see `OAuthSimulatorOptions`). */
+export type OAuthSimulatorSettings = Required<Pick<OAuthSimulatorOptions, "rotateRefreshTokens" | "singleUseRefreshTokens" | "replayWindowSeconds" | "consent" | "appName">>;
 
 /** Tokens minted by the simulator. */
 export interface SimulatorTokens {
@@ -28,7 +49,7 @@ export interface OAuthSimulatorStats {
   grants: number;
   /** Successful refreshes, replays excluded. */
   refreshes: number;
-  /** Fitbit: identical repeats answered from the 120 s grace window. */
+  /** Identical repeats answered from the replay window (Fitbit's 120 s grace period). */
   replays: number;
   /** Refresh attempts answered with invalid_grant. */
   rejectedRefreshes: number;
@@ -72,7 +93,7 @@ export interface TokenBody {
 /** Result of checking an access token on an API call. */
 export type AuthCheck = { ok: true; userId: string; scopes: string[] } | { ok: false; reason: "missing" | "invalid" | "expired" };
 
-const REPLAY_WINDOW_MS = 120_000; // fitbit-web-api.md §2.5: older docs say two minutes
+const FITBIT_REPLAY_WINDOW_S = 120; // fitbit-web-api.md §2.5: older docs say two minutes
 const CODE_TTL_MS = 10 * 60_000; // §2.2: codes live 10 minutes
 
 /** In-memory OAuth server state shared by the handler and tests. */
@@ -84,6 +105,14 @@ export function createOAuthSimulatorState(options: OAuthSimulatorOptions) {
   const client = options.client ?? { clientId: "sim-client", clientSecret: "sim-secret" };
   const now = () => (options.now ?? (() => new Date()))().getTime();
   const ttlSeconds = options.accessTokenTtlSeconds ?? (mode === "google" ? 3599 : 28800);
+  // Mutable so a test can reconfigure the OAuth server embedded in an API simulator.
+  const settings: OAuthSimulatorSettings = {
+    rotateRefreshTokens: options.rotateRefreshTokens ?? mode === "fitbit",
+    singleUseRefreshTokens: options.singleUseRefreshTokens ?? true,
+    replayWindowSeconds: options.replayWindowSeconds ?? (mode === "fitbit" ? FITBIT_REPLAY_WINDOW_S : 0),
+    consent: options.consent ?? "auto",
+    appName: options.appName ?? "PowerToken",
+  };
   const grants = new Map<string, Grant>();
   const access = new Map<string, AccessRecord>();
   const codes = new Map<string, CodeRecord>();
@@ -128,6 +157,8 @@ export function createOAuthSimulatorState(options: OAuthSimulatorOptions) {
   return {
     mode,
     client,
+    /** Rotation, single use, replay window and consent mode; change them at any time. */
+    settings,
     stats,
     /** Who the authorize endpoint signs in, and which scopes they leave ticked (null = all requested). */
     autoApprove,
@@ -188,11 +219,10 @@ export function createOAuthSimulatorState(options: OAuthSimulatorOptions) {
       const userId = refreshOwner.get(refreshToken);
       if (userId === undefined) {
         const replay = replays.get(refreshToken);
-        // §2.5: an identical repeat within 120 s gets the same answer, unless a new token was used.
+        // fitbit §2.5: an identical repeat within the window gets the same answer, unless a new token was used.
         if (
-          mode === "fitbit" &&
           replay &&
-          now() - replay.at <= REPLAY_WINDOW_MS &&
+          now() - replay.at < settings.replayWindowSeconds * 1000 &&
           access.get(replay.accessToken)?.used === false &&
           !replays.has(replay.refreshToken)
         ) {
@@ -204,20 +234,26 @@ export function createOAuthSimulatorState(options: OAuthSimulatorOptions) {
       }
       const grant = grants.get(userId)!;
       stats.refreshes += 1;
-      if (mode === "google") {
+      if (!settings.rotateRefreshTokens) {
         // Google keeps the refresh token and answers without one (google-health-api.md §1.4).
         const body = mint(userId, grant.scopes, refreshToken);
         delete body.refresh_token;
         return body;
       }
-      refreshOwner.delete(refreshToken);
-      grant.refreshTokens.delete(refreshToken);
+      if (settings.singleUseRefreshTokens) {
+        refreshOwner.delete(refreshToken);
+        grant.refreshTokens.delete(refreshToken);
+      }
       const next = newRefreshToken();
       grant.refreshTokens.add(next);
       refreshOwner.set(next, userId);
       const body = mint(userId, grant.scopes, next);
       replays.set(refreshToken, { at: now(), accessToken: body.access_token, refreshToken: next, body });
       return body;
+    },
+    /** Whether a refresh token would be accepted now (not replayed): tests check stored tokens with it. */
+    isRefreshTokenLive(refreshToken: string): boolean {
+      return refreshOwner.has(refreshToken);
     },
     /** RFC 7009 revoke: on both providers either token ends the whole grant. */
     revokeToken(token: string): void {
