@@ -2,14 +2,17 @@ import { Kysely } from "kysely";
 import type { DialectName } from "./_dialect.js";
 import { openPostgres } from "./_postgres.js";
 import { openSqlite } from "./_sqlite.js";
-import { parseDatabaseUrl, redactUrl } from "./_url.js";
+import { redactUrl } from "./_url.js";
+import { parseDatabaseUrl } from "./database-url.js";
 import { checkEncryptionKeys, type EncryptionKeys } from "./encryption-keys.js";
 import type { Database } from "./schema/database.js";
 
 /** What `openDatabase` takes. */
 export interface OpenDatabaseOptions {
-  /** A SQLite file path, `sqlite:path`, `file:path`, `:memory:`, or `postgres(ql)://user:pass@host/db`. */
+  /** A SQLite file path, `sqlite:path`, `file:path`, `:memory:`, or `postgres(ql)://user:pass@host/db` (see `parseDatabaseUrl`). */
   url: string;
+  /** Directory a relative SQLite path is resolved against. @default process.cwd() */
+  cwd?: string;
   /** Token encryption keys; needed only by functions that read or write tokens. */
   keys?: EncryptionKeys;
   /** PostgreSQL: schema to create (if missing) and use as `search_path`. */
@@ -45,7 +48,7 @@ export interface DatabaseHandle {
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   const keys = checkEncryptionKeys(options.keys);
-  const parsed = parseDatabaseUrl(options.url);
+  const parsed = parseDatabaseUrl(options.url, { cwd: options.cwd });
   if (parsed.dialect === "postgres") {
     const dialect = await openPostgres({
       url: parsed.url,
