@@ -1,4 +1,4 @@
-export { CoreError, isCoreError, type CoreErrorCode } from "./errors.js";
+export { CoreError, isCoreError, type CoreErrorCode, type CoreErrorExtra } from "./errors.js";
 export { silentLogger, type Logger, type LogFields } from "./logger.js";
 export * from "./config/index.js";
 export {
@@ -44,3 +44,10 @@ export { runMaintenance, type MaintenanceResult, type RunMaintenanceOptions } fr
 export { diffActivities, expirationOf, DEFAULT_ACTIVITY_WEIGHT, type ActivityChanges } from "./maintenance/sync-activities.js";
 export { createDbCoreData } from "./data/db-core-data.js";
 export { createRuntime, type CreateRuntimeOptions, type PowerTokenRuntime } from "./runtime/create-runtime.js";
+export { openConfiguredDatabase, encryptionKeysFromConfig, type OpenConfiguredDatabaseOptions } from "./runtime/open-configured-database.js";
+export { createOAuthProviderFromConfig, isBackendConfigured, webOAuthRedirectUri, type OAuthProviderFromConfigOptions } from "./runtime/oauth-provider-from-config.js";
+export * from "./admin/index.js";
+export { isPowerTokenError, type PowerTokenError, type PowerTokenErrorCode } from "./power-token-error.js";
+export { runOutcome, type RunOutcomeInput, type RunOutcomeKind } from "./run/run-outcome.js";
+export { handleShutdownSignals, signalExitCode, type ShutdownSignal, type ShutdownSignalOptions, type SignalSource } from "./shutdown-signals.js";
+export * from "./invites/index.js";
