@@ -1,16 +1,17 @@
+import { createFetch } from "ofetch";
 import type { z } from "zod";
-import { FitbitError, type FitbitErrorCode } from "./errors.js";
+import { FitbitError, isFitbitError, type FitbitErrorCode } from "./errors.js";
 import { redactSecrets } from "./_redact.js";
 import type { AccessTokenSource } from "./token-store.js";
 import type { RequestInfo } from "./tracker.js";
 
 export { redactSecrets } from "./_redact.js";
 
-/** Retry policy for idempotent requests (network errors, 5xx, 429). */
+/** Retry policy for idempotent requests (network errors and the backend's retried statuses). */
 export interface RetryOptions {
   /** Extra attempts after the first. @default 2 */
   retries?: number;
-  /** First backoff; doubles per attempt, with full jitter. @default 300 */
+  /** Ceiling of the first backoff; doubles per attempt; the wait is uniform below it (full jitter). @default 300 */
   baseDelayMs?: number;
   /** Cap of one backoff. @default 10_000 */
   maxDelayMs?: number;
@@ -44,6 +45,8 @@ export interface HttpOptions {
   onRequest?: ((info: RequestInfo) => void) | undefined;
   /** Maps a non-2xx answer to a FitbitError; the backend's own error-body parser. */
   toError: (context: ErrorContext) => FitbitError;
+  /** Statuses retried (idempotent requests only). @default DEFAULT_RETRY_STATUS_CODES */
+  retryStatusCodes?: readonly number[] | undefined;
   /** For tests: replaces the backoff wait. */
   sleep?: ((ms: number) => Promise<void>) | undefined;
 }
@@ -51,13 +54,15 @@ export interface HttpOptions {
 /** One request. `path` is the real path; `endpoint` the template that errors and logs show. */
 export interface HttpRequest {
   endpoint: string;
+  /** What the call does, reported as `RequestInfo.operation` (`create-point`, `token-refresh`…). @default endpoint */
+  operation?: string;
   method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
   path: string;
   query?: Record<string, string | number | undefined>;
   json?: unknown;
   form?: Record<string, string>;
   headers?: Record<string, string>;
-  /** Retry on network/5xx/429. @default true for GET/PUT/DELETE, false for POST/PATCH */
+  /** Retry on network errors and the retried statuses. @default true for GET/PUT/DELETE, false for POST/PATCH */
   idempotent?: boolean;
   /** Statuses returned to the caller instead of thrown (e.g. 404 on a read, 409 on a create). */
   accept?: number[];
@@ -136,30 +141,35 @@ export function parseJsonOrNull(text: string): unknown {
   }
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Statuses retried when no backend says otherwise: 429 and every 5xx a retry can cure. */
+export const DEFAULT_RETRY_STATUS_CODES: readonly number[] = [429, 500, 502, 503, 504];
 
-/** Builds the helper; one per client. */
+/**
+ * Builds the helper; one per client. It is ofetch (`createFetch` over the injected fetch) with its
+ * `retry`, `retryDelay`, `retryStatusCodes`, `timeout` and hooks; the hooks decide what is retried
+ * and turn every final failure into a FitbitError, so ofetch's own FetchError (which carries the
+ * URL and headers, tokens included) never reaches a caller.
+ */
 export function createHttp(options: HttpOptions): Http {
-  const doFetch = options.fetch ?? globalThis.fetch;
+  const $fetch = createFetch({ fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)) });
   const timeoutMs = options.timeoutMs ?? 10_000;
   const retry = options.retry === false ? { retries: 0 } : (options.retry ?? {});
   const retries = retry.retries ?? 2;
   const baseDelayMs = retry.baseDelayMs ?? 300;
   const maxDelayMs = retry.maxDelayMs ?? 10_000;
   const maxRetryAfterMs = retry.maxRetryAfterMs ?? 10_000;
-  const sleep = options.sleep ?? defaultSleep;
-  const base = options.baseUrl.replace(/\/+$/, "");
+  const retryStatuses = options.retryStatusCodes ?? DEFAULT_RETRY_STATUS_CODES;
+  // ofetch reports "no response" as status 500 to its retry check, so 500 must be in its list for
+  // network errors and timeouts to be retried; a real 500 is stopped in onResponse when the
+  // backend does not retry it (Google: docs/google-health-api.md#retries).
+  const ofetchStatuses = [...new Set([...retryStatuses, 500])];
+  const sleep = options.sleep;
+  const baseURL = options.baseUrl.replace(/\/+$/, "");
 
-  const backoff = (attempt: number) => {
-    const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
-    return ceiling / 2 + Math.random() * (ceiling / 2);
-  };
+  /** Exponential backoff with full jitter: uniform in [0, min(cap, base * 2^(attempt-1))]. */
+  const backoff = (attempt: number) => Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
 
   async function send(request: HttpRequest, token: string | undefined, secrets: string[]): Promise<HttpResponse> {
-    const url = new URL(base + request.path);
-    for (const [key, value] of Object.entries(request.query ?? {})) {
-      if (value !== undefined) url.searchParams.set(key, String(value));
-    }
     const headers = new Headers(request.headers);
     headers.set("accept", "application/json");
     if (token !== undefined) headers.set("authorization", `Bearer ${token}`);
@@ -172,41 +182,68 @@ export function createHttp(options: HttpOptions): Http {
       body = new URLSearchParams(request.form).toString();
     }
     const idempotent = request.idempotent ?? !["POST", "PATCH"].includes(request.method);
-    const maxAttempts = idempotent ? retries + 1 : 1;
+    const maxRetries = idempotent ? retries : 0;
+    const operation = request.operation ?? request.endpoint;
+    const report = (status: number, attempt: number, started: number) =>
+      options.onRequest?.({ api: options.api, endpoint: request.endpoint, method: request.method, operation, status, durationMs: performance.now() - started, attempt });
+    let started = 0;
+    let nextDelayMs = 0;
+    const query: Record<string, string> = {};
+    for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) query[key] = String(value);
+    const attemptOf = (remaining: unknown) => maxRetries - (typeof remaining === "number" ? remaining : 0) + 1;
+    /** Waits before the next attempt: here when a test injected `sleep`, else through ofetch's retryDelay. */
+    const wait = async (ms: number) => {
+      nextDelayMs = ms;
+      if (sleep) await sleep(ms);
+    };
 
-    for (let attempt = 1; ; attempt++) {
-      const started = performance.now();
-      let response: Response;
-      let text: string;
-      // A cleared timer rather than AbortSignal.timeout(): the latter keeps a timer and a
-      // transferable signal alive for the full timeout, which dominated CPU under load.
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(new DOMException("timed out", "TimeoutError")), timeoutMs);
-      try {
-        response = await doFetch(url, { method: request.method, headers, body, signal: controller.signal });
-        text = await response.text();
-      } catch (error) {
-        clearTimeout(timer);
-        options.onRequest?.({ api: options.api, endpoint: request.endpoint, status: 0, durationMs: performance.now() - started, attempt });
-        if (attempt < maxAttempts) {
-          await sleep(backoff(attempt));
-          continue;
-        }
-        throw networkError(error, request.endpoint, options.api, timeoutMs, secrets);
-      }
-      clearTimeout(timer);
-      const status = response.status;
-      options.onRequest?.({ api: options.api, endpoint: request.endpoint, status, durationMs: performance.now() - started, attempt });
-      if (status >= 200 && status < 300) return { status, headers: response.headers, body: parseJsonOrNull(text) };
-      if (request.accept?.includes(status)) return { status, headers: response.headers, body: parseJsonOrNull(text) };
-
-      const retryAfterMs = retryAfterMsFrom(response.headers);
-      const retryable = status === 429 || status >= 500;
-      if (retryable && attempt < maxAttempts && (retryAfterMs === undefined || retryAfterMs <= maxRetryAfterMs)) {
-        await sleep(retryAfterMs ?? backoff(attempt));
-        continue;
-      }
-      throw options.toError({ api: options.api, endpoint: request.endpoint, status, headers: response.headers, text, secrets, retryAfterMs });
+    try {
+      const response = await $fetch.raw<string, "text">(request.path, {
+        baseURL,
+        method: request.method,
+        query,
+        headers,
+        body,
+        responseType: "text",
+        timeout: timeoutMs,
+        retry: maxRetries,
+        retryStatusCodes: ofetchStatuses,
+        retryDelay: () => (sleep ? 0 : nextDelayMs),
+        onRequest(context) {
+          started = performance.now();
+          // A retry reuses the options of the first attempt, whose timeout signal is spent: drop it
+          // so ofetch arms a fresh timeout for this attempt.
+          context.options.signal = undefined;
+        },
+        async onRequestError(context) {
+          const attempt = attemptOf(context.options.retry);
+          report(0, attempt, started);
+          if (attempt > maxRetries) throw networkError(context.error, request.endpoint, options.api, timeoutMs, secrets);
+          await wait(backoff(attempt));
+        },
+        async onResponse(context) {
+          const { status } = context.response;
+          const attempt = attemptOf(context.options.retry);
+          report(status, attempt, started);
+          if (status < 400 || request.accept?.includes(status)) {
+            // Handed back to the caller as data, not thrown by ofetch.
+            context.options.ignoreResponseError = true;
+            return;
+          }
+          const retryAfterMs = retryAfterMsFrom(context.response.headers);
+          const retryable = retryStatuses.includes(status) && attempt <= maxRetries && (retryAfterMs === undefined || retryAfterMs <= maxRetryAfterMs);
+          if (!retryable) {
+            const text = typeof context.response._data === "string" ? context.response._data : "";
+            throw options.toError({ api: options.api, endpoint: request.endpoint, status, headers: context.response.headers, text, secrets, retryAfterMs });
+          }
+          await wait(retryAfterMs ?? backoff(attempt));
+        },
+      });
+      return { status: response.status, headers: response.headers, body: parseJsonOrNull(response._data ?? "") };
+    } catch (error) {
+      if (isFitbitError(error)) throw error;
+      // Anything else came from ofetch or the transport and may carry the URL or headers.
+      throw networkError(error, request.endpoint, options.api, timeoutMs, secrets);
     }
   }
 

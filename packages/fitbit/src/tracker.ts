@@ -60,6 +60,15 @@ export interface RequestInfo {
   api: string;
   /** The endpoint template. */
   endpoint: string;
+  /** HTTP method of the attempt (`GET`, `POST`…). */
+  method: string;
+  /**
+   * What the call does, stable across API versions: OAuth `token-exchange` | `token-refresh` |
+   * `token-revoke`; Google Health `create-point` | `patch-point` | `get-point` | `batch-delete` |
+   * `daily-steps` | `settings` | `identity`; legacy `create-log` | `delete-log` | `list-logs` |
+   * `day-summary` | `steps-series` | `get-goal` | `set-goal` | `profile`.
+   */
+  operation: string;
   /** HTTP status, or 0 when no response arrived. */
   status: number;
   durationMs: number;

@@ -84,7 +84,20 @@ export function openSession(config: LegacyConfig, accountKey: string): LegacySes
     toError: toLegacyError,
   });
 
-  return { request: (request) => http.request({ ...request, auth: { tokens, accountKey } }) };
+  return { request: (request) => http.request({ operation: legacyOperation(request.endpoint), ...request, auth: { tokens, accountKey } }) };
+}
+
+/** `RequestInfo.operation` of a legacy endpoint template (the calls name templates, not operations). */
+export function legacyOperation(endpoint: string): string {
+  const [method = "", path = ""] = endpoint.split(" ");
+  if (path.endsWith("/activities.json")) return "create-log";
+  if (method === "DELETE") return "delete-log";
+  if (path.endsWith("/activities/list.json")) return "list-logs";
+  if (path.includes("/goals/")) return method === "GET" ? "get-goal" : "set-goal";
+  if (path.includes("/activities/steps/")) return "steps-series";
+  if (path.includes("/activities/date/")) return "day-summary";
+  if (path.endsWith("/profile.json")) return "profile";
+  return endpoint;
 }
 
 function reportRateLimit(config: LegacyConfig, accountKey: string, headers: Headers): void {

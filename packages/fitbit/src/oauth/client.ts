@@ -89,7 +89,7 @@ export function createOAuthClient(provider: OAuthProvider, options: OAuthClientO
         status = response.status;
         return response;
       } finally {
-        options.onRequest?.({ api: provider.api, endpoint, status, durationMs: performance.now() - started, attempt: 1 });
+        options.onRequest?.({ api: provider.api, endpoint, method: init.method ?? "POST", operation: oauthOperation(endpoint), status, durationMs: performance.now() - started, attempt: 1 });
       }
     },
   });
@@ -239,4 +239,11 @@ function errorFromResponse(provider: OAuthProvider, endpoint: string, status: nu
   }
   const code = codeForStatus(status);
   return new FitbitError(code, `${provider.api} answered ${endpoint} with ${status}${upstreamCode ? ` ${upstreamCode}` : ""}${said}.`, extra);
+}
+
+/** The `RequestInfo.operation` of an OAuth endpoint label, so counters never parse labels. */
+function oauthOperation(endpoint: string): "token-exchange" | "token-refresh" | "token-revoke" {
+  if (endpoint.includes("refresh_token")) return "token-refresh";
+  if (endpoint.includes("/revoke")) return "token-revoke";
+  return "token-exchange";
 }
