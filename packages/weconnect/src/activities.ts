@@ -1,4 +1,5 @@
-import { parseBody, type Http } from "./_http.js";
+import type { Http } from "./_http.js";
+import { parseBody } from "./_parse-body.js";
 import { WeconnectError } from "./errors.js";
 import {
   ActivityListSchema,
@@ -13,6 +14,8 @@ import type { TimeWindow } from "./windows.js";
 export async function listActivities(http: Http, session: Session): Promise<Activity[]> {
   const endpoint = "GET /People/:id/activities";
   const body = await http.request({
+    method: "GET",
+    operation: "activities",
     endpoint,
     // §1: the client always sends `People`; the 2018 original sent `people` here.
     path: `/People/${session.personId}/activities`,
@@ -30,6 +33,8 @@ export async function listActivitiesWithEvents(
 ): Promise<ActivityWithEvents[]> {
   const endpoint = "GET /People/:id/activities-with-events";
   const body = await http.request({
+    method: "GET",
+    operation: "activities-with-events",
     endpoint,
     path: `/People/${session.personId}/activities-with-events`,
     token: session.token,

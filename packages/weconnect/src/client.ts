@@ -15,9 +15,16 @@ export interface RetryOptions {
   maxDelayMs?: number;
 }
 
+/** Which client call an HTTP attempt belongs to, for metrics (one per endpoint, E1–E6). */
+export type WeconnectOperation = "login" | "person" | "activities" | "progress" | "activities-with-events";
+
 /** Reported once per HTTP attempt through `onRequest`. */
 export interface WeconnectRequestInfo {
   api: "weconnect";
+  /** HTTP method of the attempt. */
+  method: "GET" | "POST";
+  /** The client call, e.g. `activities-with-events`; count by this rather than parse `endpoint`. */
+  operation: WeconnectOperation;
   /** Endpoint template, e.g. `GET /People/:id/activities`. */
   endpoint: string;
   /** HTTP status, 0 when no response arrived (network error, timeout). */

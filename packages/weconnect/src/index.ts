@@ -1,5 +1,11 @@
 export { createWeconnectClient } from "./client.js";
-export type { RetryOptions, WeconnectClient, WeconnectClientOptions, WeconnectRequestInfo } from "./client.js";
+export type {
+  RetryOptions,
+  WeconnectClient,
+  WeconnectClientOptions,
+  WeconnectOperation,
+  WeconnectRequestInfo,
+} from "./client.js";
 export type { LoginResult, Session } from "./session.js";
 export type { Progress } from "./progress.js";
 export { WeconnectError, isWeconnectError } from "./errors.js";

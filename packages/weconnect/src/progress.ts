@@ -1,4 +1,5 @@
-import { parseBody, type Http } from "./_http.js";
+import type { Http } from "./_http.js";
+import { parseBody } from "./_parse-body.js";
 import { windowQuery } from "./activities.js";
 import { ProgressResponseSchema } from "./schemas.js";
 import type { Session } from "./session.js";
@@ -16,6 +17,8 @@ export interface Progress {
 export async function getProgress(http: Http, session: Session, window: TimeWindow): Promise<Progress> {
   const endpoint = "GET /People/:id/activities/progress";
   const body = await http.request({
+    method: "GET",
+    operation: "progress",
     endpoint,
     path: `/People/${session.personId}/activities/progress`,
     token: session.token,

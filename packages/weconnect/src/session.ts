@@ -1,4 +1,5 @@
-import { parseBody, type Http } from "./_http.js";
+import type { Http } from "./_http.js";
+import { parseBody } from "./_parse-body.js";
 import { LoginResponseSchema, PersonSchema, type Person } from "./schemas.js";
 
 /** What every authenticated call needs: the WEconnect person id and its access token. */
@@ -17,7 +18,13 @@ export interface LoginResult extends Session {
 /** E1 `POST /People/login` with a form body, like the original client (§3 E1). Never retried. */
 export async function login(http: Http, email: string, password: string): Promise<LoginResult> {
   const endpoint = "POST /People/login";
-  const body = await http.request({ endpoint, path: "/People/login", form: { email, password } });
+  const body = await http.request({
+    method: "POST",
+    operation: "login",
+    endpoint,
+    path: "/People/login",
+    form: { email, password },
+  });
   const { accessToken } = parseBody(LoginResponseSchema, body, endpoint);
   // §3 E1: rely on accessToken only; `user.userId` was seen only in a test script.
   const ttl = accessToken.ttl;
@@ -32,6 +39,8 @@ export async function login(http: Http, email: string, password: string): Promis
 export async function getPerson(http: Http, session: Session): Promise<Person> {
   const endpoint = "GET /People/:id";
   const body = await http.request({
+    method: "GET",
+    operation: "person",
     endpoint,
     path: `/People/${session.personId}`,
     token: session.token,

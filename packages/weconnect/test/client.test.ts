@@ -133,6 +133,39 @@ describe("createWeconnectClient", () => {
     expect(seen[0]?.durationMs).toBeGreaterThanOrEqual(0);
   });
 
+  it("tells onRequest each attempt's HTTP method and operation as typed fields", async () => {
+    seen.length = 0;
+    const c = client();
+    const day = localDayWindow("America/Chicago", "2019-04-18");
+    await c.login(PAT.email, PAT.password);
+    await c.getPerson(session);
+    await c.listActivities(session);
+    await c.getProgress(session, day);
+    await c.listActivitiesWithEvents(session, day);
+    expect(seen.map(({ method, operation }) => `${method} ${operation}`)).toEqual([
+      "POST login",
+      "GET person",
+      "GET activities",
+      "GET progress",
+      "GET activities-with-events",
+    ]);
+  });
+
+  it("reports every retried attempt to onRequest with its number", async () => {
+    seen.length = 0;
+    sim.failNext({ status: 503, count: 1 });
+    const c = createWeconnectClient({
+      baseUrl: sim.url,
+      onRequest: (info) => seen.push(info),
+      sleep: async () => {},
+    });
+    await c.getPerson(session);
+    expect(seen.map(({ status, attempt, operation }) => ({ status, attempt, operation }))).toEqual([
+      { status: 503, attempt: 1, operation: "person" },
+      { status: 200, attempt: 2, operation: "person" },
+    ]);
+  });
+
   it("accepts a token issued by the state, as demos that skip login do", async () => {
     const token = sim.state.issueToken(1043);
     await expect(client().listActivities({ personId: 1043, token })).resolves.toEqual([]);
