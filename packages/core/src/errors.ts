@@ -1,21 +1,44 @@
-/** Why a core operation failed as a whole (a participant's own failure is reported, not thrown). */
+/** Why a core operation failed as a whole (a participant's own failure in a run is reported, not thrown). */
 export type CoreErrorCode =
   | "CONFIG_NOT_FOUND" // the config file named does not exist
-  | "CONFIG_INVALID" // a key has a wrong value; the message names the key
-  | "RUN_IN_PROGRESS" // another run of the same job holds the lock
-  | "ABORTED"; // the caller's signal stopped the run before it finished
+  | "CONFIG_INVALID" // a key has a wrong value; `key` names it
+  | "NOT_CONFIGURED" // a setting the operation needs is missing; `key` names it (e.g. the encryption key, an OAuth client)
+  | "INVALID_INPUT" // a value handed in is wrong; `key` names the field
+  | "PARTICIPANT_NOT_FOUND" // no participant with that study name or id
+  | "WECONNECT_CREDENTIALS_REJECTED" // WEconnect refused the e-mail/password
+  | "WECONNECT_UNAVAILABLE" // WEconnect is down, slow or rate-limiting: try again later (`retryable`)
+  | "CONSENT_DENIED" // the participant declined on the consent screen
+  | "CONSENT_SCOPES_MISSING" // consent given without every permission; `missingScopes` lists them
+  | "CONSENT_INVALID"; // the OAuth callback is not ours: state mismatch, replayed or foreign code
+
+/** Extra facts an error may carry. */
+export interface CoreErrorExtra {
+  /** The dotted config key or input field involved, e.g. `poll.concurrency`, `timeZone`. */
+  key?: string;
+  /** For CONSENT_SCOPES_MISSING: the scopes the participant left unticked. */
+  missingScopes?: string[];
+  cause?: unknown;
+}
+
+const RETRYABLE: ReadonlySet<CoreErrorCode> = new Set(["WECONNECT_UNAVAILABLE"]);
 
 /** The one error class of @powertoken/core. */
 export class CoreError extends Error {
   override readonly name = "CoreError";
   readonly code: CoreErrorCode;
-  /** For CONFIG_INVALID: the dotted key path that was wrong, e.g. `poll.concurrency`. */
+  /** The dotted config key or input field that was wrong or missing. */
   readonly key: string | undefined;
+  /** For CONSENT_SCOPES_MISSING: the scopes not granted. */
+  readonly missingScopes: string[] | undefined;
+  /** True when the same call may succeed later without any change (a service was unavailable). */
+  readonly retryable: boolean;
 
-  constructor(code: CoreErrorCode, message: string, extra: { key?: string; cause?: unknown } = {}) {
+  constructor(code: CoreErrorCode, message: string, extra: CoreErrorExtra = {}) {
     super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.code = code;
     this.key = extra.key;
+    this.missingScopes = extra.missingScopes;
+    this.retryable = RETRYABLE.has(code);
   }
 }
 

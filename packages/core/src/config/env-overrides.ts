@@ -44,6 +44,10 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: "POWERTOKEN_LEASE_MS", key: "daemon.leaseMs", type: "integer" },
   { env: "POWERTOKEN_LOG_LEVEL", key: "daemon.logLevel", type: "string" },
   { env: "POWERTOKEN_SCHEDULE_TIME_ZONE", key: "daemon.scheduleTimeZone", type: "string" },
+  { env: "POWERTOKEN_WEB_PUBLIC_URL", key: "web.publicUrl", type: "string" },
+  { env: "POWERTOKEN_WEB_STUDY_NAME", key: "web.studyName", type: "string" },
+  { env: "POWERTOKEN_WEB_CONTACT", key: "web.contact", type: "string" },
+  { env: "POWERTOKEN_WEB_TRUST_PROXY", key: "web.trustProxy", type: "boolean" },
 ];
 
 /** Config keys whose values are secrets: never printed, not even in `--json`. */

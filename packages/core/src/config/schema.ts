@@ -14,6 +14,11 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+function isBareUrl(text: string): boolean {
+  const parsed = new URL(text);
+  return parsed.search === "" && parsed.hash === "" && !text.includes("?") && !text.includes("#");
+}
+
 /** OAuth client and endpoints of one tracker backend; endpoints default to the real services. */
 const trackerConfig = (defaults: { apiUrl: string; authorizationUrl: string; tokenUrl: string; revocationUrl: string }) =>
   z
@@ -105,6 +110,22 @@ export const ConfigSchema = z
         logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
         /** IANA zone the cron expressions are read in; the process's `TZ` when absent. */
         scheduleTimeZone: ianaZone.optional(),
+      })
+      .strict()
+      .prefault({}),
+    web: z
+      .object({
+        /**
+         * The https address participants reach the web pages at (no query, no fragment); the OAuth
+         * redirect of web consent is `<publicUrl>/oauth/callback`.
+         */
+        publicUrl: url.refine(isBareUrl, "expected an absolute http(s) URL without query or fragment").optional(),
+        /** The study's name, shown on every page. */
+        studyName: z.string().min(1).max(200).optional(),
+        /** Who participants contact (an e-mail or phone line), shown on every page. */
+        contact: z.string().min(1).max(200).optional(),
+        /** Trust `X-Forwarded-*` headers from a reverse proxy in front of the web app. */
+        trustProxy: z.boolean().default(false),
       })
       .strict()
       .prefault({}),

@@ -51,8 +51,6 @@ export interface CoreHooks {
 export interface PowerTokenContext {
   /** The data port (over `@powertoken/db` in production). */
   data: CoreData;
-  /** The open database, when the context was built over one. */
-  db?: unknown;
   weconnect: WeconnectClient;
   /** One tracker per backend that is configured. */
   trackers: Partial<Record<TrackerBackend, Tracker>>;

@@ -7,7 +7,6 @@ import { DEFAULT_CORE_SETTINGS, type CoreHooks, type CoreSettings, type PowerTok
 /** What {@link createPowerTokenContext} takes; everything but the data and clients has a default. */
 export interface CreateContextOptions {
   data: CoreData;
-  db?: unknown;
   weconnect: WeconnectClient;
   trackers: Partial<Record<TrackerBackend, Tracker>>;
   tokenManagers?: Partial<Record<TrackerBackend, TokenManager>>;
@@ -26,7 +25,6 @@ export interface CreateContextOptions {
 export function createPowerTokenContext(options: CreateContextOptions): PowerTokenContext {
   return {
     data: options.data,
-    db: options.db,
     weconnect: options.weconnect,
     trackers: options.trackers,
     tokenManagers: options.tokenManagers ?? {},

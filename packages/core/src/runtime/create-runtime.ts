@@ -3,19 +3,20 @@ import {
   createGoogleHealthTracker,
   createOAuthClient,
   createTokenManager,
-  fitbitOAuthProvider,
-  googleOAuthProvider,
+  type OAuthClientOptions,
   type RequestInfo,
   type TokenManager,
   type Tracker,
   type TrackerBackend,
 } from "@powertoken/fitbit";
-import { migrateToLatest, openDatabase, parseEncryptionKey, type DatabaseHandle, type EncryptionKeys } from "@powertoken/db";
+import type { DatabaseHandle } from "@powertoken/db";
 import { createWeconnectClient } from "@powertoken/weconnect";
 import type { PowerTokenConfig } from "../config/schema.js";
 import { createDbCoreData } from "../data/db-core-data.js";
 import { createTrackerTokenStore } from "../data/tracker-token-store.js";
 import { silentLogger, type Logger } from "../logger.js";
+import { createOAuthProviderFromConfig, isBackendConfigured } from "./oauth-provider-from-config.js";
+import { openConfiguredDatabase } from "./open-configured-database.js";
 import { notifyRequest, type CoreHooks, type PowerTokenContext } from "./context.js";
 import { createPowerTokenContext } from "./create-context.js";
 
@@ -39,15 +40,11 @@ export interface CreateRuntimeOptions {
 export interface PowerTokenRuntime {
   ctx: PowerTokenContext;
   db: DatabaseHandle;
+  /** The configuration the runtime was built from (the web app reads its `web` section). */
+  config: PowerTokenConfig;
+  /** Transport, clock and request counting for OAuth clients built later (tracker consent). */
+  oauthOptions: OAuthClientOptions;
   close(): Promise<void>;
-}
-
-function encryptionKeys(config: PowerTokenConfig): EncryptionKeys | undefined {
-  if (!config.encryption.key) return undefined;
-  return {
-    current: { id: config.encryption.keyId, key: parseEncryptionKey(config.encryption.key) },
-    previous: config.encryption.previousKeys.map((k) => ({ id: k.id, key: parseEncryptionKey(k.key) })),
-  };
 }
 
 /**
@@ -63,13 +60,7 @@ function encryptionKeys(config: PowerTokenConfig): EncryptionKeys | undefined {
  */
 export async function createRuntime(config: PowerTokenConfig, options: CreateRuntimeOptions = {}): Promise<PowerTokenRuntime> {
   const now = options.now ?? (() => new Date());
-  const db = await openDatabase({ url: config.database.url, keys: encryptionKeys(config), poolSize: config.database.poolSize, schema: options.schema ?? config.database.schema });
-  try {
-    if (options.migrate ?? true) await migrateToLatest(db.db);
-  } catch (error) {
-    await db.close();
-    throw error;
-  }
+  const db = await openConfiguredDatabase(config, { migrate: options.migrate ?? true, ...(options.schema === undefined ? {} : { schema: options.schema }) });
   const data = createDbCoreData(db);
   const store = createTrackerTokenStore(data);
   // The clients are built before the context that counts their requests: they reach it through this.
@@ -80,23 +71,16 @@ export async function createRuntime(config: PowerTokenConfig, options: CreateRun
   };
   const trackers: Partial<Record<TrackerBackend, Tracker>> = {};
   const tokenManagers: Partial<Record<TrackerBackend, TokenManager>> = {};
-  const oauthOptions = { fetch: options.fetch, now, onRequest: hook("tracker") };
+  const oauthOptions: OAuthClientOptions = { fetch: options.fetch, now, onRequest: hook("tracker") };
 
   // A backend is available only when its OAuth client is configured; both are wired the same way.
   const backends = [
-    { backend: "google-health", settings: config.googleHealth, provider: googleOAuthProvider, create: createGoogleHealthTracker },
-    { backend: "fitbit-legacy", settings: config.fitbitLegacy, provider: fitbitOAuthProvider, create: createFitbitLegacyTracker },
+    { backend: "google-health", settings: config.googleHealth, create: createGoogleHealthTracker },
+    { backend: "fitbit-legacy", settings: config.fitbitLegacy, create: createFitbitLegacyTracker },
   ] as const;
-  for (const { backend, settings, provider, create } of backends) {
-    if (!settings.clientId || !settings.clientSecret) continue;
-    const oauth = provider({
-      clientId: settings.clientId,
-      clientSecret: settings.clientSecret,
-      redirectUri: settings.redirectUri,
-      authorizationEndpoint: settings.authorizationUrl,
-      tokenEndpoint: settings.tokenUrl,
-      revocationEndpoint: settings.revocationUrl,
-    });
+  for (const { backend, settings, create } of backends) {
+    if (!isBackendConfigured(config, backend)) continue;
+    const oauth = createOAuthProviderFromConfig(config, backend);
     const tokens = createTokenManager({ oauth: createOAuthClient(oauth, oauthOptions), store, now });
     tokenManagers[backend] = tokens;
     trackers[backend] = create({ baseUrl: settings.apiUrl, tokens, fetch: options.fetch, onRequest: hook("tracker") });
@@ -105,7 +89,6 @@ export async function createRuntime(config: PowerTokenConfig, options: CreateRun
 
   const ctx = createPowerTokenContext({
     data,
-    db,
     weconnect,
     trackers,
     tokenManagers,
@@ -122,5 +105,5 @@ export async function createRuntime(config: PowerTokenConfig, options: CreateRun
     hooks: options.hooks,
   });
   ref.ctx = ctx;
-  return { ctx, db, close: () => db.close() };
+  return { ctx, db, config, oauthOptions, close: () => db.close() };
 }

@@ -1,0 +1,19 @@
+export type { AdminRuntime } from "./admin-runtime.js";
+export { participantState, type ParticipantStateInput } from "./participant-state.js";
+export { findParticipant } from "./find-participant.js";
+export { enrolParticipant, type EnrolParticipantInput } from "./enrol-participant.js";
+export { removeParticipant } from "./remove-participant.js";
+export { settleParticipantStatus } from "./settle-status.js";
+export { linkWeconnect, type LinkWeconnectInput, type LinkWeconnectResult } from "./link-weconnect.js";
+export {
+  beginTrackerConsent,
+  completeTrackerConsent,
+  type BeginTrackerConsentInput,
+  type CompleteTrackerConsentInput,
+  type CompleteTrackerConsentResult,
+  type TrackerConsent,
+} from "./tracker-consent.js";
+export { getStatusReport, type ParticipantStatusRow, type StatusReport, type StatusReportOptions } from "./status-report.js";
+export { describeParticipant, type ParticipantDescription } from "./describe-participant.js";
+export { pollParticipantNow } from "./poll-participant-now.js";
+export type { TokenProblem } from "./token-health.js";

@@ -1,0 +1,75 @@
+import { getDay, listErrors, listParticipants, type Participant } from "@powertoken/db";
+import { localDateOf } from "@powertoken/weconnect";
+import type { ParticipantStatus } from "../data/core-data.js";
+import { dayNeedsWrite } from "../poll/decide-write.js";
+import type { AdminRuntime } from "./admin-runtime.js";
+import { loadLinkedAccounts, trackerHealth, weconnectHealth, type TokenProblem } from "./token-health.js";
+
+/** One participant's row of the status report. */
+export interface ParticipantStatusRow {
+  id: number;
+  name: string;
+  state: ParticipantStatus;
+  /** The participant's local today the row describes. */
+  localDate: string;
+  /** When today's day row was last updated by a poll; null before the first poll of the day. */
+  lastPollAt: Date | null;
+  checkIns: { done: number; planned: number } | null;
+  /** What the tracker confirmed for today; `pending` while a write is not confirmed. */
+  tracker: { steps: number | null; label: string | null; pending: boolean } | null;
+  tokens: { weconnect: string; tracker: string };
+  /** Set when the WEconnect token could not be decrypted. */
+  tokenProblem: TokenProblem | null;
+  lastError: { at: Date; code: string; message: string } | null;
+}
+
+/** What `powertoken status` shows, as data. */
+export interface StatusReport {
+  at: Date;
+  /** Participants per state (every state present, 0 when none). */
+  counts: Record<ParticipantStatus, number>;
+  participants: ParticipantStatusRow[];
+}
+
+/** Options of {@link getStatusReport}. */
+export interface StatusReportOptions {
+  /** @default runtime.ctx.now() */
+  now?: Date;
+  /** Only these participants. @default every participant */
+  participantIds?: readonly number[];
+}
+
+/**
+ * Every participant's state, today's check-ins, what the tracker shows, token health and last
+ * error, with counts by state.
+ * @example const report = await getStatusReport(runtime); report.counts.active
+ */
+export async function getStatusReport(runtime: Pick<AdminRuntime, "db" | "ctx">, options: StatusReportOptions = {}): Promise<StatusReport> {
+  const at = options.now ?? runtime.ctx.now();
+  const all = await listParticipants(runtime.db.db);
+  const selected = options.participantIds === undefined ? all : all.filter((p) => options.participantIds?.includes(p.id));
+  const participants: ParticipantStatusRow[] = [];
+  for (const p of selected) participants.push(await statusRow(runtime, p, at));
+  const counts: Record<ParticipantStatus, number> = { active: 0, "needs-weconnect-signin": 0, "needs-tracker-consent": 0, "needs-google-health": 0, ended: 0 };
+  for (const row of participants) counts[row.state] += 1;
+  return { at, counts, participants };
+}
+
+async function statusRow(runtime: Pick<AdminRuntime, "db">, p: Participant, now: Date): Promise<ParticipantStatusRow> {
+  const localDate = localDateOf(now, p.timeZone);
+  const day = await getDay(runtime.db.db, p.id, localDate);
+  const [lastError] = await listErrors(runtime.db.db, { participantId: p.id, limit: 1 });
+  const accounts = await loadLinkedAccounts(runtime, p.id);
+  return {
+    id: p.id,
+    name: p.name,
+    state: p.status,
+    localDate,
+    lastPollAt: day?.updatedAt ?? null,
+    checkIns: day ? { done: day.completedCount, planned: day.plannedCount } : null,
+    tracker: day ? { steps: day.confirmedSteps, label: day.confirmedLabel, pending: dayNeedsWrite({ ...day, pending: day.writeState === "pending" }) } : null,
+    tokens: { weconnect: weconnectHealth(accounts, now), tracker: trackerHealth(accounts.trackers) },
+    tokenProblem: accounts.tokenProblem,
+    lastError: lastError ? { at: lastError.at, code: lastError.code, message: lastError.message } : null,
+  };
+}

@@ -1,0 +1,21 @@
+import type { MaintenanceResult } from "../maintenance/run-maintenance.js";
+import type { PollResult } from "../poll/run-poll.js";
+
+/** How a finished run went as a whole: the CLI maps it to an exit code, the daemon to metrics and readiness. */
+export type RunOutcomeKind = "ok" | "partial" | "failed";
+
+/** The parts of a run result {@link runOutcome} reads (a full `PollResult` or `MaintenanceResult` fits). */
+export type RunOutcomeInput =
+  | Pick<PollResult, "job" | "failed" | "written" | "unchanged">
+  | (Pick<MaintenanceResult, "job" | "failed"> & { participants?: readonly { outcome: string }[] });
+
+/**
+ * `ok` when no participant failed, `failed` when every participant the run attempted failed
+ * (the job itself is broken: WEconnect down, a bad key), `partial` when some did.
+ * @example runOutcome(await runPoll(ctx)) // "partial"
+ */
+export function runOutcome(result: RunOutcomeInput): RunOutcomeKind {
+  if (result.failed === 0) return "ok";
+  const succeeded = result.job === "poll" ? result.written + result.unchanged : (result.participants ?? []).filter((p) => p.outcome !== "failed").length;
+  return succeeded === 0 ? "failed" : "partial";
+}
