@@ -167,26 +167,43 @@ export async function loadTrackerToken(db: Kysely<Database>, keys: EncryptionKey
 /**
  * Compare-and-swap: saves refreshed tokens only if the account's version still equals
  * `expectedVersion` (`UPDATE … WHERE version = expected`). Returns the saved tokens with the new
- * version, or null when another writer saved first (re-load and use theirs).
+ * version, or null when another writer saved first (re-load and use theirs). A successful save
+ * proves the grant alive, so in the same transaction it clears a `reauth-required` flag and
+ * returns a participant parked in `needs-tracker-consent` to `active` (issue 16: a flag set by a
+ * refresh race must not outlive the race).
  * @throws DbError KEY_MISSING, INVALID_INPUT, NOT_FOUND when the account does not exist
  */
 export async function saveTrackerToken(db: Kysely<Database>, keys: EncryptionKeys | undefined, input: SaveTrackerTokenInput): Promise<TrackerToken | null> {
   const at = toIso(input.now ?? new Date(), "now");
   const owner = await db.selectFrom("tracker_accounts").select(["participant_id", "backend"]).where("id", "=", input.accountId).executeTakeFirst();
   if (!owner) throw new DbError("NOT_FOUND", `No tracker account with id ${input.accountId}.`, { table: "tracker_accounts" });
-  const result = await db
-    .updateTable("tracker_accounts")
-    .set({
-      ...encryptPair(keys, owner.participant_id, owner.backend, input.accessToken, input.refreshToken),
-      expires_at: toIso(input.expiresAt, "expiresAt"),
-      scopes: input.scopes.join(" "),
-      version: input.expectedVersion + 1,
-      updated_at: at,
-    })
-    .where("id", "=", input.accountId)
-    .where("version", "=", input.expectedVersion)
-    .executeTakeFirst();
-  if (count(result.numUpdatedRows) === 0) return null;
+  const values = {
+    ...encryptPair(keys, owner.participant_id, owner.backend, input.accessToken, input.refreshToken),
+    expires_at: toIso(input.expiresAt, "expiresAt"),
+    scopes: input.scopes.join(" "),
+    version: input.expectedVersion + 1,
+    updated_at: at,
+  };
+  const saved = await inTransaction(db, async (trx) => {
+    const result = await trx.updateTable("tracker_accounts").set(values).where("id", "=", input.accountId).where("version", "=", input.expectedVersion).executeTakeFirst();
+    if (count(result.numUpdatedRows) === 0) return false;
+    const restored = await trx
+      .updateTable("tracker_accounts")
+      .set({ status: "active", status_reason: null })
+      .where("id", "=", input.accountId)
+      .where("status", "=", "reauth-required")
+      .executeTakeFirst();
+    if (count(restored.numUpdatedRows) > 0) {
+      await trx
+        .updateTable("participants")
+        .set({ status: "active", updated_at: at })
+        .where("id", "=", owner.participant_id)
+        .where("status", "=", "needs-tracker-consent")
+        .execute();
+    }
+    return true;
+  });
+  if (!saved) return null;
   return {
     accessToken: input.accessToken,
     refreshToken: input.refreshToken,

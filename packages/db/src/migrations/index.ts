@@ -2,6 +2,7 @@ import type { Migration } from "kysely";
 import { createTables } from "./2026_11_25_001_create_tables.js";
 import { addLeasesAndIndexes } from "./2026_11_25_002_add_leases_and_indexes.js";
 import { addInvites } from "./2026_11_30_020_invites.js";
+import { createTrackerRefreshLocks } from "./2026_11_30_030_create_tracker_refresh_locks.js";
 
 // One object, not a folder read at run time: a bundled package has no migrations folder.
 // Names sort in the order they must run; never rename or edit one that has shipped.
@@ -9,4 +10,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_25_001_create_tables": createTables,
   "2026_11_25_002_add_leases_and_indexes": addLeasesAndIndexes,
   "2026_11_30_020_invites": addInvites,
+  "2026_11_30_030_create_tracker_refresh_locks": createTrackerRefreshLocks,
 };
