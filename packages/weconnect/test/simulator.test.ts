@@ -109,6 +109,25 @@ describe("the simulator's HTTP surface", () => {
     expect((await createWeconnectHandler(state, { headerTokens: true })(req())).status).toBe(200);
   });
 
+  it("serves the same login, listing and 404 through the Web handler as over node:http", async () => {
+    const state = createWeconnectState({ now: clock.now });
+    const p = state.addPerson({ email: "w@example.org", password: "pw" });
+    state.addActivity(p.id, { name: "Walk", dateStart: new Date("2019-04-18T14:00:00.000Z") });
+    const handle = createWeconnectHandler(state);
+    const login = await handle(
+      new Request("http://x/api/People/login", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "email=w%40example.org&password=pw",
+      }),
+    );
+    const { accessToken } = (await login.json()) as { accessToken: { id: string } };
+    const listed = await handle(new Request(`http://x/api/People/${p.id}/activities?access_token=${accessToken.id}`));
+    expect(listed.headers.get("content-type")).toMatch(/application\/json/);
+    expect(((await listed.json()) as unknown[]).map((a) => (a as { name: string }).name)).toEqual(["Walk"]);
+    expect((await handle(new Request("http://x/api/nope?access_token=secret"))).status).toBe(404);
+  });
+
   it("delays every response with setDelay", async () => {
     sim.setDelay(120);
     const started = performance.now();
@@ -198,5 +217,34 @@ describe("the weconnect-simulator bin", () => {
     const result = spawnSync(process.execPath, [bin, "--bogus"], { encoding: "utf8" });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("Usage: weconnect-simulator");
+  });
+});
+
+describe("the simulator's state at scale", () => {
+  it("keeps each person's activities in ascending id order through adds, edits and deletes", () => {
+    const state = createWeconnectState({ now: clock.now });
+    const a = state.addPerson({ email: "a@example.org", password: "pw" });
+    const b = state.addPerson({ email: "b@example.org", password: "pw" });
+    const start = new Date("2019-04-18T14:00:00.000Z");
+    state.addActivity(a.id, { activityId: 30, name: "late id", dateStart: start });
+    state.addActivity(b.id, { activityId: 20, name: "other person", dateStart: start });
+    state.addActivity(a.id, { activityId: 10, name: "early id", dateStart: start });
+    state.editActivity(10, { name: "renamed" });
+    expect(state.activitiesOf(a.id).map((x) => [x.activityId, x.name])).toEqual([
+      [10, "renamed"],
+      [30, "late id"],
+    ]);
+    state.deleteActivity(30);
+    expect(state.activitiesOf(a.id).map((x) => x.activityId)).toEqual([10]);
+    expect(state.activitiesOf(b.id).map((x) => x.activityId)).toEqual([20]);
+    expect(state.activitiesOf(999)).toEqual([]);
+  });
+
+  it("finds people by email among 20,000 and still refuses a duplicate", () => {
+    const state = createWeconnectState({ now: clock.now });
+    for (let i = 0; i < 20_000; i++) state.addPerson({ email: `p${i}@example.org`, password: "pw" });
+    expect(state.findPersonByEmail("p19999@example.org")?.id).toBe(1001 + 19_999);
+    expect(state.findPersonByEmail("nobody@example.org")).toBeUndefined();
+    expect(() => state.addPerson({ email: "p5@example.org", password: "x" })).toThrow(/already exists/);
   });
 });

@@ -1,11 +1,19 @@
-/** Internal: LoopBack 3 response helpers and the server's date parsing (reference §5, §6). */
+/** Internal: LoopBack 3 replies and the server's date parsing (reference §5, §6). */
 
-/** A JSON response, every Date rendered with `toISOString()` (§7.8, via Date#toJSON). */
-export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json; charset=utf-8", ...headers },
-  });
+/**
+ * A reply as plain data, so node:http can write it without building a Web Response (about 19×
+ * slower per request, issue 14) and the Web handler can wrap it in one.
+ */
+export interface SimReply {
+  status: number;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** A JSON reply, every Date rendered with `toISOString()` (§7.8, via Date#toJSON). */
+export function json(body: unknown, status = 200): SimReply {
+  return { status, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(body) };
 }
 
 /** §6: `{ error: { statusCode, name, message, code? , details? } }`. */
@@ -14,7 +22,7 @@ export function lbError(
   message: string,
   code?: string,
   extra: { name?: string; details?: unknown } = {},
-): Response {
+): SimReply {
   const error: Record<string, unknown> = { statusCode: status, name: extra.name ?? "Error", message };
   if (code !== undefined) error.code = code;
   if (extra.details !== undefined) error.details = extra.details;
@@ -58,6 +66,6 @@ const HEROKU_503 = `<!DOCTYPE html>
 `;
 
 /** §6 inferred: Heroku router errors (H10/H12) come back as HTML, not LoopBack JSON. */
-export function herokuHtml(status: number): Response {
-  return new Response(HEROKU_503, { status, headers: { "content-type": "text/html; charset=utf-8" } });
+export function herokuHtml(status: number): SimReply {
+  return { status, headers: { "content-type": "text/html; charset=utf-8" }, body: HEROKU_503 };
 }

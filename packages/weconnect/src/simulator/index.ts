@@ -5,8 +5,10 @@ export type {
   WeconnectSimulator,
   WeconnectSimulatorOptions,
 } from "./server.js";
-export { createWeconnectHandler, matchRoute } from "./handler.js";
-export type { SimRoute, WeconnectHandlerOptions } from "./handler.js";
+export { createWeconnectHandler } from "./handler.js";
+export type { WeconnectHandlerOptions } from "./handler.js";
+export { matchRoute } from "./routes.js";
+export type { SimRoute } from "./routes.js";
 export { createWeconnectState, eidOf } from "./state.js";
 export type {
   NewActivity,

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
-import { createWeconnectHandler } from "./handler.js";
-import { herokuHtml, lbError } from "./_loopback.js";
-import { matchRoute } from "./handler.js";
+import { herokuHtml, lbError, type SimReply } from "./_loopback.js";
+import { createResponder } from "./_respond.js";
+import { matchRoute } from "./routes.js";
 import { applyScenario, loadScenario, parseScenario, type ScenarioInput } from "./scenario.js";
 import { createWeconnectState, type WeconnectSimState } from "./state.js";
 
@@ -65,40 +65,31 @@ export interface WeconnectSimulator {
   close(): Promise<void>;
 }
 
-async function toRequest(req: IncomingMessage, base: string): Promise<Request> {
+/** The body of a POST, as text; GETs are answered without waiting for one. */
+async function readText(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (typeof v === "string") headers.set(k, v);
-    else if (Array.isArray(v)) for (const item of v) headers.append(k, item);
-  }
-  const hasBody = req.method !== "GET" && req.method !== "HEAD" && chunks.length > 0;
-  return new Request(new URL(req.url ?? "/", base), {
-    method: req.method ?? "GET",
-    headers,
-    body: hasBody ? Buffer.concat(chunks) : undefined,
-  });
+  return Buffer.concat(chunks).toString("utf8");
 }
 
-async function send(res: ServerResponse, response: Response): Promise<void> {
-  res.statusCode = response.status;
-  response.headers.forEach((value, key) => res.setHeader(key, value));
-  res.end(Buffer.from(await response.arrayBuffer()));
+function send(res: ServerResponse, reply: SimReply): void {
+  res.writeHead(reply.status, { ...reply.headers, "content-length": Buffer.byteLength(reply.body) });
+  res.end(reply.body);
 }
 
-function faultResponse(fault: FailNextOptions): Response {
+function faultReply(fault: FailNextOptions): SimReply {
   const status = fault.status ?? 200;
-  let response: Response;
-  if (fault.body === "html") response = herokuHtml(status);
+  let reply: SimReply;
+  if (fault.body === "html") reply = herokuHtml(status);
   else if (fault.body === "malformed") {
-    response = new Response('[{"activityId": 4211, "name": "Morning', {
+    reply = {
       status,
       headers: { "content-type": "application/json; charset=utf-8" },
-    });
-  } else response = lbError(status, status === 429 ? "Too Many Requests" : "Simulated failure", "SIMULATED");
-  if (fault.retryAfter !== undefined) response.headers.set("retry-after", String(fault.retryAfter));
-  return response;
+      body: '[{"activityId": 4211, "name": "Morning',
+    };
+  } else reply = lbError(status, status === 429 ? "Too Many Requests" : "Simulated failure", "SIMULATED");
+  if (fault.retryAfter !== undefined) reply.headers["retry-after"] = String(fault.retryAfter);
+  return reply;
 }
 
 /**
@@ -112,18 +103,21 @@ export async function startWeconnectSimulator(options: WeconnectSimulatorOptions
   const state = createWeconnectState({ now: options.now, ttlSeconds: options.ttlSeconds });
   if (options.seed) applyScenario(state, parseScenario(options.seed, "seed"));
   if (options.scenario) applyScenario(state, await loadScenario(options.scenario));
-  const handle = createWeconnectHandler(state, { headerTokens: options.headerTokens });
+  // Plain node:http in and out: no Web Request/Response per call (issue 14).
+  const respond = createResponder(state, { headerTokens: options.headerTokens });
   const faults: FailNextOptions[] = [];
   const requests: SimRequestLogEntry[] = [];
   let delayMs = 0;
   const host = options.host ?? "127.0.0.1";
-  let origin = "";
 
   const server = createServer((req, res) => {
     void (async () => {
       const method = req.method ?? "GET";
-      const pathname = (req.url ?? "/").split("?")[0] ?? "/";
-      const path = matchRoute(method, pathname)?.template.slice(method.length + 1) ?? pathname.slice(0, 200);
+      const target = req.url ?? "/";
+      const q = target.indexOf("?");
+      const pathname = q < 0 ? target : target.slice(0, q);
+      const route = matchRoute(method, pathname);
+      const path = route?.template.slice(method.length + 1) ?? pathname.slice(0, 200);
       const fault = faults[0];
       if (fault && (fault.count = (fault.count ?? 1) - 1) <= 0) faults.shift();
       const wait = (fault?.delayMs ?? 0) + delayMs;
@@ -133,15 +127,25 @@ export async function startWeconnectSimulator(options: WeconnectSimulatorOptions
         req.socket.destroy();
         return;
       }
-      let response: Response;
+      let reply: SimReply;
       if (fault && (fault.status !== undefined || fault.body !== undefined)) {
         req.resume();
-        response = faultResponse(fault);
+        reply = faultReply(fault);
       } else {
-        response = await handle(await toRequest(req, origin));
+        const body = route?.template.startsWith("POST ") ? await readText(req) : (req.resume(), "");
+        reply = respond(route, {
+          method,
+          pathname,
+          query: new URLSearchParams(q < 0 ? "" : target.slice(q + 1)),
+          header: (name) => {
+            const value = req.headers[name];
+            return Array.isArray(value) ? value.join(", ") : value;
+          },
+          body,
+        });
       }
-      requests.push({ method, path, status: response.status });
-      if (!res.destroyed) await send(res, response);
+      requests.push({ method, path, status: reply.status });
+      if (!res.destroyed) send(res, reply);
     })().catch(() => {
       if (!res.headersSent) res.writeHead(500).end();
     });
@@ -152,7 +156,7 @@ export async function startWeconnectSimulator(options: WeconnectSimulatorOptions
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
   return {
     url: `${origin}/api`,

@@ -58,7 +58,11 @@ export interface NewActivity {
   repeatEnd?: Date | null;
 }
 
-/** In-memory WEconnect data plus the operations tests and demos call directly. */
+/**
+ * In-memory WEconnect data plus the operations tests and demos call directly. Read the maps
+ * freely, but change them through the operations: they also keep the per-person and per-email
+ * indexes that let a request cost the same with 10 or 100,000 people.
+ */
 export interface WeconnectSimState {
   readonly people: Map<number, SimPerson>;
   readonly activities: Map<number, SimActivity>;
@@ -70,6 +74,8 @@ export interface WeconnectSimState {
   /** @throws Error when the email is taken (E3 answers 422) or the id is in use. */
   addPerson(input: NewPerson): SimPerson;
   findPersonByEmail(email: string): SimPerson | undefined;
+  /** The person's activities in ascending activityId (§3 E4 CHOICE); empty for an unknown id. */
+  activitiesOf(personId: number): readonly SimActivity[];
   addActivity(personId: number, input: NewActivity): SimActivity;
   /** Change fields and bump `dateModified` to `now()`. */
   editActivity(activityId: number, patch: Partial<Omit<NewActivity, "activityId">>): SimActivity;
@@ -116,6 +122,9 @@ export function createWeconnectState(options: WeconnectStateOptions = {}): Wecon
   const activities = new Map<number, SimActivity>();
   const tokens = new Map<string, SimToken>();
   const checkIns = new Map<number, Set<string>>();
+  // Indexes over the maps above, so no request scans every person or activity (issue 17).
+  const byEmail = new Map<string, SimPerson>();
+  const byPerson = new Map<number, SimActivity[]>();
   let nextPersonId = 1001;
   let nextActivityId = 4001;
 
@@ -174,11 +183,14 @@ export function createWeconnectState(options: WeconnectStateOptions = {}): Wecon
         timeZone: input.timeZone ?? "UTC",
       };
       people.set(id, person);
+      byEmail.set(person.email, person);
       return person;
     },
     findPersonByEmail(email) {
-      for (const p of people.values()) if (p.email === email) return p;
-      return undefined;
+      return byEmail.get(email);
+    },
+    activitiesOf(personId) {
+      return byPerson.get(personId) ?? [];
     },
     addActivity(personId, input) {
       if (!people.has(personId)) throw new Error(`No person ${personId}.`);
@@ -196,16 +208,32 @@ export function createWeconnectState(options: WeconnectStateOptions = {}): Wecon
         dateModified: now(),
       };
       activities.set(activityId, activity);
+      const list = byPerson.get(personId);
+      if (!list) byPerson.set(personId, [activity]);
+      else {
+        list.push(activity);
+        // Ids usually arrive in order; sort only when one does not.
+        if (list.length > 1 && list[list.length - 2]!.activityId > activityId) {
+          list.sort((a, b) => a.activityId - b.activityId);
+        }
+      }
       return activity;
     },
     editActivity(activityId, patch) {
       const activity = activities.get(activityId);
       if (!activity) throw new Error(`No activity ${activityId}.`);
+      // The patch type has no userId or activityId, so the per-person index stays valid.
       Object.assign(activity, Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)));
       activity.dateModified = now();
       return activity;
     },
     deleteActivity(activityId) {
+      const activity = activities.get(activityId);
+      if (activity) {
+        const list = byPerson.get(activity.userId) ?? [];
+        const at = list.indexOf(activity);
+        if (at >= 0) list.splice(at, 1);
+      }
       activities.delete(activityId);
       checkIns.delete(activityId);
     },
