@@ -152,13 +152,22 @@ export async function deleteExpiredActivities(db: Kysely<Database>, options: { e
   return count(result.numDeletedRows);
 }
 
-/** Deletes a participant's activities whose WEconnect ids are not in `keep` (deleted in WEconnect, §9.13). */
+/** Deletes a participant's activities whose WEconnect ids are not in `keep` (deleted in WEconnect, §9.13). Any number of ids. */
 export async function deleteActivitiesNotIn(db: Kysely<Database>, participantId: number, keep: readonly string[]): Promise<number> {
-  let query = db.deleteFrom("activities").where("participant_id", "=", participantId);
-  if (keep.length > 0) {
-    // One parameter per id; a participant has far fewer activities than the parameter limit.
-    query = query.where("weconnect_activity_id", "not in", [...keep]);
+  return inTransaction(db, async (trx) => {
+    // The stored ids minus `keep`, then deleted by id: a NOT IN list cannot be chunked.
+    const kept = new Set(keep);
+    const stored = await trx.selectFrom("activities").select("weconnect_activity_id").where("participant_id", "=", participantId).execute();
+    return deleteActivities(trx, participantId, stored.map((a) => a.weconnect_activity_id).filter((id) => !kept.has(id)));
+  });
+}
+
+/** Deletes some of a participant's activities (and, by cascade, their events) by WEconnect id; any number of ids, chunked. */
+export async function deleteActivities(db: Kysely<Database>, participantId: number, weconnectActivityIds: readonly string[]): Promise<number> {
+  let deleted = 0;
+  for (const chunk of chunkRows([...new Set(weconnectActivityIds)], 1)) {
+    const result = await db.deleteFrom("activities").where("participant_id", "=", participantId).where("weconnect_activity_id", "in", chunk).executeTakeFirst();
+    deleted += count(result.numDeletedRows);
   }
-  const result = await query.executeTakeFirst();
-  return count(result.numDeletedRows);
+  return deleted;
 }

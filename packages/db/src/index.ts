@@ -20,6 +20,9 @@ export {
   type ListParticipantsFilter,
 } from "./participants.js";
 export { removeParticipant, listIncompleteParticipants, type RemoveParticipantInput } from "./participant-removal.js";
+export { changeParticipantStatus, type ChangeParticipantStatusInput } from "./participant-status.js";
+export { loadPollSelection, type LoadPollSelectionInput, type PollSelection } from "./poll-selection.js";
+export { listTrackerAccountSummaries, type TrackerAccountSummary } from "./tracker-account-summaries.js";
 export {
   saveWeconnectAccount,
   loadWeconnectAccount,
@@ -48,6 +51,7 @@ export {
   setActivityWeight,
   deleteExpiredActivities,
   deleteActivitiesNotIn,
+  deleteActivities,
   type Activity,
   type ActivityInput,
 } from "./activities.js";

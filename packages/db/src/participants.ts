@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import { inTransaction, isUniqueViolation } from "./_db.js";
-import { checkLocalDate, fromIso, toIso } from "./_values.js";
+import { checkLocalDate, chunkRows, fromIso, toIso } from "./_values.js";
 import { DbError } from "./errors.js";
 import type { Database } from "./schema/database.js";
 import type { ParticipantRow, ParticipantStatus, ProgressMapping } from "./schema/participants.js";
@@ -145,18 +145,19 @@ export interface ListParticipantsFilter {
   ids?: readonly number[];
 }
 
-/** Participants ordered by id. */
+/** Participants ordered by id. Any number of `ids`: they are sent in chunks under both dialects' parameter limits. */
 export async function listParticipants(db: Kysely<Database>, filter: ListParticipantsFilter = {}): Promise<Participant[]> {
   let query = db.selectFrom("participants").selectAll().orderBy("id");
   if (filter.statuses) {
     if (filter.statuses.length === 0) return [];
     query = query.where("status", "in", [...filter.statuses]);
   }
-  if (filter.ids) {
-    if (filter.ids.length === 0) return [];
-    query = query.where("id", "in", [...filter.ids]);
+  if (!filter.ids) return (await query.execute()).map(toParticipant);
+  const rows = [];
+  for (const chunk of chunkRows([...new Set(filter.ids)].sort((a, b) => a - b), 1)) {
+    rows.push(...(await query.where("id", "in", chunk).execute()));
   }
-  return (await query.execute()).map(toParticipant);
+  return rows.map(toParticipant);
 }
 
 /**

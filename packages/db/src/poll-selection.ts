@@ -1,0 +1,64 @@
+import type { Kysely } from "kysely";
+import { checkLocalDate } from "./_values.js";
+import { toActivity, type Activity } from "./activities.js";
+import { toDay, type Day } from "./days.js";
+import type { Database } from "./schema/database.js";
+
+/** What a poll's selection reads in one go: the active participants and what it decides by. */
+export interface PollSelection {
+  /** Active participants, by id. */
+  participants: { id: number; timeZone: string }[];
+  /** The activities of the active participants. */
+  activities: Activity[];
+  /** Their day rows dated `fromDate` or later, plus every day still in state `pending`; each once, by participant then date. */
+  days: Day[];
+}
+
+/** What `loadPollSelection` takes. */
+export interface LoadPollSelectionInput {
+  /** Earliest local date (`YYYY-MM-DD`) of the recent days to read. */
+  fromDate: string;
+}
+
+/**
+ * Reads what the poll selects from. Both day lookups use an index, whatever the study length:
+ * recent days through the (participant_id, local_date) key, one range per active participant,
+ * pending days through the (write_state, participant_id) index. (One `OR` of the two made
+ * both engines scan the whole days table.)
+ */
+export async function loadPollSelection(db: Kysely<Database>, input: LoadPollSelectionInput): Promise<PollSelection> {
+  const fromDate = checkLocalDate(input.fromDate, "fromDate");
+  const participants = await db.selectFrom("participants").select(["id", "time_zone"]).where("status", "=", "active").orderBy("id").execute();
+  const activities = await db
+    .selectFrom("activities as a")
+    .innerJoin("participants as p", "p.id", "a.participant_id")
+    .selectAll("a")
+    .where("p.status", "=", "active")
+    .orderBy("a.participant_id")
+    .orderBy("a.id")
+    .execute();
+  const recent = await recentDaysQuery(db, fromDate).execute();
+  const pending = await pendingDaysQuery(db).execute();
+  const byId = new Map([...recent, ...pending].map((d) => [d.id, d]));
+  const days = [...byId.values()].sort((a, b) => a.participant_id - b.participant_id || (a.local_date < b.local_date ? -1 : a.local_date > b.local_date ? 1 : 0));
+  return { participants: participants.map((p) => ({ id: p.id, timeZone: p.time_zone })), activities: activities.map(toActivity), days: days.map(toDay) };
+}
+
+/** Active participants' days from `fromDate` on. Exported for the query-plan test. */
+export function recentDaysQuery(db: Kysely<Database>, fromDate: string) {
+  return db
+    .selectFrom("participants as p")
+    .innerJoin("days as d", (join) => join.onRef("d.participant_id", "=", "p.id").on("d.local_date", ">=", fromDate))
+    .selectAll("d")
+    .where("p.status", "=", "active");
+}
+
+/** Active participants' days in state `pending`, whatever their date. Exported for the query-plan test. */
+export function pendingDaysQuery(db: Kysely<Database>) {
+  return db
+    .selectFrom("days as d")
+    .innerJoin("participants as p", "p.id", "d.participant_id")
+    .selectAll("d")
+    .where("d.write_state", "=", "pending")
+    .where("p.status", "=", "active");
+}
