@@ -1,7 +1,7 @@
 export { FitbitError, isFitbitError } from "./errors.js";
 export type { FitbitErrorCode, FitbitErrorExtra } from "./errors.js";
 export type { Tracker, TrackerBackend, ShowDayInput, ShowDayResult, DayEntry, RequestInfo } from "./tracker.js";
-export type { StoredToken, TokenSet, TokenStore, AccessTokenSource } from "./token-store.js";
+export type { StoredToken, TokenSet, TokenStore, AccessTokenSource, RefreshLocking, OrphanedRefresh } from "./token-store.js";
 export { createOAuthClient } from "./oauth/client.js";
 export type { OAuthClient, OAuthClientOptions, OAuthTokens, ExchangeCodeInput } from "./oauth/client.js";
 export { googleOAuthProvider, fitbitOAuthProvider, GOOGLE_HEALTH_SCOPES, FITBIT_SCOPES } from "./oauth/provider.js";

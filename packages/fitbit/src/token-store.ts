@@ -27,6 +27,29 @@ export interface TokenStore {
   save(accountKey: string, tokens: TokenSet, expectedVersion: number): Promise<StoredToken | null>;
   /** Optional: told when a grant is dead (invalid_grant, revoked) so the caller can flag the account. */
   markReauthRequired?(accountKey: string, reason: string): Promise<void>;
+  /**
+   * Optional, and needed wherever several processes share the store: a lock held from before a
+   * refresh request until its answer is saved. Without it refreshes are serialised only inside
+   * one token manager, and a race between processes can burn a single-use refresh token.
+   */
+  locks?: RefreshLocking;
+}
+
+/** A refresh another holder started (sent its refresh token) and never saved: it died. */
+export interface OrphanedRefresh {
+  /** SHA-256 (hex) of the refresh token it sent. */
+  tokenFingerprint: string;
+  startedAt: Date;
+}
+
+/** A cross-process refresh lock per account, e.g. a lease row in the caller's database. */
+export interface RefreshLocking {
+  /** Takes the lock for `leaseMs` unless another owner holds an unexpired lease; null when held. */
+  lock(accountKey: string, input: { owner: string; leaseMs: number; now: Date }): Promise<{ orphan: OrphanedRefresh | null } | null>;
+  /** Records which refresh token is about to be sent; false when `owner` lost the lock. */
+  markInFlight(accountKey: string, input: { owner: string; tokenFingerprint: string; now: Date }): Promise<boolean>;
+  /** Releases the lock and clears the in-flight record (no effect when `owner` no longer holds it). */
+  unlock(accountKey: string, input: { owner: string }): Promise<void>;
 }
 
 /** Gives the API clients a valid access token per account; implemented by the token manager. */
