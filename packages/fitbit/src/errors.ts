@@ -4,7 +4,9 @@ export type FitbitErrorCode =
   | "UNAUTHORIZED" // 401 that a token refresh did not cure
   | "REAUTH_REQUIRED" // invalid_grant / revoked grant: the participant must consent again
   | "INSUFFICIENT_SCOPE" // granted scopes lack one we need (the participant unticked it)
-  | "FORBIDDEN" // 403 other than scope: e.g. touching data another app wrote
+  | "FORBIDDEN" // 403 other than scope: no permission on the resource (Google: reconnect the participant)
+  | "API_NOT_ENABLED" // Google 403: the Google Health API is not enabled in the Cloud project
+  | "ACCOUNT_NOT_LINKED" // Google 400 FAILED_PRECONDITION: the Google account has no Google Health profile
   | "NOT_FOUND"
   | "CONFLICT" // 409 that survived our own handling (create→patch, refresh race)
   | "RATE_LIMITED" // 429; retryAfterMs set when the server said how long

@@ -12,6 +12,7 @@ export { createTokenManager } from "./token-manager.js";
 export type { TokenManager, TokenManagerOptions, RefreshNowResult } from "./token-manager.js";
 export { redactSecrets } from "./_redact.js";
 export type { RetryOptions } from "./_http.js";
-export { createGoogleHealthTracker } from "./google-health/tracker.js";
+export { createGoogleHealthTracker, probeTracker } from "./google-health/tracker.js";
+export type { TrackerProbeInput, TrackerProbeReport } from "./google-health/probe.js";
 export type { GoogleHealthTracker, GoogleHealthTrackerOptions, GoogleHealthIdentity } from "./google-health/tracker.js";
 export { createFitbitLegacyTracker, isPowerTokenLog, WALK_ACTIVITY_ID, POWERTOKEN_START_TIME, POWERTOKEN_DURATION_MS, MOVE_TO_GOOGLE_HEALTH, type FitbitLegacyTracker, type FitbitLegacyTrackerOptions, type FitbitLegacyShowDayResult, type FitbitRateLimit, type ListLogsQuery, type LegacyProfile, type LegacyGoals, type LegacyDaySummary, type LegacyShortLog, type LegacyListLog } from "./legacy/index.js";

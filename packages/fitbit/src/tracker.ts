@@ -9,12 +9,20 @@ export interface ShowDayInput {
   date: string;
   /** IANA time zone of the participant, used to place the entry inside that local day. */
   timeZone: string;
-  /** Step count to show (a non-negative integer; 0 is a real value and is written). */
+  /**
+   * Step count to show (a non-negative integer). On legacy, 0 is written as a 0-step log; on
+   * Google Health, 0 means no exercise at all that day (an existing one is deleted).
+   */
   steps: number;
   /** Short text shown with the entry where the backend can, e.g. "PowerToken: 3 of 5 check-ins". */
   label: string;
   /** The entry id PowerToken recorded for this day, if any, so stale entries can be found and replaced. */
   knownEntryId?: string | null;
+  /**
+   * The backend `knownEntryId` was recorded for. An id from another backend is never sent;
+   * without it, Google Health trusts only ids with its own prefix.
+   */
+  knownEntryBackend?: TrackerBackend | null;
 }
 
 /** The entry PowerToken owns on the tracker for one day, as read back. */
@@ -32,6 +40,19 @@ export interface ShowDayResult extends DayEntry {
   created: boolean;
   /** PowerToken's own stale entries for that day that were removed (legacy replaces by log + delete). */
   removedEntryIds: string[];
+  /**
+   * `confirmed`: the server confirmed the result. `unconfirmed`: the write was sent but not
+   * confirmed (Google `done: false`, or a create/patch race); keep the day pending and let the
+   * next poll write again. Absent (older backends): confirmed.
+   */
+  state?: "confirmed" | "unconfirmed";
+  /** The backend `entryId` belongs to; store it with the id. Absent: the tracker's own backend. */
+  entryBackend?: TrackerBackend;
+  /**
+   * Steps the tracker confirmed it shows; `null` when nothing is shown (Google Health with 0
+   * steps: no entry exists, a confirmed state) or when unconfirmed. Absent: `steps`.
+   */
+  shown?: number | null;
 }
 
 /**
@@ -45,9 +66,9 @@ export interface Tracker {
   /** Make the tracker show `steps` for `date`; writing the same day twice never creates a second entry. */
   showDay(input: ShowDayInput): Promise<ShowDayResult>;
   /** PowerToken's entry for `date`, or null when there is none. */
-  readDay(input: { accountKey: string; date: string; timeZone: string; knownEntryId?: string | null }): Promise<DayEntry | null>;
+  readDay(input: { accountKey: string; date: string; timeZone: string; knownEntryId?: string | null; knownEntryBackend?: TrackerBackend | null }): Promise<DayEntry | null>;
   /** Remove PowerToken's entry (or entries) for `date`; returns the ids removed. */
-  clearDay(input: { accountKey: string; date: string; timeZone: string; knownEntryId?: string | null }): Promise<{ removedEntryIds: string[] }>;
+  clearDay(input: { accountKey: string; date: string; timeZone: string; knownEntryId?: string | null; knownEntryBackend?: TrackerBackend | null }): Promise<{ removedEntryIds: string[] }>;
   /**
    * Legacy only (Google Health has no goal API): set the daily step goal so the tracker's
    * progress lights match the mapping. Google Health resolves to `{ supported: false }`.

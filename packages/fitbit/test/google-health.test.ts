@@ -41,7 +41,8 @@ describe("Google Health tracker", () => {
     const stored = sim.state.points("create-user").get(result.entryId)!.body.exercise as unknown as { exerciseType: string; interval: { startUtcOffset: string; startTime: string } };
     expect(stored.exerciseType).toBe("WALKING");
     expect(stored.interval.startUtcOffset).toBe("-28800s");
-    expect(stored.interval.startTime).toBe("2026-11-25T12:00:00.000Z");
+    // The first minute of the local day (00:00 in Los Angeles), never in the future.
+    expect(stored.interval.startTime).toBe("2026-11-25T08:00:00.000Z");
   });
 
   it("is idempotent: showing a day twice leaves one point, updated by a PATCH", async () => {
@@ -161,13 +162,14 @@ describe("Google Health tracker", () => {
     await expect(slow.getTimeZone("net-user")).rejects.toMatchObject({ code: "NETWORK" });
   });
 
-  it("maps NOT_FOUND, BAD_REQUEST, FORBIDDEN, CONFLICT and ACCOUNT_NOT_LINKED", async () => {
+  it("maps NOT_FOUND, BAD_REQUEST, FORBIDDEN, API_NOT_ENABLED, CONFLICT and ACCOUNT_NOT_LINKED", async () => {
     const { tracker } = setup("map-user");
     const cases: Array<[number, string, string | undefined, string]> = [
       [404, "NOT_FOUND", undefined, "NOT_FOUND"],
       [400, "INVALID_ARGUMENT", undefined, "BAD_REQUEST"],
-      [400, "FAILED_PRECONDITION", "ACCOUNT_NOT_LINKED", "BAD_REQUEST"],
+      [400, "FAILED_PRECONDITION", "ACCOUNT_NOT_LINKED", "ACCOUNT_NOT_LINKED"],
       [403, "PERMISSION_DENIED", undefined, "FORBIDDEN"],
+      [403, "PERMISSION_DENIED", "SERVICE_DISABLED", "API_NOT_ENABLED"],
       [409, "ABORTED", undefined, "CONFLICT"],
     ];
     for (const [status, name, reason, code] of cases) {

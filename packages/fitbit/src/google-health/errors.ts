@@ -13,6 +13,7 @@ const RPC_CODES: Record<number, [string, FitbitErrorCode]> = {
   7: ["PERMISSION_DENIED", "FORBIDDEN"],
   8: ["RESOURCE_EXHAUSTED", "RATE_LIMITED"],
   9: ["FAILED_PRECONDITION", "BAD_REQUEST"],
+  4: ["DEADLINE_EXCEEDED", "SERVER"],
   14: ["UNAVAILABLE", "SERVER"],
   16: ["UNAUTHENTICATED", "UNAUTHORIZED"],
 };
@@ -52,22 +53,35 @@ export function googleHealthError(context: ErrorContext): FitbitError {
       return new FitbitError("UNAUTHORIZED", `Google Health rejected the access token even after a refresh: ${where}${said}. The participant may have removed access; ask them to connect again if this repeats.`, extra);
     case 403:
       if (reason === "ACCESS_TOKEN_SCOPE_INSUFFICIENT" || /insufficient\s+(authentication\s+)?scope/i.test(error?.message ?? "")) {
-        return new FitbitError("INSUFFICIENT_SCOPE", `The participant's Google grant lacks a scope needed here: ${where}${said}. Ask them to connect again and leave every permission ticked.`, extra);
+        return new FitbitError("INSUFFICIENT_SCOPE", `The participant's Google grant lacks a permission needed here: ${where}${said}. Their account needs consent: ask them to connect again and tick every permission.`, extra);
       }
-      return new FitbitError("FORBIDDEN", `Google Health refused ${where}${said}. PowerToken only touches data it wrote; if the account is a legacy Fitbit login, the participant must sign in with a Google account.`, extra);
+      // docs/google-health-api.md#status-codes: a disabled API answers 403 with reason
+      // SERVICE_DISABLED (older services: ACCESS_NOT_CONFIGURED); the fix is in the Cloud project.
+      if (reason === "SERVICE_DISABLED" || reason === "ACCESS_NOT_CONFIGURED" || /has not been used in project|is disabled/i.test(error?.message ?? "")) {
+        return new FitbitError("API_NOT_ENABLED", `The Google Health API is not enabled in PowerToken's Google Cloud project: ${where}${said}. Enable it in the Cloud console (APIs & Services); no participant action is needed.`, extra);
+      }
+      return new FitbitError("FORBIDDEN", `Google Health denied permission on the resource: ${where}${said}. Reconnect the participant (they may have signed in with an account that is not their Google Health account).`, extra);
     case 429:
       return new FitbitError("RATE_LIMITED", `Google Health rate limit reached: ${where}${said}. Try again later${context.retryAfterMs === undefined ? "" : ` (in ${Math.ceil(context.retryAfterMs / 1000)} s)`}.`, extra);
     case 410:
       return new FitbitError("API_GONE", `Google Health answered 410 Gone: ${where}${said}.`, extra);
     default: {
+      // docs/google-health-api.md#status-codes: Google sends it as 400 FAILED_PRECONDITION.
+      if (reason === "ACCOUNT_NOT_LINKED") {
+        return new FitbitError("ACCOUNT_NOT_LINKED", `The participant's Google account has no Google Health profile: ${where}${said}. Ask them to set up the Fitbit / Google Health app with that account, then poll again.`, extra);
+      }
       const code = codeForStatus(context.status);
       const hint =
-        reason === "ACCOUNT_NOT_LINKED"
-          ? " The participant's Google account has no Google Health/Fitbit profile: they must set one up."
-          : code === "SERVER"
+        code === "SERVER"
             ? " Google Health is failing; it is retried on the next run."
             : "";
       return new FitbitError(code, `Google Health: ${where}${said}.${hint}`, extra);
     }
   }
 }
+
+/**
+ * Statuses retried for Google Health (docs/google-health-api.md#retries): 429 RESOURCE_EXHAUSTED,
+ * 503 UNAVAILABLE and 504 DEADLINE_EXCEEDED. Never 500 or 501 (501 UNIMPLEMENTED cannot heal).
+ */
+export const GOOGLE_RETRY_STATUS_CODES: readonly number[] = [429, 503, 504];

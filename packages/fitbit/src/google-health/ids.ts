@@ -16,9 +16,37 @@ export function exercisePointId(prefix: string, accountKey: string, date: string
   return id;
 }
 
-/** True for a string that can be one of our data point ids. */
-export function isPointId(id: string): boolean {
-  return ID_PATTERN.test(id);
+/** The id of `probeTracker`'s test exercise: distinct from the day's id, still ours by its prefix. */
+export function probePointId(prefix: string, accountKey: string, date: string): string {
+  return exercisePointId(`${prefix}-probe`, accountKey, date);
+}
+
+/**
+ * True only for ids PowerToken makes with this prefix (a day's or a probe's), so that nothing
+ * else (another app's point, a legacy log id) is ever named in a write or `batchDelete`.
+ */
+export function isPointId(id: string, prefix: string): boolean {
+  if (!ID_PATTERN.test(id) || !id.startsWith(`${prefix}-`)) return false;
+  return /^(probe-)?\d{8}-[0-9a-f]{12}$/.test(id.slice(prefix.length + 1));
+}
+
+/**
+ * The first instant of the local day `date` in the formatter's zone. Where midnight falls in a
+ * DST gap (clocks jump 00:00 → 01:00, as in Chile or Paraguay), the day starts at the jump; where
+ * midnight repeats, at its first occurrence. Either way the instant exists and lies in that day.
+ */
+export function dayStartInstant(formatter: Intl.DateTimeFormat, date: string): number {
+  const [year, month, day] = date.split("-").map(Number) as [number, number, number];
+  const wall = Date.UTC(year, month - 1, day);
+  const candidates = [wall - 43_200_000, wall + 43_200_000].map((at) => wall - utcOffsetSeconds(formatter, at) * 1000);
+  const inDay = candidates.filter((instant) => localDate(formatter, instant) === date).sort((a, b) => a - b);
+  return inDay[0] ?? zonedInstant(formatter, date, 0, 0);
+}
+
+function localDate(formatter: Intl.DateTimeFormat, instantMs: number): string {
+  const parts = formatter.formatToParts(new Date(instantMs));
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${get("year")}-${get("month")}-${get("day")}`;
 }
 
 /**

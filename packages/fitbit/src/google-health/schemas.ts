@@ -53,3 +53,12 @@ export const IdentitySchema = z
 
 /** GET /v4/users/me/settings (google §2); only the time zone matters here. */
 export const SettingsSchema = z.object({ timeZone: z.string().min(1), utcOffset: z.string().optional() }).loose();
+
+/** POST steps/dataPoints:dailyRollUp; an empty window has no `steps` member. */
+export const DailyRollUpSchema = z
+  .object({
+    rollupDataPoints: z
+      .array(z.object({ steps: z.object({ countSum: z.string().regex(/^\d+$/).optional() }).loose().optional() }).loose())
+      .optional(),
+  })
+  .loose();

@@ -1,10 +1,13 @@
-import { FitbitError } from "../errors.js";
-import { createHttp, parseBody, type Http, type RetryOptions } from "../_http.js";
+import { createHttp, parseBody, type RetryOptions } from "../_http.js";
 import type { AccessTokenSource } from "../token-store.js";
-import type { DayEntry, RequestInfo, ShowDayInput, ShowDayResult, Tracker } from "../tracker.js";
-import { API, googleHealthError, operationError } from "./errors.js";
-import { assertDayInput, createZoneFormatters, exercisePointId, isPointId, utcOffsetSeconds, zonedInstant, type ZoneFormatters } from "./ids.js";
-import { DataPointSchema, IdentitySchema, OperationSchema, SettingsSchema } from "./schemas.js";
+import type { RequestInfo, Tracker } from "../tracker.js";
+import { dailySteps } from "./daily-steps.js";
+import { API, GOOGLE_RETRY_STATUS_CODES, googleHealthError } from "./errors.js";
+import { assertDayInput, createZoneFormatters, exercisePointId } from "./ids.js";
+import { batchDelete, getPoint } from "./points.js";
+import { runProbe, type TrackerProbeInput, type TrackerProbeReport } from "./probe.js";
+import { IdentitySchema, SettingsSchema } from "./schemas.js";
+import { showDay, trustedKnownId } from "./show-day.js";
 
 /** Options of `createGoogleHealthTracker`. */
 export interface GoogleHealthTrackerOptions {
@@ -19,11 +22,13 @@ export interface GoogleHealthTrackerOptions {
   onRequest?: (info: RequestInfo) => void;
   /** First part of our data point ids; a-z, 0-9, "-". @default "pt" */
   idPrefix?: string;
+  /** The clock; an exercise never ends after it. @default () => new Date() */
+  now?: () => Date;
   /** For tests: replaces the backoff wait. */
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** The participant's Google Health identity (google §2). */
+/** The participant's Google Health identity. */
 export interface GoogleHealthIdentity {
   healthUserId: string;
   /** The old Fitbit user id, for mapping legacy rows; null when absent. */
@@ -34,17 +39,18 @@ export interface GoogleHealthIdentity {
 export interface GoogleHealthTracker extends Tracker {
   readonly backend: "google-health";
   getIdentity(accountKey: string): Promise<GoogleHealthIdentity>;
+  /** The day's step total from all sources (Google's daily roll-up). Needs the activity read scope. */
+  dailySteps(input: { accountKey: string; date: string }): Promise<number>;
+  /** Settles live whether written steps reach the day's total; see `probeTracker`. */
+  probe(input: TrackerProbeInput): Promise<TrackerProbeReport>;
 }
 
-const POINTS = "/v4/users/me/dataTypes/exercise/dataPoints";
-// A fixed one-minute slot at 04:00 local: outside most walks (fewer overlaps, google §3.3) and
-// after the 00:00-03:00 hours in which DST changes happen.
-const SLOT_HOUR = 4;
 
 /**
  * Creates the Google Health API v4 tracker: one `exercise` data point (WALKING, steps in
  * `metricsSummary`, label in `displayName`) per participant-day under a deterministic id, created
- * once and then PATCHed in place. Only touches points it wrote.
+ * once and then PATCHed in place; no point at all while the day's steps are 0. Only touches
+ * points it wrote.
  * @example
  * const tracker = createGoogleHealthTracker({ tokens: createTokenManager({ oauth, store }) });
  * await tracker.showDay({ accountKey: "p42", date: "2026-11-25", timeZone: "Europe/Berlin", steps: 6000, label: "3 of 5 check-ins" });
@@ -56,11 +62,13 @@ export function createGoogleHealthTracker(options: GoogleHealthTrackerOptions): 
     fetch: options.fetch,
     timeoutMs: options.timeoutMs,
     retry: options.retry,
+    retryStatusCodes: GOOGLE_RETRY_STATUS_CODES,
     onRequest: options.onRequest,
     sleep: options.sleep,
     toError: googleHealthError,
   });
   const prefix = options.idPrefix ?? "pt";
+  const now = options.now ?? (() => new Date());
   const auth = (accountKey: string) => ({ tokens: options.tokens, accountKey });
   const zones = createZoneFormatters();
 
@@ -68,126 +76,54 @@ export function createGoogleHealthTracker(options: GoogleHealthTrackerOptions): 
     backend: "google-health",
     async getTimeZone(accountKey) {
       const endpoint = "GET /v4/users/me/settings";
-      const res = await http.request({ endpoint, method: "GET", path: "/v4/users/me/settings", auth: auth(accountKey) });
+      const res = await http.request({ endpoint, operation: "settings", method: "GET", path: "/v4/users/me/settings", auth: auth(accountKey) });
       return parseBody(SettingsSchema, res.body, endpoint, API).timeZone;
     },
     async getIdentity(accountKey) {
       const endpoint = "GET /v4/users/me/identity";
-      const res = await http.request({ endpoint, method: "GET", path: "/v4/users/me/identity", auth: auth(accountKey) });
+      const res = await http.request({ endpoint, operation: "identity", method: "GET", path: "/v4/users/me/identity", auth: auth(accountKey) });
       const identity = parseBody(IdentitySchema, res.body, endpoint, API);
       return { healthUserId: identity.healthUserId, legacyUserId: identity.legacyUserId ?? null };
     },
-    showDay: (input) => showDay(http, prefix, zones, auth(input.accountKey), input),
+    async showDay(input) {
+      assertDayInput(input.date, input.timeZone, zones);
+      return showDay({ http, auth: auth(input.accountKey), prefix, formatter: zones(input.timeZone), nowMs: now().getTime() }, input);
+    },
     async readDay(input) {
       assertDayInput(input.date, input.timeZone, zones);
-      const id = exercisePointId(prefix, input.accountKey, input.date);
-      const endpoint = `GET ${POINTS}/{id}`;
-      const res = await http.request({ endpoint, method: "GET", path: `${POINTS}/${id}`, accept: [404], auth: auth(input.accountKey) });
-      if (res.status === 404) return null;
-      return entryFrom(parseBody(DataPointSchema, res.body, endpoint, API), id, endpoint);
+      const id = trustedKnownId(input, prefix) ?? exercisePointId(prefix, input.accountKey, input.date);
+      return getPoint(http, auth(input.accountKey), id);
     },
     async clearDay(input) {
       assertDayInput(input.date, input.timeZone, zones);
-      const ids = [exercisePointId(prefix, input.accountKey, input.date)];
-      if (input.knownEntryId && input.knownEntryId !== ids[0] && isPointId(input.knownEntryId)) ids.push(input.knownEntryId);
-      return { removedEntryIds: await batchDelete(http, auth(input.accountKey), ids) };
+      const dayId = exercisePointId(prefix, input.accountKey, input.date);
+      const known = trustedKnownId(input, prefix);
+      return { removedEntryIds: await batchDelete(http, auth(input.accountKey), [...new Set([dayId, ...(known ? [known] : [])])]) };
     },
     ensureDailyStepGoal() {
-      // google §5: the Google Health API v4 has no goal API at all.
+      // docs/google-health-api.md#no-goal-api
       return Promise.resolve({ supported: false, changed: false });
     },
-  };
-}
-
-function pointBody(id: string, input: ShowDayInput, formatter: Intl.DateTimeFormat) {
-  const start = zonedInstant(formatter, input.date, SLOT_HOUR, 0);
-  const end = start + 60_000;
-  return {
-    name: `users/me/dataTypes/exercise/dataPoints/${id}`,
-    dataSource: { recordingMethod: "MANUAL" },
-    exercise: {
-      interval: {
-        startTime: new Date(start).toISOString(),
-        startUtcOffset: `${utcOffsetSeconds(formatter, start)}s`,
-        endTime: new Date(end).toISOString(),
-        endUtcOffset: `${utcOffsetSeconds(formatter, end)}s`,
-      },
-      exerciseType: "WALKING",
-      displayName: input.label,
-      activeDuration: "60s",
-      // int64 travels as a JSON string (google §3.2).
-      metricsSummary: { steps: String(input.steps) },
+    async dailySteps(input) {
+      assertDayInput(input.date, "UTC", zones);
+      return dailySteps(http, auth(input.accountKey), input.date);
+    },
+    async probe(input) {
+      assertDayInput(input.date, input.timeZone, zones);
+      return runProbe({ http, auth: auth(input.accountKey), prefix, formatter: zones(input.timeZone), nowMs: now().getTime() }, input);
     },
   };
 }
 
-type Auth = { tokens: AccessTokenSource; accountKey: string };
-
-async function showDay(http: Http, prefix: string, zones: ZoneFormatters, auth: Auth, input: ShowDayInput): Promise<ShowDayResult> {
-  assertDayInput(input.date, input.timeZone, zones);
-  if (!Number.isSafeInteger(input.steps) || input.steps < 0) {
-    throw new FitbitError("BAD_REQUEST", `steps must be a non-negative integer, got ${input.steps}.`);
-  }
-  const id = exercisePointId(prefix, input.accountKey, input.date);
-  const body = pointBody(id, input, zones(input.timeZone));
-  let created: boolean;
-  // Steady state: we already wrote this day, so PATCH first (one request); otherwise create first.
-  if (input.knownEntryId === id) {
-    created = !(await patch(http, auth, id, body, true));
-    if (created) await create(http, auth, body, false);
-  } else {
-    created = await create(http, auth, body, true);
-    if (!created) await patch(http, auth, id, body, false);
-  }
-  const removedEntryIds =
-    input.knownEntryId && input.knownEntryId !== id && isPointId(input.knownEntryId) ? await batchDelete(http, auth, [input.knownEntryId]) : [];
-  return { entryId: id, steps: input.steps, label: input.label, created, removedEntryIds };
-}
-
-/** POST the point. Returns true when created, false when it already existed (409 or Operation code 6). */
-async function create(http: Http, auth: Auth, body: object, existsIsFine: boolean): Promise<boolean> {
-  const endpoint = `POST ${POINTS}`;
-  // Our id is deterministic, so a repeated create is harmless (it becomes ALREADY_EXISTS): retry it.
-  const res = await http.request({ endpoint, method: "POST", path: POINTS, json: body, idempotent: true, accept: existsIsFine ? [409] : [], auth });
-  if (res.status === 409) return false;
-  const op = parseBody(OperationSchema, res.body, endpoint, API);
-  if (op.error) {
-    if (op.error.code === 6 && existsIsFine) return false; // google §3.3: ALREADY_EXISTS inside a 200
-    throw operationError(endpoint, op.error);
-  }
-  return true;
-}
-
-/** PATCH the whole point (no updateMask in v4, google §3.5). Returns false on 404 when allowed. */
-async function patch(http: Http, auth: Auth, id: string, body: object, missingIsFine: boolean): Promise<boolean> {
-  const endpoint = `PATCH ${POINTS}/{id}`;
-  const res = await http.request({ endpoint, method: "PATCH", path: `${POINTS}/${id}`, json: body, idempotent: true, accept: missingIsFine ? [404] : [], auth });
-  if (res.status === 404) return false;
-  const op = parseBody(OperationSchema, res.body, endpoint, API);
-  if (op.error) {
-    if (op.error.code === 5 && missingIsFine) return false;
-    throw operationError(endpoint, op.error);
-  }
-  return true;
-}
-
-async function batchDelete(http: Http, auth: Auth, ids: string[]): Promise<string[]> {
-  const endpoint = `POST ${POINTS}:batchDelete`;
-  const names = ids.map((id) => `users/me/dataTypes/exercise/dataPoints/${id}`);
-  const res = await http.request({ endpoint, method: "POST", path: `${POINTS}:batchDelete`, json: { names }, idempotent: true, auth });
-  const op = parseBody(OperationSchema, res.body, endpoint, API);
-  if (op.error) throw operationError(endpoint, op.error);
-  const failed = op.metadata?.failedRequests ?? {};
-  const removed: string[] = [];
-  ids.forEach((id, index) => {
-    const failure = failed[String(index)];
-    if (failure === undefined) removed.push(id);
-    else if (failure.code !== 5) throw operationError(endpoint, failure); // NOT_FOUND = already gone
-  });
-  return removed;
-}
-
-function entryFrom(point: { name: string; exercise?: { displayName?: string | undefined; metricsSummary?: { steps?: string | undefined } | undefined } | undefined }, id: string, endpoint: string): DayEntry {
-  if (!point.exercise) throw new FitbitError("INVALID_RESPONSE", `Google Health answered ${endpoint} with a data point that is not an exercise.`, { endpoint, api: API });
-  return { entryId: id, steps: Number(point.exercise.metricsSummary?.steps ?? "0"), label: point.exercise.displayName ?? null };
+/**
+ * Settles, against the participant's real account, what the docs leave open: writes a labelled
+ * test exercise for `date` with a known step count, reads it back, reads the day's step total
+ * before and after, then deletes the test point. Needs the activity read scope; without it the
+ * report names the missing scope and nothing is written.
+ * @example
+ * const report = await probeTracker(tracker, { accountKey: "p42", date: "2026-11-30", timeZone: "Europe/Berlin" });
+ * for (const line of report.lines) console.log(line);
+ */
+export function probeTracker(tracker: GoogleHealthTracker, input: TrackerProbeInput): Promise<TrackerProbeReport> {
+  return tracker.probe(input);
 }

@@ -55,6 +55,8 @@ export function toLegacyError(context: ErrorContext): FitbitError {
     case "REAUTH_REQUIRED":
     case "INVALID_RESPONSE":
     case "TOKEN_STORE":
+    case "API_NOT_ENABLED": // Google-only codes, never produced by codeForStatus
+    case "ACCOUNT_NOT_LINKED":
       return new FitbitError(code, `${what}.`, extra);
   }
 }

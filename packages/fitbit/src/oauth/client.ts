@@ -181,7 +181,7 @@ export function createOAuthClient(provider: OAuthProvider, options: OAuthClientO
       if (missing.length > 0) {
         throw new FitbitError(
           "INSUFFICIENT_SCOPE",
-          `The participant did not grant ${missing.join(", ")}. Ask them to connect again and leave every permission ticked.`,
+          `The participant did not grant ${missing.map(permissionName).join(" and ")} (${missing.join(", ")}). Their account needs consent: ask them to connect again and tick that permission.`,
           { endpoint, api: provider.api, missingScopes: missing },
         );
       }
@@ -246,4 +246,12 @@ function oauthOperation(endpoint: string): "token-exchange" | "token-refresh" | 
   if (endpoint.includes("refresh_token")) return "token-refresh";
   if (endpoint.includes("/revoke")) return "token-revoke";
   return "token-exchange";
+}
+
+/** Plain words for a scope in a message to a study team (Google asks for no generic errors). */
+function permissionName(scope: string): string {
+  if (scope.endsWith("activity_and_fitness.writeonly")) return "permission to add activity data";
+  if (scope.endsWith("activity_and_fitness.readonly")) return "permission to read activity data";
+  if (scope.endsWith("settings.readonly")) return "permission to read settings";
+  return scope;
 }

@@ -61,7 +61,9 @@ export function googleOAuthProvider(options: OAuthProviderOptions): OAuthProvide
     tokenEndpoint: options.tokenEndpoint ?? "https://oauth2.googleapis.com/token",
     revocationEndpoint: options.revocationEndpoint ?? "https://oauth2.googleapis.com/revoke",
     scopes,
-    requiredScopes: [GOOGLE_HEALTH_SCOPES.activityRead, GOOGLE_HEALTH_SCOPES.activityWrite, GOOGLE_HEALTH_SCOPES.settingsRead],
+    // Issue 13 item 8: only what the work needs (write our exercise, read it back); a participant
+    // who unticks settings.readonly keeps working, the time zone then comes from their record.
+    requiredScopes: [GOOGLE_HEALTH_SCOPES.activityRead, GOOGLE_HEALTH_SCOPES.activityWrite],
     clientAuth: "post",
     // §1.1: offline for a refresh token, consent so a reconnect issues a new one; no include_granted_scopes.
     authorizeParams: { access_type: "offline", prompt: "consent" },

@@ -23,6 +23,8 @@ export type StoredPoint = {
   civilDate: string;
   startMs: number;
   writtenBy: string | null; // OAuth client id for API writes, null for the user's own data
+  /** When the API last wrote it (for `readLagMs`); 0 for the user's own data. */
+  writtenAtMs: number;
   body: Record<string, unknown> & { exercise: { displayName: string; metricsSummary: { steps?: string }; [key: string]: unknown } };
 };
 
@@ -49,6 +51,14 @@ export interface GoogleHealthStateOptions {
    * simulator's default is that they do not.
    */
   exerciseStepsCount?: boolean;
+  /** Create/patch answer `done: false` (the write still happens), as the Operation allows. @default false */
+  notDone?: boolean;
+  /** The server ignores the requested id and assigns its own (numeric) one. @default false */
+  assignIds?: boolean;
+  /** A GET of a point written less than this long ago answers 404 (read-after-write lag). @default 0 */
+  readLagMs?: number;
+  /** `Retry-After` seconds sent with the per-user 429; null sends none. @default null */
+  rateLimitRetryAfterSeconds?: number | null;
 }
 
 /** The Google Health simulator state. */
@@ -63,6 +73,10 @@ export function createGoogleHealthState(options: GoogleHealthStateOptions = {}) 
     duplicateCreate: options.duplicateCreate ?? "409",
     perUserPerMinute: options.perUserPerMinute ?? 300,
     exerciseStepsCount: options.exerciseStepsCount ?? false,
+    notDone: options.notDone ?? false,
+    assignIds: options.assignIds ?? false,
+    readLagMs: options.readLagMs ?? 0,
+    rateLimitRetryAfterSeconds: options.rateLimitRetryAfterSeconds ?? null,
   };
 
   const get = (userId: string) => {
@@ -102,6 +116,7 @@ export function createGoogleHealthState(options: GoogleHealthStateOptions = {}) 
         civilDate: input.date,
         startMs: start,
         writtenBy: null,
+        writtenAtMs: 0,
         body: {
           name: `users/${userId}/dataTypes/exercise/dataPoints/${id}`,
           dataSource: { recordingMethod: "ACTIVELY_MEASURED", platform: "FITBIT" },
@@ -120,14 +135,18 @@ export function createGoogleHealthState(options: GoogleHealthStateOptions = {}) 
       const record = get(userId);
       let powertoken: DayView["powertoken"] = null;
       const own: DayView["own"] = [];
+      let written = 0;
       for (const point of record.points.values()) {
         if (point.civilDate !== date) continue;
         const item = { entryId: point.id, steps: Number(point.body.exercise.metricsSummary.steps ?? 0), label: point.body.exercise.displayName };
         if (point.writtenBy === null) own.push(item);
-        else powertoken = item;
+        else {
+          written += item.steps;
+          if (!item.entryId.includes("-probe-")) powertoken = item;
+        }
       }
       const device = record.deviceSteps.get(date) ?? 0;
-      return { powertoken, own, totalSteps: device + (settings.exerciseStepsCount && powertoken ? powertoken.steps : 0) };
+      return { powertoken, own, totalSteps: device + (settings.exerciseStepsCount ? written : 0) };
     },
     /** Counts one request against the user's per-minute quota; false when over it. */
     takeQuota(userId: string): boolean {
