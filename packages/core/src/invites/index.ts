@@ -10,3 +10,4 @@ export {
   countSigninAttempt,
   SIGNIN_ATTEMPT_LIMIT,
 } from "./invite-lifecycle.js";
+export { describeParticipantDay, localDateIn, type ParticipantDay, type PlannedEvent } from "./participant-day.js";
