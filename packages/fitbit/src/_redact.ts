@@ -5,6 +5,9 @@ export const REDACTED = "[redacted]";
 // JWT access tokens (Fitbit's are HS256 JWTs, fitbit-web-api.md §2.4), "Bearer x", `token: x` in
 // Fitbit's "Refresh token invalid: <token>" (§2.5), and form/query fields carrying tokens.
 const PATTERNS: RegExp[] = [
+  // Google OAuth: access tokens start "ya29.", refresh tokens "1//" (whatever token an upstream echoes).
+  /\bya29\.[A-Za-z0-9._~-]+/g,
+  /(?<![A-Za-z0-9])1\/\/[A-Za-z0-9._~-]{10,}/g,
   /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g,
   /\b((?:Bearer|Basic)\s+)[A-Za-z0-9._~+/=-]+/gi,
   /\b((?:access|refresh)?[_ ]?token[^:=\n]{0,20}[:=]\s*)([^\s&",.]+)/gi,

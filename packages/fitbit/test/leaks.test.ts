@@ -25,13 +25,19 @@ describe("no token leaks", () => {
     errors.push(await tracker.getTimeZone("leaky").catch((e: unknown) => e));
     sim.failNext({ status: 401, count: 2, match: "/v4/" });
     errors.push(await tracker.getTimeZone("leaky").catch((e: unknown) => e));
+    sim.failNext({ status: 403, body: { error: { code: 403, message: `API has not been used in project 1 (${minted.accessToken})`, status: "PERMISSION_DENIED", details: [{ reason: "SERVICE_DISABLED" }] } } });
+    errors.push(await tracker.getTimeZone("leaky").catch((e: unknown) => e));
+    sim.failNext({ status: 200, match: "/dataPoints", body: { done: true, error: { code: 7, message: `denied for ${minted.accessToken}` } } });
+    errors.push(await tracker.showDay({ accountKey: "leaky", date: "2026-11-26", timeZone: "Europe/Berlin", steps: 5, label: "x" }).catch((e: unknown) => e));
+    sim.failNext({ delayMs: 300 });
+    errors.push(await createGoogleHealthTracker({ baseUrl: sim.url, tokens: createTokenManager({ oauth, store }), retry: false, timeoutMs: 50 }).getTimeZone("leaky").catch((e: unknown) => e));
     sim.state.revokeGrant("leaky");
     sim.state.oauth.expireAccessTokens("leaky");
     errors.push(await tracker.getTimeZone("leaky").catch((e: unknown) => e));
-    expect(errors.map((e) => (e as FitbitError).code)).toEqual(["BAD_REQUEST", "NETWORK", "UNAUTHORIZED", "REAUTH_REQUIRED"]);
+    expect(errors.map((e) => (e as FitbitError).code)).toEqual(["BAD_REQUEST", "NETWORK", "UNAUTHORIZED", "API_NOT_ENABLED", "FORBIDDEN", "NETWORK", "REAUTH_REQUIRED"]);
     for (const error of errors) {
       const text = everythingIn(error);
-      expect(secrets().filter((s) => text.includes(s))).toEqual([]);
+      expect(secrets().filter((s) => text.includes(s)), text.slice(0, 300)).toEqual([]);
     }
     const log = JSON.stringify(sim.requests);
     expect(secrets().filter((s) => log.includes(s))).toEqual([]);
@@ -47,5 +53,6 @@ describe("no token leaks", () => {
     expect(redactSecrets("Authorization: Bearer abc.def-ghi")).toBe("Authorization: Bearer [redacted]");
     expect(redactSecrets("refresh_token=xyz&grant_type=refresh_token")).toBe("refresh_token=[redacted]&grant_type=refresh_token");
     expect(redactSecrets("value s3cr3t-value here", ["s3cr3t-value"])).toBe("value [redacted] here");
+    expect(redactSecrets("echoed ya29.a0AfB_byC-x1 and 1//0gFAKErefresh-Token_1 here")).toBe("echoed [redacted] and [redacted] here");
   });
 });

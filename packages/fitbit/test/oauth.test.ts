@@ -78,7 +78,21 @@ describe("OAuth client", () => {
       await expect(client.exchangeCode({ callbackUrl: callback, expectedState: "s", codeVerifier })).rejects.toMatchObject({
         code: "INSUFFICIENT_SCOPE",
         missingScopes: [GOOGLE_HEALTH_SCOPES.activityWrite],
+        message: expect.stringContaining("permission to add activity data") as string,
       });
+    } finally {
+      google.state.autoApprove.scopes = null;
+    }
+  });
+
+  it("accepts a Google grant without settings.readonly (partial consent: the time zone comes from the participant's record)", async () => {
+    const client = googleClient();
+    google.state.autoApprove.scopes = [GOOGLE_HEALTH_SCOPES.activityRead, GOOGLE_HEALTH_SCOPES.activityWrite];
+    try {
+      const { codeVerifier, codeChallenge } = await createPkce();
+      const callback = await consent(client.authorizationUrl({ state: "s", codeChallenge }));
+      const tokens = await client.exchangeCode({ callbackUrl: callback, expectedState: "s", codeVerifier });
+      expect(tokens.scopes).not.toContain(GOOGLE_HEALTH_SCOPES.settingsRead);
     } finally {
       google.state.autoApprove.scopes = null;
     }

@@ -72,7 +72,9 @@ export function googleHealthError(context: ErrorContext): FitbitError {
       }
       const code = codeForStatus(context.status);
       const hint =
-        code === "SERVER"
+        context.status === 501
+          ? " The method is not implemented (501): a PowerToken bug or an API change; retrying cannot help."
+          : code === "SERVER"
             ? " Google Health is failing; it is retried on the next run."
             : "";
       return new FitbitError(code, `Google Health: ${where}${said}.${hint}`, extra);
