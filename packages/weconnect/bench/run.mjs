@@ -1,11 +1,18 @@
 // Benchmark: simulator throughput for activities-with-events, and client CPU time per call.
-// Imports from ./dist (run `pnpm run build` first). Prints figures, asserts nothing.
+// Imports from ./dist (run `pnpm run build` first), or from BENCH_DIST (an absolute dist folder of
+// another build, to compare). BENCH_PEOPLE (default 100) sizes the in-process runs and
+// BENCH_SIM_PEOPLE (default 10,000) the simulator in a child process. Prints figures, asserts nothing.
 import { createServer } from "node:http";
 import { cpus, loadavg } from "node:os";
-import { createWeconnectClient, localDayWindow } from "../dist/index.js";
-import { startWeconnectSimulator } from "../dist/simulator.js";
+import { fileURLToPath } from "node:url";
+import { driveSimulator } from "./drive-sim.mjs";
 
-const PEOPLE = 100;
+const DIST = process.env.BENCH_DIST ?? fileURLToPath(new URL("../dist", import.meta.url));
+const SIM_PEOPLE = Number(process.env.BENCH_SIM_PEOPLE ?? 10_000);
+const { createWeconnectClient, localDayWindow } = await import(`${DIST}/index.js`);
+const { startWeconnectSimulator } = await import(`${DIST}/simulator.js`);
+
+const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 100);
 const CONCURRENCY = 16;
 const DURATION_MS = 3_000;
 const SEQUENTIAL_CALLS = 500;
@@ -26,7 +33,8 @@ const people = Array.from({ length: PEOPLE }, (_, i) => ({
 const now = () => new Date("2026-11-25T17:00:00.000Z");
 const sim = await startWeconnectSimulator({ seed: { people }, now });
 const client = createWeconnectClient({ baseUrl: sim.url });
-const sessions = await Promise.all(people.map((p) => client.login(p.email, p.password)));
+// Tokens minted in state: 10,000 simultaneous logins would measure the login queue, not a poll.
+const sessions = [...sim.state.people.values()].map((p) => ({ personId: p.id, token: sim.state.issueToken(p.id) }));
 const window = localDayWindow("America/Chicago", "2026-11-24");
 
 // 1. Requests/s served: CONCURRENCY loops of client calls for DURATION_MS.
@@ -45,7 +53,7 @@ const elapsedS = (performance.now() - started) / 1000;
 
 // 2. Client CPU per call: the client's own work (URL, fetch, JSON, zod) measured in a loop where
 // the simulator answers in-process through an injected fetch, so server CPU is not counted.
-const { createWeconnectHandler } = await import("../dist/simulator.js");
+const { createWeconnectHandler } = await import(`${DIST}/simulator.js`);
 const handler = createWeconnectHandler(sim.state);
 const canned = await (await handler(new Request(`${sim.url}/People/${sessions[0].personId}/activities-with-events?access_token=${sessions[0].token}&from=${window.from.toISOString()}&to=${window.to.toISOString()}`))).text();
 const cpuClient = createWeconnectClient({
@@ -83,10 +91,21 @@ await Promise.all(
 plain.closeAllConnections();
 plain.close();
 
+// 5. The simulator alone: SIM_PEOPLE participants in a child process, loaded by a cheap keep-alive
+// node:http driver here; its own CPU per request comes from the child's process.cpuUsage().
+const windowQs = `from=${window.from.toISOString()}&to=${window.to.toISOString()}`;
+const child = await driveSimulator({
+  distDir: DIST,
+  people: SIM_PEOPLE,
+  concurrency: CONCURRENCY,
+  durationMs: DURATION_MS,
+  pathOf: (s) => `/People/${s.personId}/activities-with-events?access_token=${s.token}&${windowQs}`,
+});
+
 const us = (u) => ((u.user + u.system) / SEQUENTIAL_CALLS).toFixed(0);
 console.log(
   `@powertoken/weconnect bench — Node ${process.version}, ${cpus().length} CPUs, load ${loadavg()[0].toFixed(1)}, ` +
-    `${PEOPLE} participants × 4 activities`,
+    `${PEOPLE} participants × 4 activities, dist ${DIST}`,
 );
 console.table([
   { measure: `simulator: activities-with-events, ${CONCURRENCY} concurrent`, value: `${(served / elapsedS).toFixed(0)} req/s (${served} in ${elapsedS.toFixed(1)} s)` },
@@ -94,4 +113,5 @@ console.table([
   { measure: "client CPU per call, canned body (URL + fetch + JSON + zod)", value: `${us(cpuCanned)} µs/call` },
   { measure: "client + simulator CPU per call over loopback HTTP", value: `${us(cpuHttp)} µs/call` },
   { measure: "sequential latency over loopback HTTP", value: `${((wallHttp / SEQUENTIAL_CALLS) * 1000).toFixed(0)} µs/call` },
+  { measure: `simulator alone, ${SIM_PEOPLE} participants (child process), ${CONCURRENCY} concurrent`, value: `${child.reqPerS.toFixed(0)} req/s, ${child.cpuUsPerReq.toFixed(0)} µs CPU/req` },
 ]);

@@ -30,6 +30,8 @@ export interface Http {
 // Network errors count as 500 in ofetch, so they are retried like a 5xx.
 const RETRY_STATUS_CODES = [429, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 520, 521, 522, 523, 524, 529];
 const RETRYABLE = new Set(RETRY_STATUS_CODES);
+const JSON_HEADERS = { accept: "application/json" };
+const FORM_HEADERS = { accept: "application/json", "content-type": "application/x-www-form-urlencoded" };
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Build the transport. No state survives between calls except the options. */
@@ -44,7 +46,6 @@ export function createHttp(options: HttpOptions): Http {
     // Looked up per call, so a fetch patched after the client was built is still used.
     fetch: (input, init) => (options.fetch ?? globalThis.fetch)(input, init),
   }).create({
-    baseURL: options.baseUrl.replace(/\/+$/, ""),
     // Text, not ofetch's JSON: destr would hand back a malformed body as a string (INVALID_RESPONSE
     // must say "not JSON"), and a Heroku HTML 503 must still be retried (§6).
     responseType: "text",
@@ -52,8 +53,10 @@ export function createHttp(options: HttpOptions): Http {
     // ofetch's own wait is a bare setTimeout that cannot see Retry-After's ceiling nor the injected
     // `sleep`; our error hooks do the waiting instead (see `waitBeforeRetry`).
     retryDelay: 0,
-    headers: { accept: "application/json" },
   });
+  // URL and headers are built here rather than with ofetch's baseURL/query/default headers: those
+  // reparse the URL with ufo and build Headers twice, about a third of the client's CPU per call (bench/compare-client.mjs).
+  const baseUrl = options.baseUrl.replace(/\/+$/, "");
 
   return {
     async request(spec) {
@@ -88,20 +91,18 @@ export function createHttp(options: HttpOptions): Http {
         }
         await sleep(retryAfterMs ?? random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)));
       };
-      const query = { ...spec.query };
+      const params = new URLSearchParams(spec.query);
       // §2: the token travels as the `access_token` query parameter, never in a header.
-      if (spec.token !== undefined) query.access_token = spec.token;
+      if (spec.token !== undefined) params.set("access_token", spec.token);
+      const qs = params.toString();
 
       let text: string;
       try {
-        text = await $fetch<string, "text">(spec.path, {
+        text = await $fetch<string, "text">(`${baseUrl}${spec.path}${qs ? `?${qs}` : ""}`, {
           method: spec.method,
-          query,
+          headers: spec.form ? FORM_HEADERS : JSON_HEADERS,
           // §1: login sent a form-urlencoded body (Python `requests.post(data=...)`).
-          ...(spec.form && {
-            body: new URLSearchParams(spec.form).toString(),
-            headers: { accept: "application/json", "content-type": "application/x-www-form-urlencoded" },
-          }),
+          ...(spec.form && { body: new URLSearchParams(spec.form).toString() }),
           // Login is never retried: a POST may have minted a token before the reply was lost.
           retry: spec.method === "GET" ? attempts - 1 : 0,
           onRequest(context) {

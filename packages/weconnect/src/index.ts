@@ -10,16 +10,6 @@ export type { LoginResult, Session } from "./session.js";
 export type { Progress } from "./progress.js";
 export { WeconnectError, isWeconnectError } from "./errors.js";
 export type { WeconnectErrorCode, WeconnectErrorExtra } from "./errors.js";
-export {
-  ActivitySchema,
-  ActivityListSchema,
-  ActivityWithEventsSchema,
-  ActivityWithEventsListSchema,
-  EventSchema,
-  LoginResponseSchema,
-  PersonSchema,
-  ProgressResponseSchema,
-} from "./schemas.js";
 export type { Activity, ActivityWithEvents, Person, WeconnectEvent } from "./schemas.js";
 export { localDateOf, localDayWindow, localWeekWindow } from "./windows.js";
 export type { TimeWindow } from "./windows.js";

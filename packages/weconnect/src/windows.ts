@@ -60,11 +60,17 @@ function dateIn(formatter: Intl.DateTimeFormat, instantMs: number): string {
 }
 
 /**
- * The calendar date ('YYYY-MM-DD') of `instant` in `timeZone`.
+ * The calendar date ('YYYY-MM-DD') of `instant` in `timeZone`: the instant first, then the zone
+ * (the one definition in PowerToken, issue 10 item 8: a copy with the order swapped is retired).
+ * @throws TypeError when the arguments come the other way round (`(timeZone, instant)`).
  * @throws RangeError when `timeZone` is not a known IANA zone.
  * @example localDateOf(new Date("2019-04-19T03:00:00Z"), "America/Chicago") // "2019-04-18"
  */
 export function localDateOf(instant: Date, timeZone: string): string {
+  if (typeof instant === "string" && (timeZone as unknown) instanceof Date) {
+    // Plain-JS callers used to the swapped copy would otherwise get an unhelpful "not a function".
+    throw new TypeError("localDateOf takes (instant, timeZone); it was called with (timeZone, instant).");
+  }
   return dateIn(formatterFor(timeZone), instant.getTime());
 }
 

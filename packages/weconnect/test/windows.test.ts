@@ -61,6 +61,11 @@ describe("localDayWindow", () => {
     expect(() => localDayWindow("UTC", "2019-02-30")).toThrow(/Invalid local date/);
     expect(() => localDateOf(new Date(), "Nope")).toThrow(RangeError);
   });
+
+  it("names the argument order when localDateOf is called as (timeZone, instant)", () => {
+    const swapped = localDateOf as unknown as (zone: string, at: Date) => string;
+    expect(() => swapped("America/Chicago", new Date())).toThrow(/\(instant, timeZone\)/);
+  });
 });
 
 describe("localWeekWindow", () => {
