@@ -34,7 +34,7 @@ export type {
   StoredEvent,
   TrackerWriteRecord,
 } from "./data/core-data.js";
-export { createTrackerTokenStore } from "./data/tracker-token-store.js";
+export { createTrackerTokenStore, type TrackerTokenStoreOptions } from "./data/tracker-token-store.js";
 export { classifyError, type ClassifiedError } from "./run/classify-error.js";
 export type { ProgressListener, RunProgress } from "./run/run-participants.js";
 export { DEFAULT_CORE_SETTINGS, notifyRequest, type CoreHooks, type CoreSettings, type CountedRequest, type PowerTokenContext } from "./runtime/context.js";
