@@ -69,8 +69,7 @@ export {
 } from "./days.js";
 export { appendAudit, listAudit, type AuditEntry, type AppendAuditInput, type ListAuditFilter } from "./audit-log.js";
 export { recordError, listErrors, type ErrorEntry, type RecordErrorInput, type ListErrorsFilter } from "./error-log.js";
-export { claimDueParticipants, claimLeases, renewLeases, releaseLeases, renewLease, releaseLease, type ClaimDueParticipantsInput, type LeaseBatchInput } from "./leases.js";
-export { acquireInstanceLock, releaseInstanceLock, type InstanceLockInput } from "./instance-lock.js";
+export { claimLeases, renewLeases, releaseLeases, type LeaseBatchInput } from "./leases.js";
 
 export type { Database } from "./schema/database.js";
 export type { ParticipantsTable, ParticipantRow, ParticipantStatus, ProgressMapping } from "./schema/participants.js";
@@ -81,7 +80,7 @@ export type { EventsTable, EventRow } from "./schema/events.js";
 export type { DaysTable, DayRow, DayWriteState } from "./schema/days.js";
 export type { AuditLogTable, AuditLogRow, AuditAction, AuditOutcome } from "./schema/audit-log.js";
 export type { ErrorsTable, ErrorRow } from "./schema/errors.js";
-export type { LeasesTable, LeaseRow, InstanceLocksTable, InstanceLockRow } from "./schema/leases.js";
+export type { LeasesTable, LeaseRow } from "./schema/leases.js";
 export {
   createInviteRecord,
   findInviteByTokenHash,

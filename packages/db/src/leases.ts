@@ -1,27 +1,8 @@
-import { sql, type Kysely } from "kysely";
-import { dialectOf } from "./_dialect.js";
-import { count, inTransaction } from "./_db.js";
+import type { Kysely } from "kysely";
+import { count } from "./_db.js";
 import { chunkRows, toIso } from "./_values.js";
 import { DbError } from "./errors.js";
-import { toParticipant, type Participant } from "./participants.js";
 import type { Database } from "./schema/database.js";
-import type { ParticipantStatus } from "./schema/participants.js";
-
-/** What `claimDueParticipants` takes. */
-export interface ClaimDueParticipantsInput {
-  /** Job name, e.g. `poll` or `maintenance`; leases of different jobs are independent. */
-  job: string;
-  /** This replica's id. */
-  owner: string;
-  /** How long the claim holds, in milliseconds; renew it for long work. */
-  leaseMs: number;
-  /** At most this many participants. */
-  limit: number;
-  /** @default ["active"] */
-  statuses?: readonly ParticipantStatus[];
-  /** @default new Date() */
-  now?: Date;
-}
 
 const EPOCH = "1970-01-01T00:00:00.000Z";
 
@@ -30,41 +11,6 @@ function checkLease(job: string, owner: string, leaseMs?: number): void {
   if (leaseMs !== undefined && !(Number.isInteger(leaseMs) && leaseMs > 0)) {
     throw new DbError("INVALID_INPUT", "leaseMs must be a positive integer of milliseconds.", { table: "leases" });
   }
-}
-
-/**
- * Claims up to `limit` participants that are due for `job` (no lease row, or its `until` has
- * passed), never-run and longest-waiting first, and returns them. On PostgreSQL the candidate
- * rows are locked `FOR UPDATE SKIP LOCKED`, so concurrent replicas claim disjoint sets without
- * waiting; on SQLite the write lock serialises claimers. Either way the claim itself is an upsert
- * guarded by `until_at <= now`, so a participant is never held by two owners.
- * @throws DbError INVALID_INPUT
- */
-export async function claimDueParticipants(db: Kysely<Database>, input: ClaimDueParticipantsInput): Promise<Participant[]> {
-  checkLease(input.job, input.owner, input.leaseMs);
-  const statuses = [...(input.statuses ?? ["active"])];
-  if (input.limit <= 0 || statuses.length === 0) return [];
-  const now = input.now ?? new Date();
-  const nowIso = toIso(now, "now");
-  const untilIso = toIso(new Date(now.getTime() + input.leaseMs));
-  return inTransaction(db, async (trx) => {
-    let candidates = trx
-      .selectFrom("participants as p")
-      .leftJoin("leases as l", (join) => join.onRef("l.participant_id", "=", "p.id").on("l.job", "=", input.job))
-      .select("p.id")
-      .where("p.status", "in", statuses)
-      .where((eb) => eb.or([eb("l.until_at", "is", null), eb("l.until_at", "<=", nowIso)]))
-      .orderBy(sql`coalesce(l.until_at, '')`)
-      .orderBy("p.id")
-      .limit(input.limit);
-    if (dialectOf(trx) === "postgres") candidates = candidates.forUpdate(["p"]).skipLocked();
-    const ids = (await candidates.execute()).map((r) => r.id);
-    if (ids.length === 0) return [];
-    const claimed = await upsertLeases(trx, ids, { ...input, nowIso, untilIso });
-    if (claimed.length === 0) return [];
-    const rows = await trx.selectFrom("participants").selectAll().where("id", "in", claimed).orderBy("id").execute();
-    return rows.map(toParticipant);
-  });
 }
 
 /** The leases of some participants for one job and owner. */
@@ -136,16 +82,6 @@ export async function releaseLeases(db: Kysely<Database>, input: LeaseBatchInput
     released += count(result.numUpdatedRows);
   }
   return released;
-}
-
-/** {@link renewLeases} for one participant; false when the lease expired or was taken over. */
-export async function renewLease(db: Kysely<Database>, input: { participantId: number; job: string; owner: string; leaseMs: number; now?: Date }): Promise<boolean> {
-  return (await renewLeases(db, { ...input, participantIds: [input.participantId] })) === 1;
-}
-
-/** {@link releaseLeases} for one participant; false when this owner no longer held it. */
-export async function releaseLease(db: Kysely<Database>, input: { participantId: number; job: string; owner: string; nextDueAt?: Date }): Promise<boolean> {
-  return (await releaseLeases(db, { ...input, participantIds: [input.participantId] })) === 1;
 }
 
 /** The guarded upsert every claim goes through: only a free lease (`until_at <= now`) changes hands. */

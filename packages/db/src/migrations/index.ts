@@ -1,6 +1,7 @@
 import type { Migration } from "kysely";
 import { createTables } from "./2026_11_25_001_create_tables.js";
 import { addLeasesAndIndexes } from "./2026_11_25_002_add_leases_and_indexes.js";
+import { dropInstanceLocks } from "./2026_11_30_010_drop_instance_locks.js";
 import { addInvites } from "./2026_11_30_020_invites.js";
 import { createTrackerRefreshLocks } from "./2026_11_30_030_create_tracker_refresh_locks.js";
 
@@ -9,6 +10,7 @@ import { createTrackerRefreshLocks } from "./2026_11_30_030_create_tracker_refre
 export const migrations: Record<string, Migration> = {
   "2026_11_25_001_create_tables": createTables,
   "2026_11_25_002_add_leases_and_indexes": addLeasesAndIndexes,
+  "2026_11_30_010_drop_instance_locks": dropInstanceLocks,
   "2026_11_30_020_invites": addInvites,
   "2026_11_30_030_create_tracker_refresh_locks": createTrackerRefreshLocks,
 };

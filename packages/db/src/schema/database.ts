@@ -3,7 +3,7 @@ import type { AuditLogTable } from "./audit-log.js";
 import type { DaysTable } from "./days.js";
 import type { ErrorsTable } from "./errors.js";
 import type { EventsTable } from "./events.js";
-import type { InstanceLocksTable, LeasesTable } from "./leases.js";
+import type { LeasesTable } from "./leases.js";
 import type { ParticipantsTable } from "./participants.js";
 import type { TrackerAccountsTable } from "./tracker-accounts.js";
 import type { WeconnectAccountsTable } from "./weconnect-accounts.js";
@@ -19,5 +19,4 @@ export interface Database {
   audit_log: AuditLogTable;
   errors: ErrorsTable;
   leases: LeasesTable;
-  instance_locks: InstanceLocksTable;
 }

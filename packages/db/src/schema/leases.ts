@@ -12,13 +12,5 @@ export interface LeasesTable {
   claimed_at: string | null;
 }
 
-/** `instance_locks`: named singleton locks ("only one replica on SQLite"). */
-export interface InstanceLocksTable {
-  name: string;
-  owner: string;
-  until_at: string;
-}
-
 export type LeaseRow = Selectable<LeasesTable>;
 export type NewLeaseRow = Insertable<LeasesTable>;
-export type InstanceLockRow = Selectable<InstanceLocksTable>;
