@@ -16,5 +16,6 @@ export default command({
     show: lazy("One participant in detail (no tokens)", () => import("./show.js")),
     remove: lazy("Delete a participant (audit history kept)", () => import("./remove.js")),
     import: lazy("Enroll from a CSV or JSON roster, all or nothing", () => import("./import.js")),
+    invite: lazy("Personal links to sign in and connect a tracker; `invite revoke <name>` voids them", () => import("./invite.js")),
   },
 });
