@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -185,6 +186,25 @@ describe("error codes", () => {
     const e = await caught(client({ timeoutMs: 100, retry: { attempts: 1 } }).getPerson(session));
     expect(e).toMatchObject({ code: "NETWORK", timedOut: true });
     expect(e.message).toMatch(/within 100 ms/);
+  });
+
+  it("NETWORK with timedOut when a reply stalls mid-body, the timeout covering the body too", async () => {
+    const stalling = createHttpServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('[{"activityId": 1'); // and never ends
+    });
+    await new Promise<void>((resolve) => stalling.listen(0, "127.0.0.1", resolve));
+    const { port } = stalling.address() as { port: number };
+    try {
+      const started = performance.now();
+      const e = await caught(client({ baseUrl: `http://127.0.0.1:${port}/api`, timeoutMs: 150 }).getPerson(session));
+      expect(e).toMatchObject({ code: "NETWORK", timedOut: true });
+      expect(performance.now() - started).toBeLessThan(5_000);
+      expect(everything(e)).not.toContain(session.token);
+    } finally {
+      stalling.closeAllConnections();
+      stalling.close();
+    }
   });
 
   it("NETWORK when nothing listens on the port", async () => {
