@@ -1,27 +1,25 @@
-import type { PowerTokenConfig } from "@powertoken/core";
-import { openDatabase, parseEncryptionKey, type DatabaseHandle, type EncryptionKeys } from "@powertoken/db";
+import { createRuntime, openConfiguredDatabase, type PowerTokenConfig, type PowerTokenRuntime } from "@powertoken/core";
+import type { DatabaseHandle } from "@powertoken/db";
 
-/** The token keys the config names, or undefined when none is set (commands that touch no token still work). */
-export function keysFromConfig(config: PowerTokenConfig): EncryptionKeys | undefined {
-  if (config.encryption.key === undefined) return undefined;
-  return {
-    current: { id: config.encryption.keyId, key: parseEncryptionKey(config.encryption.key) },
-    previous: config.encryption.previousKeys.map((k) => ({ id: k.id, key: parseEncryptionKey(k.key) })),
-  };
-}
-
-/** Opens the configured database (without migrating). @throws DbError */
-export async function openConfiguredDatabase(config: PowerTokenConfig): Promise<DatabaseHandle> {
-  const keys = keysFromConfig(config);
-  return openDatabase({ url: config.database.url, poolSize: config.database.poolSize, ...(keys ? { keys } : {}) });
-}
-
-/** Runs `work` with the configured database open, and closes it whatever happens. */
+/**
+ * Runs `work` with the configured database open (core's `openConfiguredDatabase`: URL, schema,
+ * pool and keys from the config, the same path `poll` and the daemon take), and closes it.
+ */
 export async function withDatabase<T>(config: PowerTokenConfig, work: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
   const handle = await openConfiguredDatabase(config);
   try {
     return await work(handle);
   } finally {
     await handle.close();
+  }
+}
+
+/** Runs `work` with a runtime over the configured database (not migrated: `init` and `db migrate` do that), and closes it. */
+export async function withRuntime<T>(config: PowerTokenConfig, work: (runtime: PowerTokenRuntime) => Promise<T>): Promise<T> {
+  const runtime = await createRuntime(config, { migrate: false });
+  try {
+    return await work(runtime);
+  } finally {
+    await runtime.close();
   }
 }

@@ -1,16 +1,15 @@
-import { createRuntime, runMaintenance, runPoll, type MaintenanceResult, type ParticipantOutcome, type PollResult } from "@powertoken/core";
+import { createRuntime, findParticipant, runOutcome, runMaintenance, runPoll, type MaintenanceResult, type ParticipantOutcome, type PollResult } from "@powertoken/core";
 import type { CommandEnv } from "./_command.js";
 import { loadCliConfig } from "./_config.js";
 import { withDatabase } from "./_database.js";
-import { UsageError } from "./_errors.js";
+import { EXIT, UsageError } from "./_errors.js";
 import { createCliLogger } from "./_logger.js";
-import { findParticipant } from "./_participant-ref.js";
 import { startProgressDisplay } from "./_progress.js";
 
 /** Flags shared by `poll` and `maintenance`. */
 export const jobArgs = {
   participant: { type: "string", description: "Only these participants (name or id; comma-separated)", valueHint: "names" },
-  all: { type: "boolean", description: "Every active participant (poll: not only those with an activity due)" },
+  all: { type: "boolean", description: "poll: every active participant, not only those due (overrides poll.all / POWERTOKEN_POLL_ALL); refused by maintenance" },
   "dry-run": { type: "boolean", description: "Read everything, write nothing (no tracker writes, no database changes)" },
   verbose: { type: "boolean", description: "Log every step (debug level)" },
 } as const;
@@ -25,14 +24,18 @@ interface JobFlags {
 
 /**
  * Runs one of the seed's two jobs and prints its result. A participant's failure is reported,
- * not thrown: the exit code is 0 when the run completed, 1 when the run itself failed or was
- * interrupted (Ctrl-C, SIGTERM) before every participant had started.
+ * not thrown. Exit code (core's `runOutcome`): 0 when no participant failed, and also when only
+ * some did (`partial`: a warning line says how many); 1 when every participant the run attempted
+ * failed (the job itself is broken: WEconnect down, a bad key) or the run was interrupted
+ * (Ctrl-C, SIGTERM) before every participant had started.
  */
 export async function runJob(job: "poll" | "maintenance", args: JobFlags, env: CommandEnv): Promise<number> {
   if (args.participant !== undefined && args.all) throw new UsageError("Give either --participant or --all, not both.");
+  // Maintenance always covers every participant: an `--all` that changes nothing is refused, not ignored.
+  if (job === "maintenance" && args.all) throw new UsageError("maintenance always covers every participant: drop --all (or use --participant for some).");
   const { config } = loadCliConfig(args, env);
   const refs = args.participant?.split(",").map((s) => s.trim()).filter(Boolean);
-  const participantIds = refs === undefined ? undefined : await withDatabase(config, async (h) => Promise.all(refs.map(async (r) => (await findParticipant(h, r)).id)));
+  const participantIds = refs === undefined ? undefined : await withDatabase(config, async (h) => Promise.all(refs.map(async (r) => (await findParticipant({ db: h }, r)).id)));
   const progress = startProgressDisplay(env.out, job);
   let result: PollResult | MaintenanceResult;
   try {
@@ -40,7 +43,7 @@ export async function runJob(job: "poll" | "maintenance", args: JobFlags, env: C
     const runtime = await createRuntime(config, { log });
     try {
       const common = { dryRun: Boolean(args["dry-run"]), signal: env.signal, onProgress: progress.update, ...(participantIds ? { participantIds } : {}) };
-      result = job === "poll" ? await runPoll(runtime.ctx, { ...common, all: Boolean(args.all) }) : await runMaintenance(runtime.ctx, common);
+      result = job === "poll" ? await runPoll(runtime.ctx, { ...common, ...(args.all === undefined ? {} : { all: args.all }) }) : await runMaintenance(runtime.ctx, common);
     } finally {
       await runtime.close();
     }
@@ -50,9 +53,19 @@ export async function runJob(job: "poll" | "maintenance", args: JobFlags, env: C
   printResult(env, result);
   if (result.aborted) {
     env.out.log.warn(`${job} interrupted: participants not yet started were left for the next run.`);
-    return 1;
+    return EXIT.failed;
   }
-  return 0;
+  const outcome = runOutcome(result);
+  switch (outcome) {
+    case "ok":
+      return EXIT.ok;
+    case "partial":
+      env.out.log.warn(`${job}: ${result.failed} participant(s) failed, the others went through (exit 0).`);
+      return EXIT.ok;
+    case "failed":
+      env.out.log.error(`${job}: every participant attempted failed (exit 1).`);
+      return EXIT.failed;
+  }
 }
 
 function printResult(env: CommandEnv, result: PollResult | MaintenanceResult): void {

@@ -21,10 +21,11 @@ export function isLoopbackUri(uri: string): boolean {
 }
 
 /**
- * Listens on the redirect URI's host and port (port 0: a random free one). Requests whose
+ * Listens on the redirect URI's host and port (port 0: a random free one). `expectedState` is
+ * asked per request (the consent, and so its state, is made once the port is known). Requests whose
  * `state` does not match get 400 and are ignored, so a forged redirect cannot complete the link.
  */
-export async function startCallbackServer(options: { redirectUri: string; expectedState: string }): Promise<CallbackServer> {
+export async function startCallbackServer(options: { redirectUri: string; expectedState: () => string }): Promise<CallbackServer> {
   const configured = new URL(options.redirectUri);
   const host = configured.hostname === "localhost" ? "127.0.0.1" : configured.hostname.replace(/^\[|\]$/g, "");
   let resolveCallback!: (url: string) => void;
@@ -35,7 +36,7 @@ export async function startCallbackServer(options: { redirectUri: string; expect
       res.writeHead(404).end();
       return;
     }
-    if (url.searchParams.get("state") !== options.expectedState) {
+    if (url.searchParams.get("state") !== options.expectedState()) {
       res.writeHead(400, { "content-type": "text/html" }).end(PAGE("Link not accepted", "This sign-in link does not belong to the running connection. Start `powertoken connect tracker` again."));
       return;
     }

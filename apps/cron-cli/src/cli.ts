@@ -1,14 +1,9 @@
+import { handleShutdownSignals, signalExitCode } from "@powertoken/core";
 import { main } from "./main.js";
 
 const controller = new AbortController();
-let interrupted = 0;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    // First Ctrl-C: let running participants finish; a second one leaves at once.
-    if (++interrupted > 1) process.exit(130);
-    controller.abort();
-  });
-}
+// First Ctrl-C / SIGTERM: let running participants finish; a second one leaves at once.
+handleShutdownSignals(process, { onShutdown: () => controller.abort(), onForce: (signal) => process.exit(signalExitCode(signal)) });
 
 const code = await main(process.argv.slice(2), { signal: controller.signal });
 process.exitCode = code;

@@ -35,7 +35,7 @@ describe("connect", () => {
   it("reports a wrong password as a one-line WEconnect error with exit 1", async () => {
     const run = await runCli(["connect", "weconnect", "bob", "--email", "bob@study.example"], { cwd: dir, env, input: "wrong\n" });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^Weconnect UNAUTHORIZED: /);
+    expect(run.stderr).toMatch(/^Core WECONNECT_CREDENTIALS_REJECTED: /);
     expect(run.stderr).not.toContain("wrong");
   });
 
@@ -66,7 +66,7 @@ describe("connect", () => {
       input: "https://study.example.org/callback?code=abc&state=forged\n",
     });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^Fitbit BAD_REQUEST: The OAuth callback is not valid/m);
+    expect(run.stderr).toMatch(/^Core CONSENT_INVALID: /m);
   });
 
   it("says which setting is missing when no OAuth client is configured", async () => {

@@ -53,6 +53,6 @@ describe("db commands", () => {
     expect((await runCli(["participants", "remove", "carol", "--yes"], { cwd: dir, env })).code).toBe(0);
     const show = await runCli(["participants", "show", "carol"], { cwd: dir, env });
     expect(show.code).toBe(1);
-    expect(show.stderr).toMatch(/^Cli NOT_FOUND: /);
+    expect(show.stderr).toMatch(/^Core PARTICIPANT_NOT_FOUND: /);
   });
 });

@@ -131,11 +131,31 @@ describe.each([
     expect(log.entries.some((e) => e.action === "tracker-write" && e.participantName === "alice")).toBe(true);
   });
 
-  it("exits 0 and reports the participant failed when WEconnect is unreachable", async () => {
+  it("poll follows POWERTOKEN_POLL_ALL, and --all / --no-all override it for one run", async () => {
+    // Alice's walk is neither starting nor ending within a minute and has no open items: not due.
+    const quiet = { ...env, POWERTOKEN_POLL_WINDOW_MINUTES: "1", POWERTOKEN_POLL_CATCH_UP_MINUTES: "0" };
+    const due = async (args: string[], extra: Record<string, string> = {}) =>
+      json<{ due: number }>(await runCli(["poll", "--dry-run", "--json", ...args], { cwd: dir, env: { ...quiet, ...extra } })).due;
+    expect(await due([])).toBe(0);
+    expect(await due([], { POWERTOKEN_POLL_ALL: "true" })).toBe(1);
+    expect(await due(["--no-all"], { POWERTOKEN_POLL_ALL: "true" })).toBe(0);
+    expect(await due(["--all"], { POWERTOKEN_POLL_ALL: "false" })).toBe(1);
+  });
+
+  it("refuses maintenance --all as a usage error instead of ignoring it", async () => {
+    const run = await runCli(["maintenance", "--all"], { cwd: dir, env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("drop --all");
+  });
+
+  it("exits 1 and reports each participant when every participant of the run failed (WEconnect unreachable)", async () => {
     const run = await runCli(["poll", "--participant", "alice", "--json"], { cwd: dir, env: { ...env, POWERTOKEN_WECONNECT_URL: "http://127.0.0.1:9/api", POWERTOKEN_WECONNECT_TIMEOUT_MS: "2000" } });
-    const poll = json<{ failed: number; participants: Outcome[] }>(run);
+    expect(run.code).toBe(1);
+    expectNoSecrets(run);
+    const poll = JSON.parse(run.stdout) as { failed: number; participants: Outcome[] };
     expect(poll.failed).toBe(1);
     expect(poll.participants[0]).toMatchObject({ name: "alice", outcome: "failed", code: "NETWORK" });
+    expect(run.stderr).toContain("every participant attempted failed");
   });
 
   it("exits 1 with one line when the run itself cannot start (database unreachable)", async () => {

@@ -1,4 +1,4 @@
-import { createRuntime, isCoreError, loadConfig, redactConfig, runMaintenance, runPoll, type PowerTokenConfig } from "@powertoken/core";
+import { createRuntime, handleShutdownSignals, isCoreError, loadConfig, redactConfig, runMaintenance, runPoll, signalExitCode, type PowerTokenConfig, type SignalSource } from "@powertoken/core";
 import { migrationStatus } from "@powertoken/db";
 import type { DestinationStream } from "pino";
 import { parseDaemonArgs, USAGE } from "./args.js";
@@ -10,7 +10,7 @@ import { createMetrics } from "./metrics.js";
 import { createReplicaId } from "./replica-id.js";
 import { cycleEndsAt, parseSchedule } from "./schedule.js";
 import type { RunCycle } from "./scheduler.js";
-import { handleShutdownSignals, signalExitCode, type SignalSource } from "./signals.js";
+
 
 /** The process edges `runDaemon` uses; the bin passes the real ones. */
 export interface DaemonIo {

@@ -5,6 +5,8 @@ import type { JobName, MaintenanceSummary, PollSummary, RunOutcome } from "./res
 export interface RequestInfo {
   api: string;
   endpoint: string;
+  /** The clients' typed operation (`token-refresh`, `activities`, `create-point`…). */
+  operation: string;
   status: number;
 }
 
@@ -106,7 +108,8 @@ export function createMetrics(options: MetricsOptions = {}): DaemonMetrics {
     onRequest(info) {
       requests.inc({ api: info.api });
       if (info.status === 429) rateLimited.inc({ api: info.api });
-      if (info.endpoint.includes("refresh_token")) {
+      // The clients' typed `operation`, not a search in the endpoint label (issue 10).
+      if (info.operation === "token-refresh") {
         refreshes.inc({ api: info.api, outcome: info.status >= 200 && info.status < 300 ? "ok" : "failed" });
       }
     },

@@ -1,4 +1,4 @@
-import type { MaintenanceResult, ParticipantOutcome, PollResult } from "@powertoken/core";
+import { runOutcome, type MaintenanceResult, type ParticipantOutcome, type PollResult } from "@powertoken/core";
 
 /**
  * The parts of core's run results the daemon reads: picked from core's own types, so the
@@ -25,15 +25,10 @@ export type JobName = "poll" | "maintenance";
 export type RunOutcome = "ok" | "partial" | "failed" | "aborted";
 
 /**
- * Classify a finished run: `aborted` when shutdown cut it short, `failed` when every participant it
- * attempted failed, `partial` when some did, else `ok`. A run that threw is `failed` too.
+ * Classify a finished run: `aborted` when shutdown cut it short, else core's `runOutcome` (the
+ * same rule the CLI's exit code follows): `failed` when every participant it attempted failed,
+ * `partial` when some did, else `ok`. A run that threw is `failed` too.
  */
 export function classifyRun(result: PollSummary | MaintenanceSummary): RunOutcome {
-  if (result.aborted === true) return "aborted";
-  if (result.failed === 0) return "ok";
-  const succeeded =
-    result.job === "poll"
-      ? result.written + result.unchanged
-      : (result.participants ?? []).filter((p) => p.outcome !== "failed").length;
-  return succeeded === 0 ? "failed" : "partial";
+  return result.aborted === true ? "aborted" : runOutcome(result);
 }

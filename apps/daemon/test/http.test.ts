@@ -176,10 +176,12 @@ describe("/metrics", () => {
 
   it("counts API requests, 429s and token refreshes per API from onRequest", async () => {
     const { url, metrics } = await start();
-    metrics.onRequest({ api: "weconnect", endpoint: "GET /People/:id/activities", status: 200 });
-    metrics.onRequest({ api: "google-health", endpoint: "POST /v4/users/me/dataTypes/steps", status: 429 });
-    metrics.onRequest({ api: "google-oauth", endpoint: "POST /token (refresh_token)", status: 200 });
-    metrics.onRequest({ api: "google-oauth", endpoint: "POST /token (refresh_token)", status: 400 });
+    metrics.onRequest({ api: "weconnect", endpoint: "GET /People/:id/activities", operation: "activities", status: 200 });
+    metrics.onRequest({ api: "google-health", endpoint: "POST /v4/users/me/dataTypes/steps", operation: "create-point", status: 429 });
+    metrics.onRequest({ api: "google-oauth", endpoint: "POST /token (refresh_token)", operation: "token-refresh", status: 200 });
+    metrics.onRequest({ api: "google-oauth", endpoint: "POST /token", operation: "token-refresh", status: 400 });
+    // An exchange is not a refresh, whatever its label says.
+    metrics.onRequest({ api: "google-oauth", endpoint: "POST /token (refresh_token)", operation: "token-exchange", status: 200 });
     const text = await (await fetch(`${url}/metrics`)).text();
     expect(text).toContain('powertoken_api_requests_total{api="weconnect"} 1');
     expect(text).toContain('powertoken_api_rate_limited_total{api="google-health"} 1');

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { isDaemonError } from "../src/errors.js";
 import { cycleEndsAt, parseSchedule } from "../src/schedule.js";
 import { createScheduler, type RunCycle, type SchedulerEvent } from "../src/scheduler.js";
-import { handleShutdownSignals, signalExitCode } from "../src/signals.js";
+import { handleShutdownSignals, signalExitCode } from "@powertoken/core";
 import { createControlledJob, createFakeClock } from "./fake-clock.js";
 
 const at = (iso: string) => Date.parse(iso);

@@ -3,7 +3,7 @@ import { command } from "../_command.js";
 import { loadCliConfig } from "../_config.js";
 import { withDatabase } from "../_database.js";
 import { UsageError } from "../_errors.js";
-import { findParticipant } from "../_participant-ref.js";
+import { findParticipant } from "@powertoken/core";
 
 export default command({
   name: "powertoken log",
@@ -20,7 +20,7 @@ export default command({
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a whole number above 0, got "${args.limit ?? ""}".`);
     const { config } = loadCliConfig(args, env);
     const entries = await withDatabase(config, async (handle) => {
-      const participantId = args.participant === undefined ? undefined : (await findParticipant(handle, args.participant)).id;
+      const participantId = args.participant === undefined ? undefined : (await findParticipant({ db: handle }, args.participant)).id;
       return listAudit(handle.db, { limit, ...(since ? { since } : {}), ...(participantId === undefined ? {} : { participantId }) });
     });
     env.out.result({ entries }, () =>

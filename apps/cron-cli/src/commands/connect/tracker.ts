@@ -1,15 +1,12 @@
 import { spawn } from "node:child_process";
-import type { PowerTokenConfig } from "@powertoken/core";
-import { saveTrackerAccount } from "@powertoken/db";
-import { createOAuthClient, createPkce, createState, fitbitOAuthProvider, googleOAuthProvider, type TrackerBackend } from "@powertoken/fitbit";
+import { beginTrackerConsent, completeTrackerConsent, createOAuthProviderFromConfig, findParticipant, type TrackerConsent } from "@powertoken/core";
+import type { TrackerBackend } from "@powertoken/fitbit";
 import { command } from "../../_command.js";
 import { loadCliConfig } from "../../_config.js";
-import { withDatabase } from "../../_database.js";
+import { withRuntime } from "../../_database.js";
 import { CliError, UsageError } from "../../_errors.js";
 import { isLoopbackUri, startCallbackServer } from "../../_loopback.js";
-import { findParticipant } from "../../_participant-ref.js";
 import { ask, readFirstLine } from "../../_prompt.js";
-import { settleStatus } from "../../_status.js";
 
 const BACKENDS: readonly TrackerBackend[] = ["google-health", "fitbit-legacy"];
 
@@ -34,36 +31,35 @@ export default command({
     if (!BACKENDS.includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(", ")}.`);
     const timeoutMs = (args.timeout === undefined ? 300 : Number(args.timeout)) * 1000;
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError("--timeout must be a number of seconds.");
-    const settings = trackerSettings(config, backend);
+    // NOT_CONFIGURED (naming the keys) before anything listens or prints.
+    const configuredRedirect = createOAuthProviderFromConfig(config, backend).redirectUri;
 
-    const result = await withDatabase(config, async (handle) => {
-      const participant = await findParticipant(handle, args.participant);
-      if (handle.keys === undefined) throw new CliError("NOT_CONFIGURED", "No encryption key is configured, so tokens cannot be stored. Run `powertoken init`.");
-      const state = createState();
-      const pkce = await createPkce();
-      const loopback = isLoopbackUri(settings.redirectUri) ? await startCallbackServer({ redirectUri: settings.redirectUri, expectedState: state }) : null;
+    const result = await withRuntime(config, async (runtime) => {
+      const participant = await findParticipant(runtime, args.participant);
+      let consent: TrackerConsent | undefined;
+      const loopback = isLoopbackUri(configuredRedirect) ? await startCallbackServer({ redirectUri: configuredRedirect, expectedState: () => consent?.state ?? "" }) : null;
       try {
-        const redirectUri = loopback?.redirectUri ?? settings.redirectUri;
-        const makeProvider = backend === "google-health" ? googleOAuthProvider : fitbitOAuthProvider;
-        const client = createOAuthClient(makeProvider({ ...settings, redirectUri }), { timeoutMs: 10_000 });
-        const url = client.authorizationUrl({ state, codeChallenge: pkce.codeChallenge, ...(args["login-hint"] ? { loginHint: args["login-hint"] } : {}) });
+        consent = await beginTrackerConsent(runtime, {
+          participantId: participant.id,
+          backend,
+          redirectUri: loopback?.redirectUri ?? configuredRedirect,
+          ...(args["login-hint"] ? { loginHint: args["login-hint"] } : {}),
+        });
+        const url = consent.authorizationUrl;
         env.out.log.info(`Ask ${participant.name} to open this page and approve access:\n\n  ${url}\n`);
         if (args.browser) openBrowser(url);
         const pasted = !args.browser || loopback === null;
         if (pasted) env.out.log.info("Then paste the address the browser was sent to (it starts with the redirect URI):");
         const callbackUrl = await waitForCallback({ loopback, pasted, stdin: env.stdin, timeoutMs, signal: env.signal });
-        const tokens = await client.exchangeCode({ callbackUrl, expectedState: state, codeVerifier: pkce.codeVerifier });
-        const account = await saveTrackerAccount(handle.db, handle.keys, {
+        const linked = await completeTrackerConsent(runtime, {
           participantId: participant.id,
           backend,
-          externalUserId: tokens.userId,
-          accessToken: tokens.accessToken,
-          refreshToken: tokens.refreshToken,
-          expiresAt: tokens.expiresAt,
-          scopes: tokens.scopes,
+          callbackUrl,
+          expectedState: consent.state,
+          codeVerifier: consent.codeVerifier,
+          redirectUri: consent.redirectUri,
         });
-        const status = await settleStatus(handle, participant);
-        return { participant: participant.name, backend, scopes: account.scopes, status };
+        return { participant: participant.name, ...linked };
       } finally {
         await loopback?.close();
       }
@@ -74,23 +70,6 @@ export default command({
     });
   },
 });
-
-function trackerSettings(config: PowerTokenConfig, backend: TrackerBackend) {
-  const section = backend === "google-health" ? config.googleHealth : config.fitbitLegacy;
-  const prefix = backend === "google-health" ? "POWERTOKEN_GOOGLE" : "POWERTOKEN_FITBIT";
-  const key = backend === "google-health" ? "googleHealth" : "fitbitLegacy";
-  if (section.clientId === undefined || section.clientSecret === undefined) {
-    throw new CliError("NOT_CONFIGURED", `No OAuth client for ${backend}: set ${key}.clientId and ${key}.clientSecret (or ${prefix}_CLIENT_ID and ${prefix}_CLIENT_SECRET).`);
-  }
-  return {
-    clientId: section.clientId,
-    clientSecret: section.clientSecret,
-    redirectUri: section.redirectUri,
-    authorizationEndpoint: section.authorizationUrl,
-    tokenEndpoint: section.tokenUrl,
-    revocationEndpoint: section.revocationUrl,
-  };
-}
 
 /** The loopback redirect or a pasted URL, whichever comes first; a timeout or Ctrl-C ends the wait. */
 async function waitForCallback(input: {

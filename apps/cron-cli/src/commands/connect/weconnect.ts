@@ -1,12 +1,9 @@
-import { saveWeconnectAccount } from "@powertoken/db";
-import { createWeconnectClient } from "@powertoken/weconnect";
+import { findParticipant, linkWeconnect } from "@powertoken/core";
 import { command } from "../../_command.js";
 import { loadCliConfig } from "../../_config.js";
-import { withDatabase } from "../../_database.js";
+import { withRuntime } from "../../_database.js";
 import { CliError } from "../../_errors.js";
-import { findParticipant } from "../../_participant-ref.js";
 import { ask, readFirstLine } from "../../_prompt.js";
-import { settleStatus } from "../../_status.js";
 
 export default command({
   name: "powertoken connect weconnect",
@@ -27,21 +24,10 @@ export default command({
     const password = interactive ? await ask(env.stdin, "WEconnect password (hidden): ", { hidden: true }) : await readFirstLine(env.stdin, "password");
     if (password === "") throw new CliError("INPUT_REQUIRED", "The password is empty.");
 
-    const result = await withDatabase(config, async (handle) => {
-      const participant = await findParticipant(handle, args.participant);
-      if (handle.keys === undefined) {
-        throw new CliError("NOT_CONFIGURED", "No encryption key is configured (encryption.keyFile or POWERTOKEN_ENCRYPTION_KEY), so the token cannot be stored. Run `powertoken init`.");
-      }
-      const client = createWeconnectClient({ baseUrl: config.weconnect.baseUrl, timeoutMs: config.weconnect.timeoutMs });
-      const login = await client.login(email, password);
-      await saveWeconnectAccount(handle.db, handle.keys, {
-        participantId: participant.id,
-        personId: String(login.personId),
-        accessToken: login.token,
-        tokenExpiresAt: login.expiresAt,
-      });
-      const status = await settleStatus(handle, participant);
-      return { participant: participant.name, personId: String(login.personId), tokenExpiresAt: login.expiresAt, status };
+    const result = await withRuntime(config, async (runtime) => {
+      const participant = await findParticipant(runtime, args.participant);
+      const linked = await linkWeconnect(runtime, { participantId: participant.id, email, password });
+      return { participant: participant.name, ...linked };
     });
     env.out.result(result, () => {
       env.out.log.success(`${result.participant} is linked to WEconnect person ${result.personId}${result.tokenExpiresAt ? ` (token valid until ${result.tokenExpiresAt.toISOString().slice(0, 10)})` : ""}.`);

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { generateEncryptionKey, parseEncryptionKey, rotateEncryptionKey } from "@powertoken/db";
+import { encryptionKeysFromConfig } from "@powertoken/core";
 import { command } from "../../_command.js";
 import { loadCliConfig } from "../../_config.js";
-import { keysFromConfig, withDatabase } from "../../_database.js";
+import { withDatabase } from "../../_database.js";
 import { CliError } from "../../_errors.js";
 
 export default command({
@@ -15,7 +16,7 @@ export default command({
   },
   async run(args, env) {
     const { config, path } = loadCliConfig(args, env);
-    const from = keysFromConfig(config);
+    const from = encryptionKeysFromConfig(config);
     if (path === null || config.encryption.keyFile === undefined || from === undefined || env.env["POWERTOKEN_ENCRYPTION_KEY"]) {
       throw new CliError(
         "NOT_CONFIGURED",

@@ -1,10 +1,9 @@
-import { mappingSteps } from "../../_mapping-steps.js";
-import { createParticipant, type ProgressMapping } from "@powertoken/db";
+import { enrolParticipant } from "@powertoken/core";
 import { command } from "../../_command.js";
 import { loadCliConfig } from "../../_config.js";
-import { withDatabase } from "../../_database.js";
+import { withRuntime } from "../../_database.js";
 import { UsageError } from "../../_errors.js";
-import { localToday, parseCount } from "../../_participant-ref.js";
+import { parseCount } from "../../_participant-ref.js";
 import { RosterRowSchema } from "../../_roster.js";
 
 export default command({
@@ -39,16 +38,15 @@ export default command({
       const issue = row.error.issues[0];
       throw new UsageError(`${issue?.path.join(".") ?? "argument"}: ${issue?.message ?? "invalid"}`);
     }
-    const timeZone = row.data.timeZone ?? config.defaults.timeZone;
-    const participant = await withDatabase(config, (handle) =>
-      createParticipant(handle.db, {
+    const participant = await withRuntime(config, (runtime) =>
+      enrolParticipant(runtime, {
         name: row.data.name,
-        timeZone,
-        enrollmentStart: row.data.enrollmentStart ?? localToday(timeZone),
-        enrollmentEnd: row.data.enrollmentEnd ?? null,
-        mapping: (row.data.mapping ?? config.defaults.mapping) as ProgressMapping,
-        // Each mapping has its own scale (plan 10,000; tally 25,000 per check-in…): start from it.
-        ...mappingSteps((row.data.mapping ?? config.defaults.mapping) as ProgressMapping, row.data),
+        ...(row.data.timeZone === undefined ? {} : { timeZone: row.data.timeZone }),
+        ...(row.data.enrollmentStart === undefined ? {} : { startDate: row.data.enrollmentStart }),
+        endDate: row.data.enrollmentEnd ?? null,
+        ...(row.data.mapping === undefined ? {} : { mapping: row.data.mapping }),
+        ...(row.data.goalSteps === undefined ? {} : { goalSteps: row.data.goalSteps }),
+        ...(row.data.stepsPerUnit === undefined ? {} : { scale: row.data.stepsPerUnit }),
       }),
     );
     env.out.result({ participant }, () => {

@@ -7,7 +7,7 @@ import { command } from "../../_command.js";
 import { loadCliConfig } from "../../_config.js";
 import { withDatabase } from "../../_database.js";
 import { CliError, UsageError } from "../../_errors.js";
-import { localToday } from "../../_participant-ref.js";
+import { localDateOf } from "@powertoken/weconnect";
 import { parseRoster, type RosterEntry } from "../../_roster.js";
 
 export default command({
@@ -68,7 +68,7 @@ async function importRows(handle: DatabaseHandle, config: PowerTokenConfig, entr
       const p = await createParticipant(trx, {
         name: row.name,
         timeZone,
-        enrollmentStart: row.enrollmentStart ?? localToday(timeZone),
+        enrollmentStart: row.enrollmentStart ?? localDateOf(new Date(), timeZone),
         enrollmentEnd: row.enrollmentEnd ?? null,
         status,
         mapping: (row.mapping ?? config.defaults.mapping) as ProgressMapping,

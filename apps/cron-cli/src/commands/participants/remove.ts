@@ -1,9 +1,8 @@
-import { removeParticipant } from "@powertoken/db";
+import { findParticipant, removeParticipant } from "@powertoken/core";
 import { command } from "../../_command.js";
 import { loadCliConfig } from "../../_config.js";
-import { withDatabase } from "../../_database.js";
+import { withRuntime } from "../../_database.js";
 import { UsageError } from "../../_errors.js";
-import { findParticipant } from "../../_participant-ref.js";
 
 export default command({
   name: "powertoken participants remove",
@@ -17,9 +16,9 @@ export default command({
   async run(args, env) {
     if (!args.yes) throw new UsageError("Removing a participant cannot be undone: add --yes to confirm.");
     const { config } = loadCliConfig(args, env);
-    const removed = await withDatabase(config, async (handle) => {
-      const participant = await findParticipant(handle, args.participant);
-      return removeParticipant(handle.db, { participantId: participant.id, reason: args.reason ?? "removed with `powertoken participants remove`" });
+    const removed = await withRuntime(config, async (runtime) => {
+      const participant = await findParticipant(runtime, args.participant);
+      return removeParticipant(runtime, participant.id, { reason: args.reason ?? "removed with `powertoken participants remove`" });
     });
     env.out.result({ removed: { id: removed.id, name: removed.name } }, () => env.out.log.success(`Removed ${removed.name} (id ${removed.id}).`));
   },
