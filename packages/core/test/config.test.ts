@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadConfig, redactConfig } from "../src/index.js";
+import { loadConfig, redactConfig, webOAuthRedirectUri } from "../src/index.js";
 
 const tempDir = () => mkdtempSync(join(tmpdir(), "pt-config-"));
 
@@ -70,5 +70,43 @@ describe("redactConfig", () => {
     const printed = JSON.stringify(redactConfig(config));
     expect(printed).not.toMatch(/super-secret-key|client-secret-value|hunter2/);
     expect(printed).toContain("postgres://study:***@db.example:5432/pt");
+  });
+});
+
+describe("loadConfig database URLs (issue 10: one reader, db's parseDatabaseUrl)", () => {
+  it("reads file:foo.db as the SQLite file foo.db next to the config, not a file named file:foo.db", () => {
+    const { config } = loadConfig({ env: { POWERTOKEN_DATABASE_URL: "file:foo.db" }, cwd: "/srv/study" });
+    expect(config.database.url).toBe("sqlite:/srv/study/foo.db");
+  });
+
+  it("keeps an upper-case POSTGRES:// URL a PostgreSQL URL instead of a SQLite path", () => {
+    const { config } = loadConfig({ env: { POWERTOKEN_DATABASE_URL: "POSTGRES://u@h/db" }, cwd: "/srv/study" });
+    expect(config.database.url).toBe("POSTGRES://u@h/db");
+  });
+
+  it("refuses another scheme as CONFIG_INVALID naming database.url, without the password", () => {
+    let error: unknown;
+    try {
+      loadConfig({ env: { POWERTOKEN_DATABASE_URL: "mysql://u:hunter2@h/db" }, cwd: "/srv/study" });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toMatchObject({ code: "CONFIG_INVALID", key: "database.url" });
+    expect(String(error)).not.toContain("hunter2");
+  });
+});
+
+describe("web settings", () => {
+  it("reads the web keys from the environment with trustProxy off by default", () => {
+    const { config } = loadConfig({ env: { POWERTOKEN_WEB_PUBLIC_URL: "https://pt.example.org/study", POWERTOKEN_WEB_STUDY_NAME: "Pilot", POWERTOKEN_WEB_CONTACT: "team@example.org" }, cwd: "/srv" });
+    expect(config.web).toEqual({ publicUrl: "https://pt.example.org/study", studyName: "Pilot", contact: "team@example.org", trustProxy: false });
+    expect(webOAuthRedirectUri(config)).toBe("https://pt.example.org/study/oauth/callback");
+    expect(loadConfig({ env: { POWERTOKEN_WEB_TRUST_PROXY: "true" }, cwd: "/srv" }).config.web.trustProxy).toBe(true);
+  });
+
+  it("refuses a public URL that is relative, not http(s), or carries a query", () => {
+    for (const bad of ["/study", "ftp://pt.example.org", "https://pt.example.org/?x=1", "https://pt.example.org/#top"]) {
+      expect(() => loadConfig({ env: { POWERTOKEN_WEB_PUBLIC_URL: bad }, cwd: "/srv" }), bad).toThrow(expect.objectContaining({ code: "CONFIG_INVALID", key: "web.publicUrl" }));
+    }
   });
 });

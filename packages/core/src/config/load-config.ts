@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
+import { isDbError, parseDatabaseUrl } from "@powertoken/db";
 import type { z } from "zod";
 import { CoreError } from "../errors.js";
 import { ENV_OVERRIDES, type EnvOverride } from "./env-overrides.js";
@@ -43,7 +44,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   if (!parsed.success) throw configInvalid(parsed.error, origin, path);
   const config = parsed.data;
   const base = path === null ? options.cwd : dirname(path);
-  config.database.url = resolveSqlitePath(config.database.url, base);
+  config.database.url = normaliseDatabaseUrl(config.database.url, base, origin.get("database.url") ?? path ?? "defaults");
   if (config.encryption.keyFile !== undefined) {
     const keyPath = isAbsolute(config.encryption.keyFile) ? config.encryption.keyFile : resolve(base, config.encryption.keyFile);
     config.encryption.keyFile = keyPath;
@@ -116,11 +117,15 @@ function setPath(target: Record<string, unknown>, dotted: string, value: unknown
   node[parts[parts.length - 1] as string] = value;
 }
 
-function resolveSqlitePath(url: string, base: string): string {
-  if (/^postgres(ql)?:\/\//.test(url)) return url;
-  const file = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : url;
-  if (file === ":memory:") return url;
-  return `sqlite:${isAbsolute(file) ? file : resolve(base, file)}`;
+/** One reader of database URLs (db's `parseDatabaseUrl`), so `file:x.db` and `POSTGRES://…` mean what `openDatabase` reads. */
+function normaliseDatabaseUrl(url: string, base: string, source: string): string {
+  try {
+    return parseDatabaseUrl(url, { cwd: base }).url;
+  } catch (error) {
+    if (!isDbError(error)) throw error;
+    // The db message carries the URL redacted; never the password.
+    throw new CoreError("CONFIG_INVALID", `Config key \`database.url\` (from ${source}): ${error.message}`, { key: "database.url", cause: error });
+  }
 }
 
 function configInvalid(error: z.ZodError, origin: Map<string, string>, path: string | null): CoreError {
