@@ -26,6 +26,15 @@ const c = 500;
 const t1 = performance.now();
 await Promise.all(Array.from({ length: c }, (_, i) => tracker.showDay({ ...input, accountKey: "bench", steps: i, knownEntryId: first.entryId })));
 console.log(`showDay, ${c} concurrent: ${(c / ((performance.now() - t1) / 1000)).toFixed(0)} calls/s`);
+
+// OAuth client alone: one refresh_token grant per call against the simulator's token endpoint.
+const refreshes = 300;
+for (let i = 0; i < 30; i++) await oauth.refresh(minted.refreshToken); // warm-up
+const cpu2 = process.cpuUsage();
+const t2 = performance.now();
+for (let i = 0; i < refreshes; i++) await oauth.refresh(minted.refreshToken);
+const cpuR = process.cpuUsage(cpu2);
+console.log(`OAuth refresh: ${(refreshes / ((performance.now() - t2) / 1000)).toFixed(0)} calls/s, process CPU per call (client + in-process simulator): ${((cpuR.user + cpuR.system) / refreshes).toFixed(0)} µs`);
 await sim.close();
 
 await import("./legacy.mjs");
