@@ -134,7 +134,16 @@ export function createFitbitLegacyTracker(options: FitbitLegacyTrackerOptions): 
       // Write first, verify, then delete: a failure in between leaves an extra signed log that the
       // next call removes, never an empty day (§9.2).
       const created = await createWalkLog(s, input.date, input.steps);
-      const { removed, pending } = await removeStale(s, ours);
+      // Re-read the day: a poll overlapping this one may have written its own log meanwhile
+      // (issue 16). Every writer keeps the newest of our logs and deletes the rest, so overlapping
+      // writers converge on one entry instead of deleting each other's or leaving two.
+      const after = await ownLogs(s, { ...input, knownEntryId: created.logId });
+      const keep = pickCurrentLog(after.some((log) => log.logId === created.logId) ? after : [...after, created]) ?? created;
+      const stale = [...ours, ...after].filter((log, i, all) => log.logId !== keep.logId && all.findIndex((other) => other.logId === log.logId) === i);
+      const { removed, pending } = await removeStale(s, stale);
+      if (keep.logId !== created.logId) {
+        return { ...toEntry(keep), created: true, removedEntryIds: removed, pendingRemovalIds: pending };
+      }
       return { entryId: created.logId, steps: input.steps, label: null, created: true, removedEntryIds: removed, pendingRemovalIds: pending };
     },
 
