@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { computeSteps, defaultStepsFor, formatLabel, goalStepsFor, type DayEvent } from "../src/index.js";
+import { computeSteps, defaultStepsFor, formatLabel, goalStepsFor, type ScoredEvent } from "../src/index.js";
 
-const event = (id: string, weight: number, checkedIn: boolean): DayEvent => ({
+const event = (id: string, weight: number, checkedIn: boolean): ScoredEvent => ({
   eventId: id,
   activityId: Number(id.split("-")[0]),
   weight,

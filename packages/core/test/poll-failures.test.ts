@@ -1,4 +1,4 @@
-import { findParticipantById, listAudit, listErrors } from "@powertoken/db";
+import { findParticipantById, getDay, listAudit, listErrors } from "@powertoken/db";
 import { afterEach, describe, expect, it } from "vitest";
 import { runPoll } from "../src/index.js";
 import { DIALECTS, startDbWorld, type DbPersonSpec, type DbWorld } from "./helpers/db-world.js";
@@ -82,7 +82,9 @@ describe.each(DIALECTS)("poll failures on %s", (dialect) => {
 
     world.clock.advanceMinutes(15);
     expect(await runPoll(world.runtime.ctx, { all: true })).toMatchObject({ written: 1, failed: 0 });
-    expect(world.googleSim.state.viewDay("ana", "2026-11-25").powertoken).toMatchObject({ steps: 0 });
+    // 0 steps: Google Health shows no entry; the ledger has the write confirmed.
+    expect(world.googleSim.state.viewDay("ana", "2026-11-25").powertoken).toBeNull();
+    expect(await getDay(db, world.people.get("ana")!.id, "2026-11-25")).toMatchObject({ confirmedSteps: 0, writeState: "confirmed" });
   });
 
   it("never puts a token in a result, an error row or the audit log", async () => {
@@ -107,6 +109,10 @@ describe.each(DIALECTS)("poll failures on %s", (dialect) => {
     expect(a.skipped + b.skipped).toBe(3);
     const polled = [...a.participants, ...b.participants].filter((p) => p.outcome === "written");
     expect(polled.map((p) => p.name).sort()).toEqual(["ana", "ben", "cy"]);
-    for (const name of ["ana", "ben", "cy"]) expect(world.view(name, "2026-11-25").entries).toBe(1);
+    // Each written once: one confirmed tracker-write in the audit log (0 steps show no Google Health entry).
+    for (const name of ["ana", "ben", "cy"]) {
+      const audit = await listAudit(world.runtime.db.db, { participantId: world.people.get(name)!.id, actions: ["tracker-write"] });
+      expect(audit.map((a) => [a.outcome, a.steps])).toEqual([["ok", 0]]);
+    }
   });
 });

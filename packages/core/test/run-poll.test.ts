@@ -29,7 +29,9 @@ describe.each(DIALECTS)("runPoll on %s", (dialect) => {
 
     const first = await runPoll(world.runtime.ctx);
     expect(first).toMatchObject({ due: 1, written: 1, failed: 0 });
-    expect(world.googleSim.state.viewDay("ana", "2026-11-25").powertoken).toMatchObject({ steps: 0, label: "PowerToken: 0 of 2 check-ins" });
+    // Google Health shows 0 steps as no entry at all; the ledger holds the confirmed 0 and its label.
+    expect(world.googleSim.state.viewDay("ana", "2026-11-25").powertoken).toBeNull();
+    expect(await getDay(world.runtime.db.db, world.people.get("ana")!.id, "2026-11-25")).toMatchObject({ confirmedSteps: 0, confirmedLabel: "PowerToken: 0 of 2 check-ins", writeState: "confirmed" });
 
     world.clock.set("2026-11-25T15:30:00Z");
     world.weconnectSim.state.checkIn(personId, activityIds.meeting!);
@@ -61,8 +63,10 @@ describe.each(DIALECTS)("runPoll on %s", (dialect) => {
     await runPoll(world.runtime.ctx, { all: true });
     expect(world.view("ana", "2026-11-25").steps).toBe(8_333);
     world.weconnectSim.state.uncheck(personId, activityIds.meeting!);
-    await runPoll(world.runtime.ctx, { all: true });
-    expect(world.view("ana", "2026-11-25").steps).toBe(0);
+    expect(await runPoll(world.runtime.ctx, { all: true })).toMatchObject({ written: 1 });
+    // Google Health shows 0 steps as no entry: the 8,333 entry is gone.
+    expect(world.view("ana", "2026-11-25")).toMatchObject({ steps: null, entries: 0 });
+    expect(await getDay(world.runtime.db.db, world.people.get("ana")!.id, "2026-11-25")).toMatchObject({ confirmedSteps: 0, writeState: "confirmed" });
   });
 
   it("recovers from a crash between the tracker write and the database commit with exactly one entry", async () => {

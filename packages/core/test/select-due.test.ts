@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { dayNeedsWrite, decideWrite, hasOccurrenceSoon, selectDue } from "../src/index.js";
+import { dayNeedsWrite, decideWrite, hasOccurrenceSoon } from "../src/index.js";
 
 const at = (iso: string) => new Date(iso);
 const daily = { dateStart: at("2026-03-01T15:00:00Z"), durationMinutes: 60, repeat: "daily", repeatEnd: null };
 const weeklySunday = { dateStart: at("2026-03-01T15:00:00Z"), durationMinutes: 30, repeat: "weekly", repeatEnd: null };
 const lateNight = { dateStart: at("2026-03-01T23:55:00Z"), durationMinutes: 20, repeat: "daily", repeatEnd: null };
 
-describe("selectDue", () => {
+describe("hasOccurrenceSoon", () => {
   it("selects a participant whose occurrence starts within the window", () => {
     expect(hasOccurrenceSoon([daily], { now: at("2026-03-10T14:50:00Z"), windowMinutes: 15 })).toBe(true);
     expect(hasOccurrenceSoon([daily], { now: at("2026-03-10T14:40:00Z"), windowMinutes: 15 })).toBe(false);
@@ -31,11 +31,6 @@ describe("selectDue", () => {
     expect(hasOccurrenceSoon([once], { now: at("2026-03-02T14:50:00Z"), windowMinutes: 15 })).toBe(false);
     const ended = { ...daily, repeatEnd: at("2026-03-05T00:00:00Z") };
     expect(hasOccurrenceSoon([ended], { now: at("2026-03-06T14:50:00Z"), windowMinutes: 15 })).toBe(false);
-  });
-
-  it("keeps input order and drops participants with nothing soon", () => {
-    const now = at("2026-03-10T14:50:00Z");
-    expect(selectDue([{ participantId: 2, activities: [daily] }, { participantId: 1, activities: [] }, { participantId: 3, activities: [daily] }], { now, windowMinutes: 15 })).toEqual([2, 3]);
   });
 });
 

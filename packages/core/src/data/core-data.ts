@@ -1,10 +1,11 @@
+import type { AuditAction, AuditOutcome, ParticipantStatus } from "@powertoken/db";
 import type { StoredToken, TokenSet, TrackerBackend } from "@powertoken/fitbit";
 import type { RecurringActivity } from "@powertoken/weconnect";
 import type { DayLedger } from "../poll/decide-write.js";
 import type { MappingName } from "../mapping/mapping-settings.js";
 
-/** Where a participant stands (the same words as `@powertoken/db`'s `participants.status`). */
-export type ParticipantStatus = "active" | "needs-weconnect-signin" | "needs-tracker-consent" | "needs-google-health" | "ended";
+/** Where a participant stands: `@powertoken/db` owns the words (`participants.status`). */
+export type { ParticipantStatus };
 
 /** A participant with what a run needs to reach their accounts. Holds a token: never log it. */
 export interface ParticipantRecord {
@@ -89,13 +90,13 @@ export interface DaySnapshot {
   at: Date;
 }
 
-/** An audit row. */
-export interface AuditEntry {
+/** An audit row to append (`@powertoken/db`'s `AuditEntry` is one read back). */
+export interface AuditRecord {
   at: Date;
   participantId: number | null;
   participantName: string | null;
-  action: "tracker-write" | "tracker-clear" | "participant-removed" | "maintenance";
-  outcome: "ok" | "failed" | "skipped";
+  action: AuditAction;
+  outcome: AuditOutcome;
   localDate?: string | null;
   steps?: number | null;
   backend?: TrackerBackend | null;
@@ -122,7 +123,7 @@ export interface CoreData {
   recordIntent(input: { participantId: number; localDate: string; steps: number; label: string; backend: TrackerBackend; at: Date }): Promise<void>;
   /** The tracker confirmed: set confirmed = desired, the entry id, and append the audit row; one transaction. */
   recordTrackerWrite(record: TrackerWriteRecord): Promise<void>;
-  appendAudit(entry: AuditEntry): Promise<void>;
+  appendAudit(entry: AuditRecord): Promise<void>;
   recordError(input: { at: Date; participantId: number | null; origin: string; code: string; message: string }): Promise<void>;
   setStatus(participantId: number, status: ParticipantStatus, reason: string, at: Date): Promise<boolean>;
   /** Delete the participant (every owned row goes with it, cascade) and append the audit row, in one transaction. */

@@ -1,11 +1,15 @@
 import {
   appendAudit,
+  changeParticipantStatus,
   claimLeases,
+  deleteActivities,
   deleteExpiredActivities,
   getDay,
   listActivities as listStoredActivities,
   listEvents,
   listParticipants,
+  listTrackerAccountSummaries,
+  loadPollSelection,
   loadTrackerToken,
   loadWeconnectAccounts,
   markDayPending,
@@ -16,19 +20,27 @@ import {
   renewLeases,
   saveTrackerToken,
   setTrackerAccountStatus,
-  setWeconnectAccountStatus,
-  updateParticipant,
   upsertActivities,
   upsertDay,
   upsertEvents,
   type Activity,
   type DatabaseHandle,
   type Day,
+  type TrackerBackend as StoredBackend,
 } from "@powertoken/db";
+import type { TrackerBackend } from "@powertoken/fitbit";
 import { localDateOf } from "@powertoken/weconnect";
 import { expirationOf } from "../maintenance/sync-activities.js";
 import { dayNeedsWrite, type DayLedger } from "../poll/decide-write.js";
 import type { CoreData, ParticipantRecord, PollCandidate, StoredActivity } from "./core-data.js";
+
+/** True when A and B are the same union (checked at compile time below). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// The backends db stores and the ones the tracker package knows must stay the same words.
+const _backendsMatch: Same<StoredBackend, TrackerBackend> = true;
+
+/** How many days back the poll's selection reads day rows (pending ones are read whatever their date). */
+const CANDIDATE_LOOKBACK_DAYS = 3;
 
 /** Keep expired activities this long, so yesterday's events (charge's carry-over) survive. */
 const EXPIRED_RETENTION_MS = 3 * 86_400_000;
@@ -61,9 +73,8 @@ function toInput(a: StoredActivity) {
 }
 
 /**
- * Core's data port over `@powertoken/db`: its query functions where they exist, the typed
- * query builder for the bulk reads the poll's selection needs. A tracker account key is the
- * `tracker_accounts.id` as text. Tokens are decrypted only for the participants a run processes.
+ * Core's data port over `@powertoken/db`, through its named query functions only (no SQL here).
+ * A tracker account key is the `tracker_accounts.id` as text. Tokens are decrypted only for the participants a run processes.
  */
 export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): CoreData {
   const { db, keys } = handle;
@@ -73,18 +84,7 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
       const participants = await listParticipants(db, filter?.ids ? { ids: filter.ids } : {});
       if (participants.length === 0) return [];
       const ids = participants.map((p) => p.id);
-      const accounts = [];
-      // Chunked: one bound parameter per id would pass SQLite's 32,766-variable limit near 30k participants.
-      for (let i = 0; i < ids.length; i += 1000) {
-        const chunk = ids.slice(i, i + 1000);
-        accounts.push(...(await db.selectFrom("tracker_accounts").select(["id", "participant_id", "backend", "status"]).where("participant_id", "in", chunk).orderBy("id").execute()));
-      }
-      const accountsOf = new Map<number, typeof accounts>();
-      for (const a of accounts) {
-        const mine = accountsOf.get(a.participant_id);
-        if (mine) mine.push(a);
-        else accountsOf.set(a.participant_id, [a]);
-      }
+      const accountsOf = await listTrackerAccountSummaries(db, ids);
       const weconnectAccounts = await loadWeconnectAccounts(db, keys, ids);
       const out: ParticipantRecord[] = [];
       for (const p of participants) {
@@ -109,45 +109,23 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
     },
 
     async listPollCandidates(now) {
-      const participants = await db.selectFrom("participants").select(["id", "time_zone"]).where("status", "=", "active").orderBy("id").execute();
-      const activities = await db
-        .selectFrom("activities as a")
-        .innerJoin("participants as p", "p.id", "a.participant_id")
-        .select(["a.participant_id", "a.weconnect_activity_id", "a.name", "a.starts_at", "a.duration_minutes", "a.repeat", "a.repeat_ends_at", "a.modified_at", "a.weight"])
-        .where("p.status", "=", "active")
-        .execute();
-      const days = await db
-        .selectFrom("days")
-        .select(["participant_id", "local_date", "write_state", "desired_steps", "desired_label", "confirmed_steps", "confirmed_label", "planned_count", "completed_count", "updated_at"])
-        .where((eb) => eb.or([eb("write_state", "=", "pending"), eb("local_date", ">=", new Date(now.getTime() - 3 * 86_400_000).toISOString().slice(0, 10))]))
-        .execute();
+      const fromDate = new Date(now.getTime() - CANDIDATE_LOOKBACK_DAYS * 86_400_000).toISOString().slice(0, 10);
+      const selection = await loadPollSelection(db, { fromDate });
       const byParticipant = new Map<number, PollCandidate & { today: string }>(
-        participants.map((p) => [
+        selection.participants.map((p) => [
           p.id,
-          { participantId: p.id, timeZone: p.time_zone, today: localDateOf(now, p.time_zone), activities: [], pendingDates: [], lastDayDate: null, openToday: 0, lastPolledAt: null },
+          { participantId: p.id, timeZone: p.timeZone, today: localDateOf(now, p.timeZone), activities: [], pendingDates: [], lastDayDate: null, openToday: 0, lastPolledAt: null },
         ]),
       );
-      for (const a of activities) {
-        byParticipant.get(a.participant_id)?.activities.push({
-          activityId: Number(a.weconnect_activity_id),
-          name: a.name,
-          dateStart: new Date(a.starts_at),
-          durationMinutes: a.duration_minutes,
-          repeat: a.repeat,
-          repeatEnd: a.repeat_ends_at === null ? null : new Date(a.repeat_ends_at),
-          modifiedAt: new Date(a.modified_at),
-          weight: a.weight,
-        });
-      }
-      for (const d of days) {
-        const c = byParticipant.get(d.participant_id);
+      for (const a of selection.activities) byParticipant.get(a.participantId)?.activities.push(toStored(a));
+      for (const d of selection.days) {
+        const c = byParticipant.get(d.participantId);
         if (!c) continue;
-        const ledger = { desiredSteps: d.desired_steps, desiredLabel: d.desired_label, confirmedSteps: d.confirmed_steps, confirmedLabel: d.confirmed_label, pending: d.write_state === "pending" };
-        if (dayNeedsWrite(ledger)) c.pendingDates.push(d.local_date);
-        if (c.lastDayDate === null || d.local_date > c.lastDayDate) c.lastDayDate = d.local_date;
-        if (d.local_date === c.today) {
-          c.openToday = Math.max(0, d.planned_count - d.completed_count);
-          c.lastPolledAt = new Date(d.updated_at);
+        if (dayNeedsWrite(toLedger(d))) c.pendingDates.push(d.localDate);
+        if (c.lastDayDate === null || d.localDate > c.lastDayDate) c.lastDayDate = d.localDate;
+        if (d.localDate === c.today) {
+          c.openToday = Math.max(0, d.plannedCount - d.completedCount);
+          c.lastPolledAt = d.updatedAt;
         }
       }
       return [...byParticipant.values()].map(({ today: _today, ...candidate }) => candidate);
@@ -240,19 +218,7 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
     },
 
     async setStatus(participantId, status, reason, at) {
-      const current = await db.selectFrom("participants").select("status").where("id", "=", participantId).executeTakeFirst();
-      if (!current || current.status === status) return false;
-      await db.transaction().execute(async (trx) => {
-        await updateParticipant(trx, participantId, { status, now: at });
-        if (status === "needs-weconnect-signin") await setWeconnectAccountStatus(trx, participantId, "reauth-required", at).catch(() => undefined);
-        if (status === "needs-tracker-consent" || status === "needs-google-health") {
-          const accounts = await trx.selectFrom("tracker_accounts").select("id").where("participant_id", "=", participantId).execute();
-          for (const a of accounts) {
-            await setTrackerAccountStatus(trx, { accountId: a.id, status: status === "needs-google-health" ? "api-gone" : "reauth-required", reason, now: at });
-          }
-        }
-      });
-      return true;
+      return changeParticipantStatus(db, { participantId, status, reason, now: at });
     },
 
     async removeParticipant(input) {
@@ -262,9 +228,7 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
     async syncActivities(input) {
       await db.transaction().execute(async (trx) => {
         await upsertActivities(trx, input.participantId, input.upsert.map(toInput), input.at);
-        if (input.removeIds.length > 0) {
-          await trx.deleteFrom("activities").where("participant_id", "=", input.participantId).where("weconnect_activity_id", "in", input.removeIds.map(String)).execute();
-        }
+        await deleteActivities(trx, input.participantId, input.removeIds.map(String));
       });
     },
 

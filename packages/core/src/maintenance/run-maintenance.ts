@@ -1,6 +1,7 @@
 import { isFitbitError } from "@powertoken/fitbit";
 import { localDateOf, localDayWindow } from "@powertoken/weconnect";
-import type { ParticipantRecord, StoredEvent } from "../data/core-data.js";
+import type { ParticipantRecord } from "../data/core-data.js";
+import { storedEventsOf } from "../data/weconnect-to-stored.js";
 import { goalStepsFor } from "../mapping/mapping-settings.js";
 import { recordFailure, runParticipants, type ProgressListener } from "../run/run-participants.js";
 import { createRunRecorder, finishTiming, type ParticipantOutcome } from "../run/run-result.js";
@@ -133,9 +134,7 @@ async function maintainParticipant(ctx: PowerTokenContext, p: ParticipantRecord,
 
   const localDate = localDateOf(now, p.timeZone);
   const today = await ctx.weconnect.listActivitiesWithEvents(session, localDayWindow(p.timeZone, localDate));
-  const events: StoredEvent[] = today.flatMap((a) =>
-    a.events.map((e) => ({ eventId: e.eid, activityId: a.activityId, start: e.dateStart, end: new Date(e.dateStart.getTime() + e.durationMinutes * 60_000), checkedIn: e.didCheckin })),
-  );
+  const events = storedEventsOf(today);
   counts.eventsUpserted += events.length;
   if (dryRun) return { ...base, outcome: "skipped", code: "DRY_RUN", message: `${changes.upsert.length} to upsert, ${changes.removeIds.length} to remove` };
 

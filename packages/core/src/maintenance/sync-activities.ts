@@ -1,14 +1,12 @@
 import type { Activity } from "@powertoken/weconnect";
 import type { StoredActivity } from "../data/core-data.js";
+import { DEFAULT_ACTIVITY_WEIGHT, storedActivityOf } from "../data/weconnect-to-stored.js";
 
 /** What maintenance must change so the stored activities match WEconnect. */
 export interface ActivityChanges {
   upsert: StoredActivity[];
   removeIds: number[];
 }
-
-/** Weight given to an activity the participant has not weighted yet (2019 default). */
-export const DEFAULT_ACTIVITY_WEIGHT = 3;
 
 /**
  * Compare WEconnect's list with the stored one by `dateModified` (not a 24 h window, §9.13):
@@ -21,16 +19,7 @@ export function diffActivities(remote: readonly Activity[], stored: readonly Sto
   for (const activity of remote) {
     const before = known.get(activity.activityId);
     if (before && before.modifiedAt.getTime() >= activity.dateModified.getTime() && before.name === activity.name) continue;
-    upsert.push({
-      activityId: activity.activityId,
-      name: activity.name,
-      dateStart: activity.dateStart,
-      durationMinutes: activity.durationMinutes,
-      repeat: activity.repeat,
-      repeatEnd: activity.repeatEnd,
-      modifiedAt: activity.dateModified,
-      weight: before?.weight ?? DEFAULT_ACTIVITY_WEIGHT,
-    });
+    upsert.push(storedActivityOf(activity, before?.weight ?? DEFAULT_ACTIVITY_WEIGHT));
   }
   const remoteIds = new Set(remote.map((a) => a.activityId));
   const removeIds = stored.filter((a) => !remoteIds.has(a.activityId)).map((a) => a.activityId);

@@ -1,7 +1,7 @@
 import { DEFAULT_MAPPING_SETTINGS, type MappingName, type MappingSettings } from "./mapping-settings.js";
 
 /** One of today's occurrences, as the mappings see it. */
-export interface DayEvent {
+export interface ScoredEvent {
   /** WEconnect's `eid`. */
   eventId: string;
   activityId: number;
@@ -14,7 +14,7 @@ export interface DayEvent {
 export interface ComputeStepsInput {
   mapping: MappingName;
   /** Today's occurrences in the participant's zone, each once. */
-  events: readonly DayEvent[];
+  events: readonly ScoredEvent[];
   /** `charge` only: weight points checked in on the previous local day (its own, not carried). */
   carriedPoints?: number;
   settings?: Partial<MappingSettings>;
@@ -60,7 +60,7 @@ function fractionOf(numerator: number, denominator: number, scale: number): numb
  */
 export function computeSteps(input: ComputeStepsInput): ComputeStepsResult {
   const settings = { ...DEFAULT_MAPPING_SETTINGS, ...input.settings };
-  const seen = new Map<string, DayEvent>();
+  const seen = new Map<string, ScoredEvent>();
   for (const event of input.events) {
     const before = seen.get(event.eventId);
     // One occurrence listed twice counts once; a check-in on either copy counts.

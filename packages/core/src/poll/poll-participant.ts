@@ -1,58 +1,97 @@
-import { localDateOf, localDayWindow, localWeekWindow } from "@powertoken/weconnect";
-import type { ParticipantRecord, StoredEvent } from "../data/core-data.js";
-import { computeSteps, type DayEvent } from "../mapping/compute-steps.js";
+import { localDateOf, localDayWindow, localWeekWindow, type ActivityWithEvents, type Progress } from "@powertoken/weconnect";
+import type { TrackerBackend } from "@powertoken/fitbit";
+import type { ParticipantRecord, StoredActivity, StoredEvent } from "../data/core-data.js";
+import { DEFAULT_ACTIVITY_WEIGHT, storedActivityOf, storedEventsOf } from "../data/weconnect-to-stored.js";
+import { computeSteps, type ScoredEvent } from "../mapping/compute-steps.js";
 import { formatLabel } from "../mapping/format-label.js";
 import type { ParticipantOutcome } from "../run/run-result.js";
 import type { PowerTokenContext } from "../runtime/context.js";
-import { decideWrite } from "./decide-write.js";
+import { decideWrite, type DayLedger } from "./decide-write.js";
 import { previousDate } from "./local-dates.js";
 
-/** Weight of an activity PowerToken has not stored yet (the 2019 default). */
-const DEFAULT_WEIGHT = 3;
+/** Options of {@link pollParticipant}. */
+export interface PollParticipantOptions {
+  /** Compute and report; store and write nothing. */
+  dryRun: boolean;
+}
+
+/** What the read step gathers for one participant's local day. */
+interface DayInputs {
+  activities: ActivityWithEvents[];
+  week: Progress;
+  stored: StoredActivity[];
+  /** Yesterday's points (charge's carry-over); 0 for the other mappings. */
+  carriedPoints: number;
+}
+
+/** What the compute step derives: the value to show and what to store. */
+interface ComputedDay {
+  steps: number;
+  label: string;
+  planned: number;
+  checkedIn: number;
+  dailyProgress: number;
+  weeklyProgress: number;
+  events: StoredEvent[];
+  /** Activities WEconnect lists today that PowerToken has not stored yet. */
+  newActivities: StoredActivity[];
+}
 
 /**
- * Poll one participant: read the local day (activities-with-events) and week (progress) from
- * WEconnect, compute the mapping, and write the tracker only when the ledger has not confirmed
- * that exact value. The intent is recorded (pending) before the tracker call and confirmed with
- * its audit row in one transaction after it, so a crash in between is repaired by the next poll.
- * Throws the upstream error; the caller records it.
+ * Poll one participant in four steps: read the local day (activities-with-events) and week
+ * (progress) from WEconnect, compute the mapping, persist the day, and write the tracker only
+ * when the ledger has not confirmed that exact value. The intent is recorded (pending) before the
+ * tracker call and confirmed with its audit row in one transaction after it, so a crash in
+ * between is repaired by the next poll. Throws the upstream error; the caller records it.
  */
-export async function pollParticipant(
-  ctx: PowerTokenContext,
-  participant: ParticipantRecord,
-  options: { dryRun: boolean },
-): Promise<ParticipantOutcome> {
+export async function pollParticipant(ctx: PowerTokenContext, participant: ParticipantRecord, options: PollParticipantOptions): Promise<ParticipantOutcome> {
   const base = { participantId: participant.id, name: participant.name };
   const tracker = participant.tracker ? ctx.trackers[participant.tracker.backend] : undefined;
   if (!participant.weconnect || !participant.tracker || !tracker) {
     return { ...base, outcome: "skipped", code: "INCOMPLETE", message: "No WEconnect link or no configured tracker." };
   }
   const now = ctx.now();
-  const timeZone = participant.timeZone;
-  const localDate = localDateOf(now, timeZone);
-  const session = { personId: participant.weconnect.personId, token: participant.weconnect.token };
+  const localDate = localDateOf(now, participant.timeZone);
+  const inputs = await readDay(ctx, { participant, weconnect: participant.weconnect, localDate });
+  const day = computeDay(participant, inputs);
 
+  if (options.dryRun) {
+    const decision = decideWrite(await ctx.data.getDay(participant.id, localDate), day);
+    return { ...base, outcome: "skipped", code: "DRY_RUN", message: decision.action === "write" ? `would write (${decision.reason})` : "would leave unchanged", steps: day.steps };
+  }
+
+  const ledger = await persistDay(ctx, { participantId: participant.id, localDate, day, at: now });
+  const decision = decideWrite(ledger, day);
+  if (decision.action === "unchanged") return { ...base, outcome: "unchanged", steps: day.steps };
+  const confirmed = await writeDay(ctx, { participant, accountKey: participant.tracker.accountKey, backend: tracker.backend, localDate, day, ledger, at: now });
+  return { ...base, outcome: "written", steps: day.steps, message: confirmed ? decision.reason : `${decision.reason}, unconfirmed: written again next poll` };
+}
+
+/** Read: today's activities with their events and the week's progress from WEconnect, the stored activities, charge's carry-over. */
+async function readDay(
+  ctx: PowerTokenContext,
+  input: { participant: ParticipantRecord; weconnect: NonNullable<ParticipantRecord["weconnect"]>; localDate: string },
+): Promise<DayInputs> {
+  const { participant, localDate } = input;
+  const session = { personId: input.weconnect.personId, token: input.weconnect.token };
   const [activities, week, stored] = await Promise.all([
-    ctx.weconnect.listActivitiesWithEvents(session, localDayWindow(timeZone, localDate)),
-    ctx.weconnect.getProgress(session, localWeekWindow(timeZone, localDate)),
+    ctx.weconnect.listActivitiesWithEvents(session, localDayWindow(participant.timeZone, localDate)),
+    ctx.weconnect.getProgress(session, localWeekWindow(participant.timeZone, localDate)),
     ctx.data.listActivities(participant.id),
   ]);
-  const weights = new Map(stored.map((a) => [a.activityId, a.weight]));
-  const events: StoredEvent[] = [];
-  const dayEvents: DayEvent[] = [];
-  // Every event of every activity counts (the 2019 code read only events[0], §9.11).
-  for (const activity of activities) {
-    for (const event of activity.events) {
-      const start = event.dateStart;
-      events.push({ eventId: event.eid, activityId: activity.activityId, start, end: new Date(start.getTime() + event.durationMinutes * 60_000), checkedIn: event.didCheckin });
-      dayEvents.push({ eventId: event.eid, activityId: activity.activityId, weight: weights.get(activity.activityId) ?? DEFAULT_WEIGHT, checkedIn: event.didCheckin });
-    }
-  }
   const carriedPoints = participant.mapping === "charge" ? await ctx.data.dayPoints(participant.id, previousDate(localDate)) : 0;
+  return { activities, week, stored, carriedPoints };
+}
+
+/** Compute: the mapping's steps and label, the progress figures, and what to store. Pure. */
+function computeDay(participant: ParticipantRecord, inputs: DayInputs): ComputedDay {
+  const weights = new Map(inputs.stored.map((a) => [a.activityId, a.weight]));
+  const events = storedEventsOf(inputs.activities);
+  const scored: ScoredEvent[] = events.map((e) => ({ eventId: e.eventId, activityId: e.activityId, weight: weights.get(e.activityId) ?? DEFAULT_ACTIVITY_WEIGHT, checkedIn: e.checkedIn }));
   const computed = computeSteps({
     mapping: participant.mapping,
-    events: dayEvents,
-    carriedPoints,
+    events: scored,
+    carriedPoints: inputs.carriedPoints,
     settings: {
       seedGoalSteps: participant.goalSteps,
       scaleSteps: participant.goalSteps,
@@ -60,57 +99,70 @@ export async function pollParticipant(
       chargeStepsPerPoint: participant.stepsPerUnit,
     },
   });
-  const label = formatLabel(computed);
-  const dailyProgress = computed.planned === 0 ? 0 : computed.checkedIn / computed.planned;
-  const weeklyProgress = week.total === 0 ? 0 : Math.min(1, week.completed / week.total);
-
-  if (options.dryRun) {
-    const ledger = await ctx.data.getDay(participant.id, localDate);
-    const decision = decideWrite(ledger, { steps: computed.steps, label });
-    return { ...base, outcome: "skipped", code: "DRY_RUN", message: decision.action === "write" ? `would write (${decision.reason})` : "would leave unchanged", steps: computed.steps };
-  }
-
-  const known = new Set(stored.map((a) => a.activityId));
-  const ledger = await ctx.data.saveDaySnapshot({
-    participantId: participant.id,
-    localDate,
-    // An activity added in WEconnect today counts at once, not after the next maintenance (§9.11).
-    newActivities: activities
-      .filter((a) => !known.has(a.activityId))
-      .map((a) => ({ activityId: a.activityId, name: a.name, dateStart: a.dateStart, durationMinutes: a.durationMinutes, repeat: a.repeat, repeatEnd: a.repeatEnd, modifiedAt: a.dateModified, weight: DEFAULT_WEIGHT })),
+  const known = new Set(inputs.stored.map((a) => a.activityId));
+  return {
+    steps: computed.steps,
+    label: formatLabel(computed),
+    planned: computed.planned,
+    checkedIn: computed.checkedIn,
+    dailyProgress: computed.planned === 0 ? 0 : computed.checkedIn / computed.planned,
+    weeklyProgress: inputs.week.total === 0 ? 0 : Math.min(1, inputs.week.completed / inputs.week.total),
     events,
-    plannedCount: computed.planned,
-    completedCount: computed.checkedIn,
-    dailyProgress,
-    weeklyProgress,
-    at: now,
-  });
-  const decision = decideWrite(ledger, { steps: computed.steps, label });
-  if (decision.action === "unchanged") return { ...base, outcome: "unchanged", steps: computed.steps };
+    // An activity added in WEconnect today counts at once, not after the next maintenance (§9.11).
+    newActivities: inputs.activities.filter((a) => !known.has(a.activityId)).map((a) => storedActivityOf(a)),
+  };
+}
 
-  await ctx.data.recordIntent({ participantId: participant.id, localDate, steps: computed.steps, label, backend: tracker.backend, at: now });
+/** Persist: the day's counts, progress, events and new activities, in one transaction; returns the write ledger. */
+function persistDay(ctx: PowerTokenContext, input: { participantId: number; localDate: string; day: ComputedDay; at: Date }): Promise<DayLedger> {
+  const { day } = input;
+  return ctx.data.saveDaySnapshot({
+    participantId: input.participantId,
+    localDate: input.localDate,
+    newActivities: day.newActivities,
+    events: day.events,
+    plannedCount: day.planned,
+    completedCount: day.checkedIn,
+    dailyProgress: day.dailyProgress,
+    weeklyProgress: day.weeklyProgress,
+    at: input.at,
+  });
+}
+
+/** Write: record the intent, show the day on the tracker, then confirm it with its audit row. Returns false when the tracker did not confirm (the day stays pending). */
+async function writeDay(
+  ctx: PowerTokenContext,
+  input: { participant: ParticipantRecord; accountKey: string; backend: TrackerBackend; localDate: string; day: ComputedDay; ledger: DayLedger; at: Date },
+): Promise<boolean> {
+  const { participant, localDate, day } = input;
+  const tracker = ctx.trackers[input.backend];
+  if (!tracker) throw new Error(`No ${input.backend} tracker is configured.`);
+  await ctx.data.recordIntent({ participantId: participant.id, localDate, steps: day.steps, label: day.label, backend: input.backend, at: input.at });
   // Google Health entry ids are deterministic per account and day, and legacy finds and replaces
   // its own stale log, so repeating this call after a crash leaves exactly one entry.
   const shown = await tracker.showDay({
-    accountKey: participant.tracker.accountKey,
+    accountKey: input.accountKey,
     date: localDate,
-    timeZone,
-    steps: computed.steps,
-    label,
-    knownEntryId: ledger?.entryId ?? null,
+    timeZone: participant.timeZone,
+    steps: day.steps,
+    label: day.label,
+    knownEntryId: input.ledger.entryId,
   });
+  // Sent but not confirmed (Google `done: false`, a create/patch race): the day stays pending and
+  // the next poll writes again (docs/google-health-api.md#operations).
+  if (shown.state === "unconfirmed") return false;
   await ctx.hooks?.beforeRecordWrite?.({ participantId: participant.id, localDate, steps: shown.steps, entryId: shown.entryId });
   await ctx.data.recordTrackerWrite({
     participantId: participant.id,
     participantName: participant.name,
     localDate,
-    steps: computed.steps,
-    label,
-    backend: tracker.backend,
+    steps: day.steps,
+    label: day.label,
+    backend: shown.entryBackend ?? input.backend,
     entryId: shown.entryId,
-    dailyProgress,
-    weeklyProgress,
+    dailyProgress: day.dailyProgress,
+    weeklyProgress: day.weeklyProgress,
     at: ctx.now(),
   });
-  return { ...base, outcome: "written", steps: computed.steps, message: decision.reason };
+  return true;
 }

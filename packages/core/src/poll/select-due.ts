@@ -1,12 +1,6 @@
 import { expandOccurrences, type RecurringActivity } from "@powertoken/weconnect";
 
-/** A participant and the activities PowerToken keeps for them. */
-export interface DueCandidate {
-  participantId: number;
-  activities: readonly RecurringActivity[];
-}
-
-/** Options of {@link selectDue}. */
+/** Options of {@link hasOccurrenceSoon}. */
 export interface SelectDueOptions {
   now: Date;
   /** How far ahead to look, in minutes (the seed's 15). */
@@ -32,12 +26,4 @@ export function hasOccurrenceSoon(activities: readonly RecurringActivity[], opti
     }
   }
   return false;
-}
-
-/**
- * The ids of candidates with an occurrence starting or ending in the next `windowMinutes`,
- * in input order. Pure: the caller loads the candidates and adds any other reasons to poll.
- */
-export function selectDue(candidates: readonly DueCandidate[], options: SelectDueOptions): number[] {
-  return candidates.filter((c) => hasOccurrenceSoon(c.activities, options)).map((c) => c.participantId);
 }
