@@ -9,9 +9,9 @@ export {
   type MappingName,
   type MappingSettings,
 } from "./mapping/mapping-settings.js";
-export { computeSteps, type ComputeStepsInput, type ComputeStepsResult, type DayEvent } from "./mapping/compute-steps.js";
+export { computeSteps, type ComputeStepsInput, type ComputeStepsResult, type ScoredEvent } from "./mapping/compute-steps.js";
 export { formatLabel } from "./mapping/format-label.js";
-export { hasOccurrenceSoon, selectDue, type DueCandidate, type SelectDueOptions } from "./poll/select-due.js";
+export { hasOccurrenceSoon, type SelectDueOptions } from "./poll/select-due.js";
 export { dayNeedsWrite, decideWrite, type DayLedger, type WriteDecision } from "./poll/decide-write.js";
 export {
   createRunRecorder,
@@ -24,7 +24,7 @@ export {
   type RunTiming,
 } from "./run/run-result.js";
 export type {
-  AuditEntry,
+  AuditRecord,
   CoreData,
   DaySnapshot,
   ParticipantRecord,
@@ -41,7 +41,8 @@ export { DEFAULT_CORE_SETTINGS, notifyRequest, type CoreHooks, type CoreSettings
 export { createPowerTokenContext, type CreateContextOptions } from "./runtime/create-context.js";
 export { runPoll, isDue, type PollResult, type RunPollOptions } from "./poll/run-poll.js";
 export { runMaintenance, type MaintenanceResult, type RunMaintenanceOptions } from "./maintenance/run-maintenance.js";
-export { diffActivities, expirationOf, DEFAULT_ACTIVITY_WEIGHT, type ActivityChanges } from "./maintenance/sync-activities.js";
+export { diffActivities, expirationOf, type ActivityChanges } from "./maintenance/sync-activities.js";
+export { DEFAULT_ACTIVITY_WEIGHT, storedActivityOf, storedEventsOf } from "./data/weconnect-to-stored.js";
 export { createDbCoreData } from "./data/db-core-data.js";
 export { createRuntime, type CreateRuntimeOptions, type PowerTokenRuntime } from "./runtime/create-runtime.js";
 export { openConfiguredDatabase, encryptionKeysFromConfig, type OpenConfiguredDatabaseOptions } from "./runtime/open-configured-database.js";
