@@ -37,4 +37,5 @@ const cpuR = process.cpuUsage(cpu2);
 console.log(`OAuth refresh: ${(refreshes / ((performance.now() - t2) / 1000)).toFixed(0)} calls/s, process CPU per call (client + in-process simulator): ${((cpuR.user + cpuR.system) / refreshes).toFixed(0)} µs`);
 await sim.close();
 
+await import("./client-only.mjs");
 await import("./legacy.mjs");

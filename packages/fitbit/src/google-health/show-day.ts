@@ -11,6 +11,8 @@ export interface ShowDayContext {
   prefix: string;
   formatter: Intl.DateTimeFormat;
   nowMs: number;
+  /** The day's first instant (`dayStartInstant`), cached by the tracker. */
+  dayStartMs: number;
 }
 
 /** Shown when the caller's label is blank: Google requires a non-empty `displayName`. */
@@ -22,8 +24,8 @@ export const DEFAULT_DISPLAY_NAME = "PowerToken";
  * `dayStartInstant`) and is in the past for every poll of that day, so Google never holds a
  * future-dated workout. The id stays the day's, whatever the interval.
  */
-export function pointBody(id: string, input: { date: string; steps: number; label: string }, formatter: Intl.DateTimeFormat, nowMs: number) {
-  const start = dayStartInstant(formatter, input.date);
+export function pointBody(id: string, input: { date: string; steps: number; label: string }, formatter: Intl.DateTimeFormat, nowMs: number, dayStartMs?: number) {
+  const start = dayStartMs ?? dayStartInstant(formatter, input.date);
   // At least one second long; a poll in the day's first second is the only way to end past now.
   const end = Math.max(start + 1000, Math.min(start + 60_000, Math.floor(nowMs / 1000) * 1000));
   return {
@@ -75,7 +77,7 @@ export async function showDay(ctx: ShowDayContext, input: ShowDayInput): Promise
     return { ...base, entryId: dayId, created: false, removedEntryIds, state: "confirmed", shown: null };
   }
 
-  const body = (id: string) => pointBody(id, input, ctx.formatter, ctx.nowMs);
+  const body = (id: string) => pointBody(id, input, ctx.formatter, ctx.nowMs, ctx.dayStartMs);
   let written: WriteOutcome;
   let created: boolean;
   if (known) {

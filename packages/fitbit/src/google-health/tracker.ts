@@ -3,7 +3,7 @@ import type { AccessTokenSource } from "../token-store.js";
 import type { RequestInfo, Tracker } from "../tracker.js";
 import { dailySteps } from "./daily-steps.js";
 import { API, GOOGLE_RETRY_STATUS_CODES, googleHealthError } from "./errors.js";
-import { assertDayInput, createZoneFormatters, exercisePointId } from "./ids.js";
+import { assertDayInput, createZoneFormatters, dayStartInstant, exercisePointId } from "./ids.js";
 import { batchDelete, getPoint } from "./points.js";
 import { runProbe, type TrackerProbeInput, type TrackerProbeReport } from "./probe.js";
 import { IdentitySchema, SettingsSchema } from "./schemas.js";
@@ -71,6 +71,18 @@ export function createGoogleHealthTracker(options: GoogleHealthTrackerOptions): 
   const now = options.now ?? (() => new Date());
   const auth = (accountKey: string) => ({ tokens: options.tokens, accountKey });
   const zones = createZoneFormatters();
+  // A day's first instant per zone and date: it costs several Intl calls and every poll asks again.
+  const dayStarts = new Map<string, number>();
+  const dayStart = (timeZone: string, date: string) => {
+    const key = `${timeZone} ${date}`;
+    let start = dayStarts.get(key);
+    if (start === undefined) {
+      start = dayStartInstant(zones(timeZone), date);
+      if (dayStarts.size > 10_000) dayStarts.clear();
+      dayStarts.set(key, start);
+    }
+    return start;
+  };
 
   return {
     backend: "google-health",
@@ -87,7 +99,7 @@ export function createGoogleHealthTracker(options: GoogleHealthTrackerOptions): 
     },
     async showDay(input) {
       assertDayInput(input.date, input.timeZone, zones);
-      return showDay({ http, auth: auth(input.accountKey), prefix, formatter: zones(input.timeZone), nowMs: now().getTime() }, input);
+      return showDay({ http, auth: auth(input.accountKey), prefix, formatter: zones(input.timeZone), nowMs: now().getTime(), dayStartMs: dayStart(input.timeZone, input.date) }, input);
     },
     async readDay(input) {
       assertDayInput(input.date, input.timeZone, zones);
