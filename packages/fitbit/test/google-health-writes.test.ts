@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { RequestInfo } from "../src/index.js";
+import { GOOGLE_HEALTH_SCOPES, type RequestInfo } from "../src/index.js";
 import { startGoogleHealthSimulator, type GoogleHealthSimulator } from "../src/simulator/index.js";
 import { googleTracker } from "./_google.js";
 
@@ -137,5 +137,13 @@ describe("Google Health writes: no empty entries", () => {
     const back = await tracker.showDay({ accountKey: "zero-user", ...day, steps: 0, label: "0 of 3", knownEntryId: some.entryId, knownEntryBackend: "google-health" });
     expect(back).toMatchObject({ state: "confirmed", shown: null, removedEntryIds: [some.entryId] });
     expect(sim.state.viewDay("zero-user", day.date).powertoken).toBeNull();
+  });
+});
+
+describe("Google Health with partial consent", () => {
+  it("writes without settings.readonly, and getTimeZone then says which permission is missing", async () => {
+    const { tracker } = googleTracker(sim, "partial-user", { now: laterThatDay, scopes: [GOOGLE_HEALTH_SCOPES.activityRead, GOOGLE_HEALTH_SCOPES.activityWrite] });
+    await expect(tracker.showDay({ accountKey: "partial-user", ...day, steps: 5, label: "x" })).resolves.toMatchObject({ state: "confirmed", shown: 5 });
+    await expect(tracker.getTimeZone("partial-user")).rejects.toMatchObject({ code: "INSUFFICIENT_SCOPE", message: expect.stringContaining("needs consent") as string });
   });
 });
