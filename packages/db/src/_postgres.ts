@@ -40,6 +40,7 @@ export async function openPostgres(options: PostgresOptions): Promise<PostgresDi
       client.release();
     }
   } catch (error) {
+    // The connect error is the one to report; ending a pool that never connected has nothing to add.
     await pool.end().catch(() => undefined);
     const code = (error as { code?: string }).code ?? "no response";
     // No cause: pg's errors can carry the connection parameters.

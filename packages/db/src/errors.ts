@@ -9,7 +9,7 @@ export type DbErrorCode =
   | "KEY_MISMATCH" // the ciphertext names a key id that is not configured
   | "DECRYPT_FAILED" // right key id, but authentication failed: wrong key bytes, tampered or moved ciphertext
   | "NOT_FOUND"
-  | "CONFLICT" // a unique name is taken, or a lease/lock is held by someone else
+  | "CONFLICT" // a unique name is taken
   | "INVALID_INPUT"; // a value the schema would reject (bad date, weight out of 1..5, unknown activity)
 
 type DbErrorExtra = { cause?: unknown; table?: string };

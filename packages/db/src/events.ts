@@ -5,7 +5,7 @@ import { DbError } from "./errors.js";
 import type { Database } from "./schema/database.js";
 
 /** One occurrence with what progress needs from its activity. */
-export interface DayEvent {
+export interface EventWithActivity {
   id: number;
   participantId: number;
   activityId: number;
@@ -103,7 +103,7 @@ export interface ListEventsFilter {
 }
 
 /** A participant's occurrences on a date (or range), by start, with activity name and weight. */
-export async function listEvents(db: Kysely<Database>, filter: ListEventsFilter): Promise<DayEvent[]> {
+export async function listEvents(db: Kysely<Database>, filter: ListEventsFilter): Promise<EventWithActivity[]> {
   let query = db
     .selectFrom("events as e")
     .innerJoin("activities as a", "a.id", "e.activity_id")

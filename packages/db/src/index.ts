@@ -55,7 +55,7 @@ export {
   type Activity,
   type ActivityInput,
 } from "./activities.js";
-export { upsertEvents, listEvents, type DayEvent, type EventInput, type ListEventsFilter } from "./events.js";
+export { upsertEvents, listEvents, type EventWithActivity, type EventInput, type ListEventsFilter } from "./events.js";
 export {
   getDay,
   upsertDay,
