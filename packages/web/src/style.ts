@@ -25,10 +25,12 @@ input:focus, .button:focus, button:focus { outline: 3px solid #f2b01e; outline-o
 .success { border-left: 5px solid var(--ok); background: #eef8f1; padding: 0.75rem 1rem; margin: 0 0 1rem; border-radius: 4px; }
 .figure { font-size: 2.25rem; font-weight: 800; margin: 0; }
 .events { list-style: none; padding: 0; }
+.events li span:last-child { white-space: nowrap; }
 .events li { display: flex; justify-content: space-between; gap: 1rem; border-bottom: 1px solid var(--line); padding: 0.5rem 0; }
 .done { color: var(--ok); font-weight: 700; }
 .todo { color: var(--muted); }
 .ring { display: block; width: 11rem; height: 11rem; margin: 0.5rem auto 1rem; }
 footer { font-size: 0.95rem; color: var(--muted); }
+@media (max-width: 36rem) { main { margin: 0 0.5rem; } }
 footer a, main a { color: var(--accent); }
 `;

@@ -1,6 +1,6 @@
 import { describe, expect, it, beforeAll, afterAll } from "vitest";
 import { revokeInvites } from "@powertoken/core";
-import { CONTENT_SECURITY_POLICY } from "../src/index.js";
+import { CONTENT_SECURITY_POLICY, createWebApp } from "../src/index.js";
 import { DIALECTS, PASSWORD, csrfFrom, newBrowser, startWebWorld, type WebWorld } from "./helpers/web-world.js";
 
 type Browser = ReturnType<typeof newBrowser>;
@@ -65,7 +65,7 @@ describe.each(DIALECTS)("the participant's pages on %s", (dialect) => {
     expect(html).not.toMatch(/<script|style=|\son[a-z]+=/i);
     expect(res.headers.get("content-security-policy")).toBe(CONTENT_SECURITY_POLICY);
     expect(CONTENT_SECURITY_POLICY).not.toContain("unsafe-inline");
-    expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(res.headers.get("referrer-policy")).toBe("same-origin");
     expect(res.headers.get("x-frame-options")).toBe("DENY");
     expect(res.headers.get("strict-transport-security")).toContain("max-age=");
     expect(res.headers.get("cache-control")).toBe("no-store");
@@ -86,6 +86,16 @@ describe.each(DIALECTS)("the participant's pages on %s", (dialect) => {
     expect(browser.setCookies[0]).toMatch(/HttpOnly/);
     expect(browser.setCookies[0]).toMatch(/Secure/);
     expect(browser.setCookies[0]).toMatch(/SameSite=Lax/);
+  });
+
+  it("drops Secure and the __Host- prefix on a plain-http address (local trials only)", async () => {
+    const p = await world.addParticipant(`plain-${dialect}`);
+    const app = createWebApp({ runtime: world.runtime, publicUrl: "http://127.0.0.1:8080", studyName: "S", contact: "c@example.org" });
+    const browser = newBrowser(app, "http://127.0.0.1:8080");
+    const res = await browser.get(`/p/${p.token}/weconnect`);
+    expect(browser.setCookies[0]).toMatch(/^pt_csrf=.*HttpOnly/);
+    expect(browser.setCookies[0]).not.toMatch(/Secure/);
+    expect(res.headers.get("strict-transport-security")).toBeNull();
   });
 
   it("refuses a POST without the CSRF token, with another browser's token, or from another origin", async () => {

@@ -1,8 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 
 /**
- * No script at all, styles only from our stylesheet, forms only to us, never framed. Pages
- * carry the invite secret in their path, so no Referer ever leaves them.
+ * No script at all, styles only from our stylesheet, forms only to us, never framed.
  */
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -13,7 +12,10 @@ export function securityHeaders(options: { https: boolean }): MiddlewareHandler 
     await next();
     c.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
     c.header("X-Content-Type-Options", "nosniff");
-    c.header("Referrer-Policy", "no-referrer");
+    // Pages carry the invite secret in their path: no Referer may leave for another origin.
+    // `same-origin`, not `no-referrer`: under the latter Chrome sends `Origin: null` on our own
+    // form posts, which the CSRF origin check must then refuse.
+    c.header("Referrer-Policy", "same-origin");
     c.header("X-Frame-Options", "DENY");
     c.header("Cross-Origin-Opener-Policy", "same-origin");
     c.header("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()");
