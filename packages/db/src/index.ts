@@ -44,7 +44,7 @@ export {
   type SaveTrackerAccountInput,
   type SaveTrackerTokenInput,
 } from "./tracker-accounts.js";
-export { claimRefreshLock, markRefreshInFlight, releaseRefreshLock, type RefreshLockClaim, type RefreshLockInput, type OrphanedRefresh, type TrackerRefreshLocksTable } from "./refresh-locks.js";
+export { claimRefreshLock, markRefreshInFlight, releaseRefreshLock, listOrphanedRefreshes, type RefreshLockClaim, type RefreshLockInput, type OrphanedRefresh, type TrackerRefreshLocksTable } from "./refresh-locks.js";
 export {
   upsertActivities,
   listActivities,

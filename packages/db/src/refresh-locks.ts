@@ -97,3 +97,21 @@ export async function releaseRefreshLock(db: Kysely<Database>, input: RefreshLoc
     .where("owner", "=", input.owner)
     .execute();
 }
+
+/**
+ * Tracker accounts whose refresh lock expired with an in-flight record: a holder died between
+ * sending a refresh token and saving the answer. Refresh these promptly (the token manager replays
+ * the stored token), before the provider's replay window (Fitbit: 120 s) closes; oldest first.
+ */
+export async function listOrphanedRefreshes(db: Kysely<Database>, input: { now?: Date; limit?: number } = {}): Promise<Array<{ accountId: number } & OrphanedRefresh>> {
+  const nowIso = toIso(input.now ?? new Date(), "now");
+  const rows = await locks(db)
+    .selectFrom("tracker_refresh_locks")
+    .select(["account_id", "in_flight_token", "in_flight_at"])
+    .where("until_at", "<=", nowIso)
+    .where("in_flight_token", "is not", null)
+    .orderBy("in_flight_at")
+    .limit(input.limit ?? 1000)
+    .execute();
+  return rows.map((r) => ({ accountId: r.account_id, tokenFingerprint: r.in_flight_token!, startedAt: fromIso(r.in_flight_at!) }));
+}

@@ -4,6 +4,7 @@ import {
   createParticipant,
   findParticipantById,
   findTrackerAccountById,
+  listOrphanedRefreshes,
   markRefreshInFlight,
   releaseRefreshLock,
   saveTrackerAccount,
@@ -56,6 +57,20 @@ describe.each(DIALECTS)("tracker refresh locks on %s", (dialect) => {
     expect(await markRefreshInFlight(db, { accountId: id, owner: "dies", tokenFingerprint: "f1", now: later(5_001) })).toBe(false);
     await releaseRefreshLock(db, { accountId: id, owner: "next" });
     expect(await claimRefreshLock(db, { accountId: id, owner: "third", leaseMs: 5_000, now: later(6_000) })).toMatchObject({ orphan: null });
+  });
+
+  it("lists the accounts whose holder died mid-refresh once their lease has run out", async () => {
+    const { db } = database.get();
+    const { id } = await account();
+    await claimRefreshLock(db, { accountId: id, owner: "dies", leaseMs: 5_000, now: t0 });
+    await markRefreshInFlight(db, { accountId: id, owner: "dies", tokenFingerprint: "f9", now: t0 });
+    const mine = (list: Array<{ accountId: number }>) => list.filter((o) => o.accountId === id);
+    expect(mine(await listOrphanedRefreshes(db, { now: later(4_000) }))).toEqual([]);
+    expect(mine(await listOrphanedRefreshes(db, { now: later(5_000) }))).toEqual([{ accountId: id, tokenFingerprint: "f9", startedAt: t0 }]);
+    const claim = await claimRefreshLock(db, { accountId: id, owner: "rescuer", leaseMs: 5_000, now: later(5_000) });
+    expect(claim?.orphan).toEqual({ tokenFingerprint: "f9", startedAt: t0 });
+    await releaseRefreshLock(db, { accountId: id, owner: "rescuer" });
+    expect(mine(await listOrphanedRefreshes(db, { now: later(20_000) }))).toEqual([]);
   });
 
   it("a successful token save clears a re-auth flag and returns the participant to active", async () => {
