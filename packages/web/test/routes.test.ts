@@ -1,5 +1,6 @@
 import { describe, expect, it, beforeAll, afterAll } from "vitest";
 import { revokeInvites } from "@powertoken/core";
+import { setWeconnectAccountStatus, updateParticipant } from "@powertoken/db";
 import { CONTENT_SECURITY_POLICY, createWebApp } from "../src/index.js";
 import { DIALECTS, PASSWORD, csrfFrom, newBrowser, startWebWorld, type WebWorld } from "./helpers/web-world.js";
 
@@ -237,6 +238,22 @@ describe.each(DIALECTS)("the participant's pages on %s", (dialect) => {
       world.googleSim.state.oauth.autoApprove.scopes = null;
     }
     expect(await world.status(p.id)).toBe("needs-tracker-consent");
+  });
+
+  it("sends a participant whose WEconnect sign-in expired straight to the sign-in form, and only there", async () => {
+    const p = await world.addParticipant(`jon-${dialect}`, "needs-weconnect-signin", { linkedLegacy: true });
+    await setWeconnectAccountStatus(world.runtime.db.db, p.id, "reauth-required");
+    await updateParticipant(world.runtime.db.db, p.id, { status: "needs-weconnect-signin" });
+    const browser = newBrowser(world.app, world.publicUrl);
+    const open = await browser.get(`/p/${p.token}`);
+    expect(open.status).toBe(303);
+    expect(open.headers.get("location")).toBe(`/p/${p.token}/weconnect`);
+    const form = await (await browser.get(`/p/${p.token}/weconnect`)).text();
+    expect(form).toContain("Your WEconnect sign-in has expired");
+    expect(form).not.toContain("Step 2 of 3");
+    // Once signed in, the legacy tracker still works, so the participant is done (no consent step).
+    expect((await browser.post(`/p/${p.token}/weconnect`, { _csrf: csrfFrom(form), email: p.email, password: PASSWORD })).status).toBe(303);
+    expect(await world.status(p.id)).toBe("active");
   });
 
   it("moves a legacy-Fitbit participant to Google Health through the same link", async () => {

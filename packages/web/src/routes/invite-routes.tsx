@@ -82,7 +82,8 @@ export function addInviteRoutes(app: Hono, deps: WebDeps): void {
     const form = SigninForm.safeParse(body);
     const email = typeof body.email === "string" ? body.email.slice(0, 200) : "";
     const csrfToken = csrfTokenFor(c, deps.cookies, deps.cookieKey);
-    const again = (error: string, status: 400 | 422) => c.html(<SigninPage {...frame} action={c.req.path} csrfToken={csrfToken} email={email} error={error} reconnect={false} />, status);
+    const reconnect = (await describeParticipant(runtime, found.participant.id)).weconnect !== null;
+    const again = (error: string, status: 400 | 422) => c.html(<SigninPage {...frame} action={c.req.path} csrfToken={csrfToken} email={email} error={error} reconnect={reconnect} />, status);
     if (!form.success) return again("Please enter your WEconnect e-mail and password.", 400);
     const attempt = await countSigninAttempt(runtime, found.invite.id);
     if (!attempt.allowed) {
