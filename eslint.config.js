@@ -40,4 +40,36 @@ export default tseslint.config(
   layer("packages/fitbit", ["@powertoken/*"]),
   layer("packages/db", ["@powertoken/*"]),
   layer("packages/core", ["@powertoken/cron-cli", "@powertoken/daemon", "@powertoken/*/src/*"]),
+  // Issue 10: the apps reach participants, accounts and days through @powertoken/core (its admin
+  // functions, openConfiguredDatabase); only core calls db's queries. Types, migrations and key
+  // utilities stay importable.
+  {
+    files: ["apps/*/src/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "@powertoken/db",
+              allowTypeImports: true,
+              message: "Apps go through @powertoken/core (admin functions, openConfiguredDatabase); only core calls db's queries.",
+              importNames: [
+                "openDatabase",
+                "createParticipant", "findParticipantById", "findParticipantByName", "listParticipants", "updateParticipant",
+                "removeParticipant", "listIncompleteParticipants",
+                "saveWeconnectAccount", "loadWeconnectAccount", "loadWeconnectAccounts", "setWeconnectAccountStatus",
+                "saveTrackerAccount", "findTrackerAccount", "findTrackerAccountById", "listTrackerAccounts", "loadTrackerToken", "saveTrackerToken", "setTrackerAccountStatus",
+                "upsertActivities", "listActivities", "setActivityWeight", "deleteExpiredActivities", "deleteActivitiesNotIn",
+                "upsertEvents", "listEvents",
+                "getDay", "upsertDay", "markDayPending", "recordTrackerWrite", "listDaysNeedingWrite",
+                "appendAudit", "listAudit", "recordError", "listErrors",
+                "claimLeases", "renewLeases", "releaseLeases",
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

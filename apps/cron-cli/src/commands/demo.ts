@@ -1,12 +1,10 @@
-import { mappingSteps } from "../_mapping-steps.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigSchema, createRuntime, runMaintenance, runPoll, silentLogger } from "@powertoken/core";
-import { createParticipant, generateEncryptionKey, migrateToLatest, saveTrackerAccount, saveWeconnectAccount } from "@powertoken/db";
-import { createWeconnectClient, localDateOf } from "@powertoken/weconnect";
+import { ConfigSchema, createRuntime, importParticipants, runMaintenance, runPoll, silentLogger } from "@powertoken/core";
+import { generateEncryptionKey } from "@powertoken/db";
+import { localDateOf } from "@powertoken/weconnect";
 import { command } from "../_command.js";
-import { withDatabase } from "../_database.js";
 import { DEMO_STUDY } from "../_demo-study.js";
 import { UsageError } from "../_errors.js";
 import { addDays, localClock, localTimeToInstant } from "../_local-time.js";
@@ -55,9 +53,8 @@ export default command({
 
       // Seed WEconnect with people and activities, sign each in, mint tracker tokens, enroll.
       const checkIns: { at: Date; personId: number; activityId: number; who: string; what: string; timeZone: string }[] = [];
-      const weconnect = createWeconnectClient({ baseUrl: sims.weconnect.url });
-      await withDatabase(config, async (handle) => {
-        await migrateToLatest(handle.db);
+      const runtime = await createRuntime(config, { log: silentLogger, now: clock });
+      try {
         for (const p of DEMO_STUDY) {
           const email = `${p.name}@demo.example`;
           const password = `demo-${p.name}`;
@@ -75,17 +72,26 @@ export default command({
             }
           }
           sims.tracker.addUser(p.name, p.timeZone);
-          const login = await weconnect.login(email, password);
+          const login = await runtime.ctx.weconnect.login(email, password);
           const tokens = sims.tracker.issueTokens(p.name);
-          const participant = await createParticipant(handle.db, { name: p.name, timeZone: p.timeZone, enrollmentStart: addDays(day, -7), status: "active", mapping: p.mapping, ...mappingSteps(p.mapping, {}), now });
-          await saveWeconnectAccount(handle.db, handle.keys, { participantId: participant.id, personId: String(login.personId), accessToken: login.token, tokenExpiresAt: login.expiresAt });
-          await saveTrackerAccount(handle.db, handle.keys, { participantId: participant.id, backend, externalUserId: p.name, ...tokens });
+          await importParticipants(runtime, [
+            {
+              name: p.name,
+              timeZone: p.timeZone,
+              startDate: addDays(day, -7),
+              mapping: p.mapping,
+              weconnect: { personId: String(login.personId), accessToken: login.token, tokenExpiresAt: login.expiresAt },
+              tracker: { backend, externalUserId: p.name, ...tokens },
+            },
+          ]);
           out.log.info(`Enrolled ${p.name} (${p.timeZone}, ${p.mapping}): ${p.activities.map((a) => `${a.name} ${a.at}${a.repeat === "daily" ? " daily" : ""}`).join(", ")}`);
         }
-      });
+      } catch (error) {
+        await runtime.close();
+        throw error;
+      }
       checkIns.sort((a, b) => a.at.getTime() - b.at.getTime());
 
-      const runtime = await createRuntime(config, { log: silentLogger, now: clock });
       const lastShown = new Map<string, number>();
       let polls = 0;
       let writes = 0;

@@ -1,9 +1,8 @@
-import { listAudit } from "@powertoken/db";
 import { command } from "../_command.js";
 import { loadCliConfig } from "../_config.js";
-import { withDatabase } from "../_database.js";
+import { withRuntime } from "../_database.js";
 import { UsageError } from "../_errors.js";
-import { findParticipant } from "@powertoken/core";
+import { findParticipant, listAuditLog } from "@powertoken/core";
 
 export default command({
   name: "powertoken log",
@@ -19,9 +18,9 @@ export default command({
     const limit = args.limit === undefined ? 50 : Number(args.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a whole number above 0, got "${args.limit ?? ""}".`);
     const { config } = loadCliConfig(args, env);
-    const entries = await withDatabase(config, async (handle) => {
-      const participantId = args.participant === undefined ? undefined : (await findParticipant({ db: handle }, args.participant)).id;
-      return listAudit(handle.db, { limit, ...(since ? { since } : {}), ...(participantId === undefined ? {} : { participantId }) });
+    const entries = await withRuntime(config, async (runtime) => {
+      const participantId = args.participant === undefined ? undefined : (await findParticipant(runtime, args.participant)).id;
+      return listAuditLog(runtime, { limit, ...(since ? { since } : {}), ...(participantId === undefined ? {} : { participantId }) });
     });
     env.out.result({ entries }, () =>
       env.out.table(entries, [

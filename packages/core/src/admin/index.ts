@@ -17,3 +17,5 @@ export { getStatusReport, type ParticipantStatusRow, type StatusReport, type Sta
 export { describeParticipant, type ParticipantDescription } from "./describe-participant.js";
 export { pollParticipantNow } from "./poll-participant-now.js";
 export type { TokenProblem } from "./token-health.js";
+export { listParticipants, listAuditLog } from "./list-participants.js";
+export { importParticipants, type ImportParticipantInput } from "./import-participants.js";

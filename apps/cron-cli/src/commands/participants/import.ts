@@ -1,13 +1,10 @@
-import { mappingSteps } from "../../_mapping-steps.js";
 import { readFileSync } from "node:fs";
 import { extname, resolve } from "node:path";
-import type { PowerTokenConfig } from "@powertoken/core";
-import { createParticipant, listParticipants, saveTrackerAccount, saveWeconnectAccount, type DatabaseHandle, type ParticipantStatus, type ProgressMapping } from "@powertoken/db";
+import { importParticipants, listParticipants, type PowerTokenConfig, type PowerTokenRuntime } from "@powertoken/core";
 import { command } from "../../_command.js";
 import { loadCliConfig } from "../../_config.js";
-import { withDatabase } from "../../_database.js";
+import { withRuntime } from "../../_database.js";
 import { CliError, UsageError } from "../../_errors.js";
-import { localDateOf } from "@powertoken/weconnect";
 import { parseRoster, type RosterEntry } from "../../_roster.js";
 
 export default command({
@@ -37,7 +34,7 @@ export default command({
       );
       return;
     }
-    const imported = await withDatabase(config, (handle) => importRows(handle, config, entries));
+    const imported = await withRuntime(config, (runtime) => importRows(runtime, config, entries));
     env.out.result({ imported: imported.length, withTokens, participants: imported }, () => {
       env.out.log.success(`Imported ${imported.length} participant(s) (${withTokens} with tokens).`);
       env.out.table(imported, [
@@ -49,56 +46,44 @@ export default command({
   },
 });
 
-/** One transaction: a bad row (a taken name, a missing key) leaves the database as it was. */
-async function importRows(handle: DatabaseHandle, config: PowerTokenConfig, entries: readonly RosterEntry[]) {
+/** One transaction (core's `importParticipants`): a bad row (a taken name, a missing key) leaves the database as it was. */
+async function importRows(runtime: PowerTokenRuntime, config: PowerTokenConfig, entries: readonly RosterEntry[]) {
   const needsKey = entries.some(({ row: r }) => r.weconnectToken !== undefined || r.trackerAccessToken !== undefined);
-  if (needsKey && handle.keys === undefined) {
+  if (needsKey && runtime.db.keys === undefined) {
     throw new CliError("NOT_CONFIGURED", "The roster carries tokens but no encryption key is configured (encryption.keyFile or POWERTOKEN_ENCRYPTION_KEY). Run `powertoken init` first.");
   }
-  // Names already enrolled are reported all at once, by line; the transaction below still guards races.
-  const enrolled = new Set((await listParticipants(handle.db)).map((p) => p.name));
+  // Names already enrolled are reported all at once, by line; the transaction still guards races.
+  const enrolled = new Set((await listParticipants(runtime)).map((p) => p.name));
   const taken = entries.filter((e) => enrolled.has(e.row.name)).map((e) => `${e.where}: name "${e.row.name}" is already enrolled`);
   if (taken.length > 0) throw new CliError("ROSTER_INVALID", `${taken.length} participant(s) of the roster are already enrolled; nothing was imported.`, taken);
-  return handle.db.transaction().execute(async (trx) => {
-    const out: { id: number; name: string; status: ParticipantStatus }[] = [];
-    for (const { row } of entries) {
-      const timeZone = row.timeZone ?? config.defaults.timeZone;
-      const status: ParticipantStatus =
-        row.weconnectToken === undefined ? "needs-weconnect-signin" : row.trackerAccessToken === undefined ? "needs-tracker-consent" : "active";
-      const p = await createParticipant(trx, {
-        name: row.name,
-        timeZone,
-        enrollmentStart: row.enrollmentStart ?? localDateOf(new Date(), timeZone),
-        enrollmentEnd: row.enrollmentEnd ?? null,
-        status,
-        mapping: (row.mapping ?? config.defaults.mapping) as ProgressMapping,
-        // Each mapping has its own scale (plan 10,000; tally 25,000 per check-in…): start from it.
-        ...mappingSteps((row.mapping ?? config.defaults.mapping) as ProgressMapping, row),
-      });
-      if (row.weconnectToken !== undefined && row.weconnectPersonId !== undefined) {
-        await saveWeconnectAccount(trx, handle.keys, {
-          participantId: p.id,
-          personId: row.weconnectPersonId,
-          accessToken: row.weconnectToken,
-          tokenExpiresAt: row.weconnectTokenExpiresAt ? new Date(row.weconnectTokenExpiresAt) : null,
-        });
-      }
-      if (row.trackerAccessToken !== undefined) {
-        await saveTrackerAccount(trx, handle.keys, {
-          participantId: p.id,
-          backend: row.backend ?? config.defaults.backend,
-          externalUserId: row.trackerUserId ?? null,
-          accessToken: row.trackerAccessToken,
-          refreshToken: row.trackerRefreshToken ?? null,
-          // Unknown expiry: treat as already expired, so the first use refreshes it.
-          expiresAt: row.trackerExpiresAt ? new Date(row.trackerExpiresAt) : new Date(0),
-          scopes: row.trackerScopes?.split(/[\s,]+/).filter(Boolean) ?? [],
-        });
-      }
-      out.push({ id: p.id, name: p.name, status: p.status });
-    }
-    return out;
-  });
+  return importParticipants(
+    runtime,
+    entries.map(({ row }) => ({
+      name: row.name,
+      ...(row.timeZone === undefined ? {} : { timeZone: row.timeZone }),
+      ...(row.enrollmentStart === undefined ? {} : { startDate: row.enrollmentStart }),
+      endDate: row.enrollmentEnd ?? null,
+      ...(row.mapping === undefined ? {} : { mapping: row.mapping }),
+      ...(row.goalSteps === undefined ? {} : { goalSteps: row.goalSteps }),
+      ...(row.stepsPerUnit === undefined ? {} : { scale: row.stepsPerUnit }),
+      ...(row.weconnectToken !== undefined && row.weconnectPersonId !== undefined
+        ? { weconnect: { personId: row.weconnectPersonId, accessToken: row.weconnectToken, tokenExpiresAt: row.weconnectTokenExpiresAt ? new Date(row.weconnectTokenExpiresAt) : null } }
+        : {}),
+      ...(row.trackerAccessToken === undefined
+        ? {}
+        : {
+            tracker: {
+              backend: row.backend ?? config.defaults.backend,
+              externalUserId: row.trackerUserId ?? null,
+              accessToken: row.trackerAccessToken,
+              refreshToken: row.trackerRefreshToken ?? null,
+              // Unknown expiry: treat as already expired, so the first use refreshes it.
+              expiresAt: row.trackerExpiresAt ? new Date(row.trackerExpiresAt) : new Date(0),
+              scopes: row.trackerScopes?.split(/[\s,]+/).filter(Boolean) ?? [],
+            },
+          }),
+    })),
+  );
 }
 
 function readRoster(path: string): string {

@@ -1,7 +1,8 @@
-import { listParticipants, PARTICIPANT_STATUSES, type ParticipantStatus } from "@powertoken/db";
+import { listParticipants, type ParticipantStatus } from "@powertoken/core";
+import { PARTICIPANT_STATUSES } from "@powertoken/db";
 import { command } from "../../_command.js";
 import { loadCliConfig } from "../../_config.js";
-import { withDatabase } from "../../_database.js";
+import { withRuntime } from "../../_database.js";
 import { UsageError } from "../../_errors.js";
 
 export default command({
@@ -16,8 +17,8 @@ export default command({
       throw new UsageError(`--status must be one of ${PARTICIPANT_STATUSES.join(", ")}.`);
     }
     const { config } = loadCliConfig(args, env);
-    const participants = await withDatabase(config, (handle) =>
-      listParticipants(handle.db, args.status === undefined ? {} : { statuses: [args.status as ParticipantStatus] }),
+    const participants = await withRuntime(config, (runtime) =>
+      listParticipants(runtime, args.status === undefined ? {} : { statuses: [args.status as ParticipantStatus] }),
     );
     env.out.result({ participants }, () =>
       env.out.table(participants, [
