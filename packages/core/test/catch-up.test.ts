@@ -1,3 +1,4 @@
+import { getDay } from "@powertoken/db";
 import { afterEach, describe, expect, it } from "vitest";
 import { isDue, loadConfig, runMaintenance, runPoll, type PollCandidate, type PollResult } from "../src/index.js";
 import { DIALECTS, startDbWorld, type DbPersonSpec, type DbWorld } from "./helpers/db-world.js";
@@ -79,7 +80,9 @@ describe.each(DIALECTS)("the catch-up rule on %s", (dialect) => {
       polls += poll.due;
     });
     expect(polls).toBe(0);
-    expect(world.view("ana", "2026-11-25").steps).toBe(0);
+    // Still the 0 of before the check-in: Google Health shows 0 steps as no entry.
+    expect(world.view("ana", "2026-11-25")).toMatchObject({ steps: null, entries: 0 });
+    expect(await getDay(world.runtime.db.db, world.people.get("ana")!.id, "2026-11-25")).toMatchObject({ confirmedSteps: 0 });
   });
 });
 
