@@ -95,3 +95,29 @@ export {
   type CreateInviteRecordInput,
   type SigninAttemptResult,
 } from "./invites.js";
+export {
+  createCoordinator,
+  findCoordinatorByEmail,
+  listCoordinatorRecords,
+  deleteCoordinator,
+  setCoordinatorPasswordHash,
+  createCoordinatorSession,
+  findCoordinatorSession,
+  touchCoordinatorSession,
+  endCoordinatorSession,
+  readSigninFailures,
+  recordSigninFailure,
+  clearSigninFailures,
+  type Coordinator,
+  type CoordinatorRole,
+  type CoordinatorSession,
+  type CoordinatorTables,
+  type CoordinatorsTable,
+  type CoordinatorSessionsTable,
+  type SigninFailuresTable,
+  type SigninFailureWindow,
+} from "./coordinators.js";
+export { startJobRun, finishJobRun, listJobRuns, lastFinishedJobRun, type JobName, type JobRun, type JobRunOutcome, type JobRunsTable, type JobRunTables, type FinishJobRunInput } from "./job-runs.js";
+export { syncAlerts, listOpenAlertRecords, type AlertCondition, type AlertRecord, type AlertsTable, type AlertTables, type SyncAlertsResult } from "./alerts.js";
+export { pageParticipants, countParticipantsByStatus, pageAudit, pageErrors, type Page, type PageParticipantsFilter, type PageAuditFilter, type PageErrorsFilter } from "./dashboard-pages.js";
+export { pageDayRows, listWithoutCheckInSince, listAccountProblems, listOnLegacyOnly, listNeverConnected, countInviteProgress, type DayExportRow, type PageDayRowsInput } from "./dashboard-days.js";

@@ -4,6 +4,7 @@ import { addLeasesAndIndexes } from "./2026_11_25_002_add_leases_and_indexes.js"
 import { dropInstanceLocks } from "./2026_11_30_010_drop_instance_locks.js";
 import { addInvites } from "./2026_11_30_020_invites.js";
 import { createTrackerRefreshLocks } from "./2026_11_30_030_create_tracker_refresh_locks.js";
+import { addDashboard } from "./2026_11_30_040_dashboard.js";
 
 // One object, not a folder read at run time: a bundled package has no migrations folder.
 // Names sort in the order they must run; never rename or edit one that has shipped.
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_30_010_drop_instance_locks": dropInstanceLocks,
   "2026_11_30_020_invites": addInvites,
   "2026_11_30_030_create_tracker_refresh_locks": createTrackerRefreshLocks,
+  "2026_11_30_040_dashboard": addDashboard,
 };
