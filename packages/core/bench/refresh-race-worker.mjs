@@ -3,8 +3,8 @@
 // access token for every account, round after round, with a refresh-ahead window longer than the
 // token lifetime so that every call refreshes. Prints one JSON line of counts.
 // With PT_KILL_AFTER=n it SIGKILLs itself right after the n-th refresh answer arrives, before it
-// is saved: the crash window of the issue.
-import { openDatabase, parseEncryptionKey } from "@powertoken/db";
+// is saved: the crash window of the issue. On start it recovers orphaned refreshes (see below).
+import { listOrphanedRefreshes, openDatabase, parseEncryptionKey } from "@powertoken/db";
 import { createDbCoreData, createTrackerTokenStore } from "@powertoken/core";
 import { createOAuthClient, createTokenManager, fitbitOAuthProvider, googleOAuthProvider } from "@powertoken/fitbit";
 
@@ -36,7 +36,20 @@ const manager = createTokenManager({
   refreshAheadMs: Number(env.PT_REFRESH_AHEAD_MS ?? 24 * 3_600_000),
   lockLeaseMs: Number(env.PT_LEASE_MS ?? 30_000),
 });
-const counts = { calls: 0, ok: 0, failures: {} };
+const counts = { calls: 0, ok: 0, recovered: 0, failures: {} };
+// On start, like a daemon would: refreshes a dead process left in flight are finished first,
+// while the provider's replay window still answers the old token.
+if (!env.PT_NO_LOCK) {
+  for (const orphan of await listOrphanedRefreshes(handle.db)) {
+    try {
+      await manager.refreshNow(String(orphan.accountId));
+      counts.recovered += 1;
+    } catch (error) {
+      const code = error?.code ?? "UNKNOWN";
+      counts.failures[code] = (counts.failures[code] ?? 0) + 1;
+    }
+  }
+}
 for (let round = 0; round < rounds; round++) {
   const queue = [...accounts].sort(() => Math.random() - 0.5);
   await Promise.all(

@@ -1,7 +1,7 @@
 // The table of issue 16, measured: P processes (bench/refresh-race-worker.mjs) share one database
 // and refresh N participants' tracker tokens on every call, against the OAuth simulator in this
 // process. Prints one row per setup; asserts nothing. Needs `npx tsup` in db, fitbit and core.
-// Usage: node bench/refresh-race.mjs [--participants=200] [--processes=4] [--rounds=4] [--kills=20] [--no-lock]
+// Usage: node bench/refresh-race.mjs [--participants=200] [--processes=4] [--rounds=4] [--kills=20] [--no-lock] [--only=5,6]
 //   --no-lock runs the workers without the refresh lock (the behaviour before issue 16).
 // Participants are flagged by the poll (core), accounts by the token manager; this bench runs no
 // poll, so "Accounts flagged re-auth" is the column to read. "Grants dead" = stored refresh tokens the simulator no longer accepts (nor would replay).
@@ -21,6 +21,7 @@ const P = arg("processes", 4);
 const ROUNDS = arg("rounds", 4);
 const KILLS = arg("kills", 20);
 const NO_LOCK = process.argv.includes("--no-lock");
+const ONLY = process.argv.find((a) => a.startsWith("--only="))?.split("=")[1]?.split(",").map(Number); // 1-based rows
 const POSTGRES_URL = process.env.DATABASE_URL ?? "postgres://root@127.0.0.1:5432/test";
 const WORKER = fileURLToPath(new URL("./refresh-race-worker.mjs", import.meta.url));
 const KEY = randomBytes(32).toString("base64");
@@ -88,7 +89,8 @@ console.log(`refresh race: ${N} participants, ${P} processes, ${ROUNDS} rounds, 
 console.log("| Setup | Refreshes | invalid_grant answers | Replays | Participants flagged | Accounts flagged re-auth | Token errors | Grants really dead | Wall s |");
 console.log("|---|---|---|---|---|---|---|---|---|");
 let total = 0;
-for (const setup of SETUPS) {
+for (const [index, setup] of SETUPS.entries()) {
+  if (ONLY && !ONLY.includes(index + 1)) continue;
   const sim = await startOAuthSimulator({ mode: setup.mode, ...setup.sim });
   const target =
     setup.dialect === "postgres"
