@@ -1,3 +1,5 @@
+import { isPowerTokenError } from "@powertoken/core";
+
 /** Bad command-line usage (unknown flag, missing argument, bad value): exit 2 with the usage text. */
 export class UsageError extends Error {
   override readonly name = "UsageError";
@@ -39,7 +41,7 @@ export interface ErrorReport {
   json: { name: string; code: string; message: string; key?: string; details?: readonly string[] };
 }
 
-const KNOWN_ERRORS = new Set(["WeconnectError", "FitbitError", "DbError", "CoreError", "CliError"]);
+const CLI_ERRORS: ReadonlySet<string> = new Set(["CliError"]);
 
 interface CodedError extends Error {
   code: string;
@@ -59,21 +61,28 @@ export function reportError(error: unknown): ErrorReport {
     const message = (error as Error).message;
     return { exitCode: 2, text: message, showUsage: true, json: { name: "UsageError", code: "USAGE", message } };
   }
-  if (isCoded(error, KNOWN_ERRORS)) {
-    const configProblem = error.name === "CoreError" && (error.code === "CONFIG_INVALID" || error.code === "CONFIG_NOT_FOUND");
-    const label = error.name.replace(/Error$/, "");
-    const details = error instanceof CliError ? error.details : [];
+  const known: CodedError | undefined = isPowerTokenError(error) || isCoded(error, CLI_ERRORS) ? (error as CodedError) : undefined;
+  if (known !== undefined) {
+    const configProblem = known.name === "CoreError" && (known.code === "CONFIG_INVALID" || known.code === "CONFIG_NOT_FOUND");
+    const label = known.name.replace(/Error$/, "");
+    const details = known instanceof CliError ? known.details : [];
     const json = {
-      name: error.name,
-      code: error.code,
-      message: error.message,
-      ...(error.key === undefined ? {} : { key: error.key }),
+      name: known.name,
+      code: known.code,
+      message: known.message,
+      ...(keyOf(known) === undefined ? {} : { key: keyOf(known) }),
       ...(details.length === 0 ? {} : { details }),
     };
-    const text = [`${label} ${error.code}: ${error.message}`, ...details.map((d) => `  ${d}`)].join("\n");
+    const text = [`${label} ${known.code}: ${known.message}`, ...details.map((d) => `  ${d}`)].join("\n");
     return { exitCode: configProblem ? 2 : 1, text, showUsage: false, json };
   }
   const stack = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
   const message = error instanceof Error ? error.message : String(error);
   return { exitCode: 1, text: stack, showUsage: false, json: { name: error instanceof Error ? error.name : "Error", code: "UNEXPECTED", message } };
+}
+
+/** The config key or input field an error names (CoreError's `key`), if any. */
+function keyOf(error: Error): string | undefined {
+  const key = (error as { key?: unknown }).key;
+  return typeof key === "string" ? key : undefined;
 }

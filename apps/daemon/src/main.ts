@@ -1,4 +1,4 @@
-import { createRuntime, handleShutdownSignals, isCoreError, loadConfig, redactConfig, runMaintenance, runPoll, signalExitCode, type PowerTokenConfig, type SignalSource } from "@powertoken/core";
+import { createRuntime, handleShutdownSignals, isCoreError, isPowerTokenError, loadConfig, redactConfig, runMaintenance, runPoll, signalExitCode, type PowerTokenConfig, type SignalSource } from "@powertoken/core";
 import { migrationStatus } from "@powertoken/db";
 import type { DestinationStream } from "pino";
 import { parseDaemonArgs, USAGE } from "./args.js";
@@ -55,7 +55,7 @@ export async function runDaemon(io: DaemonIo): Promise<number> {
   // Until the config (and its `daemon.logLevel`) is read, log at info.
   let log = makeLogger("info");
   const refuse = (error: unknown): number => {
-    const known = isCoreError(error) || isDaemonError(error) || hasCode(error);
+    const known = isPowerTokenError(error) || isDaemonError(error);
     const code = known ? (error as { code: string }).code : "UNEXPECTED";
     log.error(known ? (error as Error).message : "the daemon could not start", { code, error: known ? undefined : error });
     io.stderr(`powertoken-daemon: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}`);
@@ -158,10 +158,4 @@ function sqlitePath(url: string): string | null {
   if (/^postgres(ql)?:\/\//.test(url)) return null;
   const file = url.replace(/^(sqlite|file):/, "");
   return file === ":memory:" ? null : file;
-}
-
-/** A typed error from another package (DbError, FitbitError, ...): its message is written to be shown. */
-function hasCode(error: unknown): boolean {
-  const code = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
-  return typeof code === "string" && /^[A-Z_]+$/.test(code);
 }
