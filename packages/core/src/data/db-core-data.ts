@@ -26,11 +26,13 @@ import {
   type Activity,
   type DatabaseHandle,
   type Day,
+  type ProgressMapping,
   type TrackerBackend as StoredBackend,
 } from "@powertoken/db";
 import type { TrackerBackend } from "@powertoken/fitbit";
 import { localDateOf } from "@powertoken/weconnect";
 import { expirationOf } from "../maintenance/sync-activities.js";
+import type { MappingName } from "../mapping/mapping-settings.js";
 import { dayNeedsWrite, type DayLedger } from "../poll/decide-write.js";
 import type { CoreData, ParticipantRecord, PollCandidate, StoredActivity } from "./core-data.js";
 
@@ -38,6 +40,8 @@ import type { CoreData, ParticipantRecord, PollCandidate, StoredActivity } from 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 // The backends db stores and the ones the tracker package knows must stay the same words.
 const _backendsMatch: Same<StoredBackend, TrackerBackend> = true;
+// So must the mapping names db stores and the ones core computes.
+const _mappingsMatch: Same<ProgressMapping, MappingName> = true;
 
 /** How many days back the poll's selection reads day rows (pending ones are read whatever their date). */
 const CANDIDATE_LOOKBACK_DAYS = 3;
