@@ -39,7 +39,7 @@ function lockingStore(initial: Record<string, TokenSet>, clock: () => Date) {
       return Promise.resolve();
     },
   };
-  return Object.assign(store, { locks, lockRows: rows }) as ReturnType<typeof memoryStore> & TokenStore & { locks: RefreshLocking };
+  return Object.assign(store, { locks, lockRows: rows }) as ReturnType<typeof memoryStore> & TokenStore & { locks: RefreshLocking; lockRows: typeof rows };
 }
 
 const expired = (sim: OAuthSimulator, userId: string): TokenSet => ({ ...sim.state.issueTokens(userId, ["activity", "profile"]), expiresAt: new Date(Date.now() - 1000) });
