@@ -9,7 +9,11 @@ export type CoreErrorCode =
   | "WECONNECT_UNAVAILABLE" // WEconnect is down, slow or rate-limiting: try again later (`retryable`)
   | "CONSENT_DENIED" // the participant declined on the consent screen
   | "CONSENT_SCOPES_MISSING" // consent given without every permission; `missingScopes` lists them
-  | "CONSENT_INVALID"; // the OAuth callback is not ours: state mismatch, replayed or foreign code
+  | "CONSENT_INVALID" // the OAuth callback is not ours: state mismatch, replayed or foreign code
+  | "COORDINATOR_EXISTS" // a coordinator with that e-mail already exists
+  | "COORDINATOR_NOT_FOUND" // no coordinator with that e-mail
+  | "SIGNIN_REJECTED" // wrong e-mail or password (one message for both, so e-mails cannot be probed)
+  | "SIGNIN_LOCKED"; // too many failed sign-ins for the account or address; `retryAt` says when to try again
 
 /** Extra facts an error may carry. */
 export interface CoreErrorExtra {
@@ -17,6 +21,8 @@ export interface CoreErrorExtra {
   key?: string;
   /** For CONSENT_SCOPES_MISSING: the scopes the participant left unticked. */
   missingScopes?: string[];
+  /** For SIGNIN_LOCKED: when sign-in is allowed again. */
+  retryAt?: Date;
   cause?: unknown;
 }
 
@@ -30,6 +36,8 @@ export class CoreError extends Error {
   readonly key: string | undefined;
   /** For CONSENT_SCOPES_MISSING: the scopes not granted. */
   readonly missingScopes: string[] | undefined;
+  /** For SIGNIN_LOCKED: when sign-in is allowed again. */
+  readonly retryAt: Date | undefined;
   /** True when the same call may succeed later without any change (a service was unavailable). */
   readonly retryable: boolean;
 
@@ -38,6 +46,7 @@ export class CoreError extends Error {
     this.code = code;
     this.key = extra.key;
     this.missingScopes = extra.missingScopes;
+    this.retryAt = extra.retryAt;
     this.retryable = RETRYABLE.has(code);
   }
 }

@@ -52,3 +52,8 @@ export { isPowerTokenError, type PowerTokenError, type PowerTokenErrorCode } fro
 export { runOutcome, type RunOutcomeInput, type RunOutcomeKind } from "./run/run-outcome.js";
 export { handleShutdownSignals, signalExitCode, type ShutdownSignal, type ShutdownSignalOptions, type SignalSource } from "./shutdown-signals.js";
 export * from "./invites/index.js";
+export * from "./coordinators/index.js";
+export * from "./jobs/index.js";
+export * from "./alerts/index.js";
+export * from "./dashboard/index.js";
+export { exportDays, EXPORT_COLUMNS, type ExportDaysOptions } from "./export/export-days.js";

@@ -48,6 +48,13 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: "POWERTOKEN_WEB_STUDY_NAME", key: "web.studyName", type: "string" },
   { env: "POWERTOKEN_WEB_CONTACT", key: "web.contact", type: "string" },
   { env: "POWERTOKEN_WEB_TRUST_PROXY", key: "web.trustProxy", type: "boolean" },
+  { env: "POWERTOKEN_WEB_SESSION_IDLE_MINUTES", key: "web.sessionIdleMinutes", type: "integer" },
+  { env: "POWERTOKEN_WEB_SESSION_MAX_HOURS", key: "web.sessionMaxHours", type: "integer" },
+  { env: "POWERTOKEN_ALERTS_NO_CHECK_IN_DAYS", key: "alerts.noCheckInDays", type: "integer" },
+  { env: "POWERTOKEN_ALERTS_WEBHOOK_URL", key: "alerts.webhookUrl", type: "string", secret: true },
+  { env: "POWERTOKEN_ALERTS_SMTP_URL", key: "alerts.smtp.url", type: "string", secret: true },
+  { env: "POWERTOKEN_ALERTS_EMAIL_FROM", key: "alerts.email.from", type: "string" },
+  { env: "POWERTOKEN_ALERTS_EMAIL_TO", key: "alerts.email.to", type: "string" },
 ];
 
 /** Config keys whose values are secrets: never printed, not even in `--json`. */
@@ -55,4 +62,7 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
   "encryption.key",
   "googleHealth.clientSecret",
   "fitbitLegacy.clientSecret",
+  // The webhook URL may carry its token in the path; the SMTP URL (redacted as a whole) a password.
+  "alerts.webhookUrl",
+  "alerts.smtp",
 ]);

@@ -126,6 +126,33 @@ export const ConfigSchema = z
         contact: z.string().min(1).max(200).optional(),
         /** Trust `X-Forwarded-*` headers from a reverse proxy in front of the web app. */
         trustProxy: z.boolean().default(false),
+        /** A coordinator's dashboard session ends after this long without a request. */
+        sessionIdleMinutes: z.number().int().min(1).max(24 * 60).default(30),
+        /** A coordinator's dashboard session ends this long after sign-in, however active. */
+        sessionMaxHours: z.number().int().min(1).max(24 * 30).default(12),
+      })
+      .strict()
+      .prefault({}),
+    alerts: z
+      .object({
+        /** Raise an alert for an active participant with no check-in on this many days. */
+        noCheckInDays: z.number().int().min(1).max(365).default(3),
+        /** Raise an alert for a run in which more than this share of participants failed. */
+        failureShare: z.number().min(0).max(1).default(0.2),
+        /** Raise an alert for an active participant not polled successfully for this long. */
+        notPolledHours: z.number().int().min(1).default(24),
+        /** Slack-compatible incoming webhook (JSON POST with `text`); may hold a token, so never printed. */
+        webhookUrl: url.optional(),
+        /** SMTP server for alert e-mail, e.g. `smtps://user:pass@mail.example.org`; never printed. */
+        smtp: z.object({ url: z.string().regex(/^smtps?:\/\//, "expected an smtp:// or smtps:// URL") }).strict().optional(),
+        email: z
+          .object({
+            from: z.string().min(3).optional(),
+            /** One address or several separated by commas. */
+            to: z.string().min(3).optional(),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

@@ -1,0 +1,66 @@
+import { pageDayRows, type DayExportRow } from "@powertoken/db";
+import type { AdminRuntime } from "../admin/admin-runtime.js";
+import { CoreError } from "../errors.js";
+
+/** Options of {@link exportDays}. */
+export interface ExportDaysOptions {
+  /** First local date, `YYYY-MM-DD`, inclusive. */
+  since: string;
+  /** Last local date, `YYYY-MM-DD`, inclusive. */
+  until: string;
+  /** Only this participant. @default everyone */
+  participantId?: number;
+  /** `csv`: RFC 4180 with a header row; `json`: JSON Lines, one object per day. */
+  format: "csv" | "json";
+  /** Rows read per query. @default 2000 */
+  batchSize?: number;
+}
+
+/** The exported columns, in order. */
+export const EXPORT_COLUMNS = ["participant", "date", "planned", "checked_in", "progress", "steps_shown", "write_state"] as const;
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+// RFC 4180: a field with a comma, quote or line break is quoted and its quotes doubled.
+function csvField(value: string | number | null): string {
+  if (value === null) return "";
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function record(row: DayExportRow): (string | number | null)[] {
+  return [row.participant, row.localDate, row.planned, row.checkedIn, Math.round(row.dailyProgress * 1000) / 1000, row.stepsShown, row.writeState];
+}
+
+/**
+ * The day table (participant, date, planned, checked in, progress, steps shown, write state) for
+ * a date range, the whole study or one participant, as string chunks: CSV (header row, CRLF line
+ * ends, RFC 4180 quoting) or JSON Lines. Rows are read in keyset pages of `batchSize`, so memory
+ * stays flat however large the study; each chunk holds one page.
+ * @throws CoreError INVALID_INPUT (dates not YYYY-MM-DD, since after until, unknown format)
+ * @example for await (const chunk of exportDays(runtime, { since: "2026-11-01", until: "2026-11-30", format: "csv" })) out.write(chunk)
+ */
+export async function* exportDays(runtime: Pick<AdminRuntime, "db">, options: ExportDaysOptions): AsyncGenerator<string, void, undefined> {
+  if (!DATE.test(options.since) || !DATE.test(options.until)) throw new CoreError("INVALID_INPUT", "since and until are dates YYYY-MM-DD.", { key: DATE.test(options.since) ? "until" : "since" });
+  if (options.since > options.until) throw new CoreError("INVALID_INPUT", "since must not be after until.", { key: "since" });
+  if (options.format !== "csv" && options.format !== "json") throw new CoreError("INVALID_INPUT", "format is csv or json.", { key: "format" });
+  const batchSize = options.batchSize ?? 2000;
+  if (options.format === "csv") yield `${EXPORT_COLUMNS.join(",")}\r\n`;
+  let after: { participantId: number; localDate: string } | undefined;
+  for (;;) {
+    const rows = await pageDayRows(runtime.db.db, {
+      since: options.since,
+      until: options.until,
+      limit: batchSize,
+      ...(options.participantId === undefined ? {} : { participantId: options.participantId }),
+      ...(after ? { after } : {}),
+    });
+    if (rows.length === 0) return;
+    yield options.format === "csv"
+      ? rows.map((row) => `${record(row).map(csvField).join(",")}\r\n`).join("")
+      : rows.map((row) => `${JSON.stringify(Object.fromEntries(EXPORT_COLUMNS.map((c, i) => [c, record(row)[i]])))}\n`).join("");
+    if (rows.length < batchSize) return;
+    const last = rows[rows.length - 1]!;
+    after = { participantId: last.participantId, localDate: last.localDate };
+  }
+}
