@@ -1,6 +1,8 @@
 import { silentLogger } from "@powertoken/core";
 import { Hono } from "hono";
 import { cookieKeyFor } from "./_cookie-key.js";
+import { ADMIN } from "./admin/admin-env.js";
+import { createAdminApp } from "./admin/admin-app.js";
 import type { WebDeps } from "./_deps.js";
 import type { WebAppOptions } from "./options.js";
 import { MessagePage } from "./pages/message-page.js";
@@ -12,8 +14,9 @@ import { STYLESHEET } from "./style.js";
 
 /**
  * The participant web app: invite links (`/p/:token`), WEconnect sign-in, tracker consent
- * (`/oauth/callback`) and the status page, with CSRF checks on every POST, security headers and
- * a script-free CSP. A Hono app: mount its `fetch` (or `toNodeListener(app)`) next to the daemon's routes.
+ * (`/oauth/callback`) and the status page; and the study team's dashboard under `/admin`
+ * (coordinator sign-in, overview, participant pages, audit, errors, needs attention, CSV export).
+ * CSRF checks on every POST, security headers and a script-free CSP on both. A Hono app: mount its `fetch` (or `toNodeListener(app)`) next to the daemon's routes.
  * @example
  * const app = createWebApp({ runtime, publicUrl: "https://study.example.org", studyName: "PowerToken pilot", contact: "study@example.org" });
  * const response = await app.fetch(request);
@@ -53,6 +56,7 @@ export function createWebApp(options: WebAppOptions): Hono {
   });
   addInviteRoutes(app, deps);
   addOAuthCallback(app, deps);
+  app.route(ADMIN, createAdminApp(deps));
 
   app.notFound((c) => c.html(<MessagePage {...frame} title="Page not found" lines={["There is no page at this address."]} />, 404));
   app.onError((error, c) => {

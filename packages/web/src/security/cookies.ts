@@ -16,9 +16,9 @@ export function readCookie(c: Context, policy: CookiePolicy, base: string): stri
   return getCookie(c, cookieName(policy, base));
 }
 
-/** Writes one of our cookies (HttpOnly, SameSite=Lax, Path=/, Secure on https). */
-export function writeCookie(c: Context, policy: CookiePolicy, base: string, value: string, maxAgeSeconds: number): void {
-  setCookie(c, cookieName(policy, base), value, { httpOnly: true, sameSite: "Lax", secure: policy.secure, path: "/", maxAge: maxAgeSeconds });
+/** Writes one of our cookies (HttpOnly, SameSite=Lax unless told Strict, Path=/, Secure on https). */
+export function writeCookie(c: Context, policy: CookiePolicy, base: string, value: string, maxAgeSeconds: number, sameSite: "Lax" | "Strict" = "Lax"): void {
+  setCookie(c, cookieName(policy, base), value, { httpOnly: true, sameSite, secure: policy.secure, path: "/", maxAge: maxAgeSeconds });
 }
 
 /** Removes one of our cookies. */

@@ -1,0 +1,90 @@
+import { createInvite, getParticipantHistory, isCoreError, pollParticipantNow, removeParticipant, updateParticipantSettings, type MappingName } from "@powertoken/core";
+import type { Context, Hono } from "hono";
+import { z } from "zod";
+import type { WebDeps } from "../_deps.js";
+import { ADMIN, type AdminEnv } from "./admin-env.js";
+import { frameOf } from "./frame.js";
+import { ConfirmRemovePage, LinkMadePage, MAPPINGS, ParticipantPage } from "./pages/participant-page.js";
+import { idOf } from "./query.js";
+import { qrCodeSvg } from "./qr-code.js";
+
+const SettingsForm = z.object({ mapping: z.enum(MAPPINGS), goalSteps: z.coerce.number().int().min(0).max(1_000_000) });
+
+// What a redirect after an action says on the participant's page (`?done=`): fixed sentences, so nothing from the request is echoed.
+const NOTICES: Record<string, string> = {
+  polled: "Polled.",
+  "poll-failed": "The poll did not succeed: see the errors below.",
+  "poll-skipped": "Not polled: the participant is not active.",
+  saved: "Settings saved; the next poll writes with them.",
+};
+
+/** A participant's page and the admin actions on it. */
+export function addParticipantRoutes(admin: Hono<AdminEnv>, deps: WebDeps): void {
+  const { runtime, log } = deps;
+  const pageOf = (id: number) => `${ADMIN}/participants/${id}`;
+  const notFound = (c: Context<AdminEnv>) => c.notFound();
+
+  /** Runs `action` for the path's participant; PARTICIPANT_NOT_FOUND becomes the 404 page. */
+  async function withParticipant(c: Context<AdminEnv>, action: (id: number) => Promise<Response>): Promise<Response> {
+    const id = idOf(c.req.param("id"));
+    if (id === undefined) return notFound(c);
+    try {
+      return await action(id);
+    } catch (error) {
+      if (isCoreError(error) && error.code === "PARTICIPANT_NOT_FOUND") return notFound(c);
+      throw error;
+    }
+  }
+
+  admin.get("/participants/:id", (c) =>
+    withParticipant(c, async (id) => {
+      const history = await getParticipantHistory(runtime, id);
+      const notice = NOTICES[c.req.query("done") ?? ""];
+      return c.html(<ParticipantPage {...frameOf(c, deps)} history={history} canAct={c.get("coordinator").role === "admin"} canPause={false} {...(notice ? { notice } : {})} />);
+    }),
+  );
+
+  admin.post("/participants/:id/link", (c) =>
+    withParticipant(c, async (id) => {
+      const invite = await createInvite(runtime, { participantId: id, publicUrl: deps.publicUrl });
+      log.info("web: reconnect link made", { participantId: id, inviteId: invite.inviteId, coordinatorId: c.get("coordinator").id });
+      const qrSvg = await qrCodeSvg(invite.url, `QR code of the link for ${invite.participantName}`);
+      return c.html(<LinkMadePage {...frameOf(c, deps)} participantId={id} name={invite.participantName} url={invite.url} expiresAt={invite.expiresAt} qrSvg={qrSvg} />);
+    }),
+  );
+
+  admin.post("/participants/:id/poll", (c) =>
+    withParticipant(c, async (id) => {
+      const outcome = await pollParticipantNow(runtime, id);
+      log.info("web: poll now", { participantId: id, outcome: outcome.outcome, coordinatorId: c.get("coordinator").id });
+      const done = outcome.outcome === "failed" ? "poll-failed" : outcome.outcome === "skipped" ? "poll-skipped" : "polled";
+      return c.redirect(`${pageOf(id)}?done=${done}`, 303);
+    }),
+  );
+
+  admin.post("/participants/:id/settings", (c) =>
+    withParticipant(c, async (id) => {
+      const form = SettingsForm.safeParse(await c.req.parseBody());
+      if (!form.success) return c.text("Choose a mapping and a goal from 0 to 1,000,000 steps.", 400);
+      await updateParticipantSettings(runtime, id, { mapping: form.data.mapping satisfies MappingName, goalSteps: form.data.goalSteps });
+      log.info("web: participant settings changed", { participantId: id, coordinatorId: c.get("coordinator").id });
+      return c.redirect(`${pageOf(id)}?done=saved`, 303);
+    }),
+  );
+
+  admin.get("/participants/:id/remove", (c) =>
+    withParticipant(c, async (id) => {
+      const history = await getParticipantHistory(runtime, id, { recent: 0 });
+      if (c.get("coordinator").role !== "admin") return c.redirect(pageOf(id), 303);
+      return c.html(<ConfirmRemovePage {...frameOf(c, deps)} participantId={id} name={history.participant.name} />);
+    }),
+  );
+
+  admin.post("/participants/:id/remove", (c) =>
+    withParticipant(c, async (id) => {
+      const removed = await removeParticipant(runtime, id, { reason: `removed from the dashboard by coordinator ${c.get("coordinator").id}` });
+      log.info("web: participant removed", { participantId: removed.id, coordinatorId: c.get("coordinator").id });
+      return c.redirect(ADMIN, 303);
+    }),
+  );
+}
