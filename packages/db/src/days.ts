@@ -22,10 +22,19 @@ export interface Day {
   entryBackend: TrackerBackend | null;
   /** The one tracker entry PowerToken owns for this day. */
   entryId: string | null;
+  /**
+   * The tracker confirmed it shows nothing for this day: Google Health's way of showing 0 steps
+   * is having no entry at all. Stored as a confirmed 0 with no entry id (a legacy 0 is a 0-step
+   * log, which has an id).
+   */
+  nothingShown: boolean;
   writeState: DayWriteState;
   pendingAt: Date | null;
   updatedAt: Date;
-  /** True when a write is pending or the desired value differs from the confirmed one. */
+  /**
+   * True when a write is pending or the desired value differs from the confirmed one; a desired
+   * 0 over a confirmed "nothing shown" needs none, whatever the label (nothing shows a label).
+   */
   needsWrite: boolean;
 }
 
@@ -45,7 +54,7 @@ export interface UpsertDayInput {
 
 /** Row → `Day`. */
 export function toDay(row: DayRow): Day {
-  const day: Omit<Day, "needsWrite"> = {
+  const day: Omit<Day, "needsWrite" | "nothingShown"> = {
     id: row.id,
     participantId: row.participant_id,
     localDate: row.local_date,
@@ -63,10 +72,11 @@ export function toDay(row: DayRow): Day {
     pendingAt: fromIsoOrNull(row.pending_at),
     updatedAt: fromIso(row.updated_at),
   };
+  const nothingShown = day.confirmedSteps === 0 && day.entryId === null;
   const needsWrite =
     day.writeState === "pending" ||
-    (day.desiredSteps !== null && (day.desiredSteps !== day.confirmedSteps || day.desiredLabel !== day.confirmedLabel));
-  return { ...day, needsWrite };
+    (day.desiredSteps !== null && !(day.desiredSteps === 0 && nothingShown) && (day.desiredSteps !== day.confirmedSteps || day.desiredLabel !== day.confirmedLabel));
+  return { ...day, nothingShown, needsWrite };
 }
 
 function checkSteps(steps: number | null, field: string): number | null {
@@ -117,7 +127,12 @@ export interface MarkDayPendingInput {
   steps: number;
   label: string;
   backend: TrackerBackend;
-  /** The entry id the write will use, when known in advance (keeps the existing one when omitted). */
+  /**
+   * The entry id the write will use, when known in advance (keeps the existing one when omitted).
+   * `backend` is stored as `entry_backend` only with an id, or while the day has none: a
+   * recorded id keeps the backend it came from until a write replaces it, so a pending Google
+   * write never mistakes a legacy log id for one of its own.
+   */
   entryId?: string;
   /** @default new Date() */
   now?: Date;
@@ -137,8 +152,9 @@ export async function markDayPending(db: Kysely<Database>, input: MarkDayPending
       desired_label: input.label,
       write_state: "pending",
       pending_at: at,
-      entry_backend: input.backend,
-      ...(input.entryId !== undefined && { entry_id: input.entryId }),
+      ...(input.entryId !== undefined
+        ? { entry_id: input.entryId, entry_backend: input.backend }
+        : { entry_backend: (eb) => eb.case().when("entry_id", "is", null).then(input.backend).else(eb.ref("entry_backend")).end() }),
       updated_at: at,
     })
     .where("participant_id", "=", input.participantId)
@@ -159,7 +175,7 @@ export interface RecordTrackerWriteInput {
   /** Steps now shown (write) or removed (clear); null when unknown. */
   steps: number | null;
   label?: string | null;
-  /** The entry now on the tracker (write) or removed (clear). */
+  /** The entry now on the tracker (write) or removed (clear); null with `ok` and 0 steps: the tracker shows nothing. */
   entryId: string | null;
   outcome: "ok" | "failed" | "skipped";
   /** Our own words, no upstream body or token; cut to 1,000 characters. */
@@ -239,7 +255,7 @@ export async function recordTrackerWrite(db: Kysely<Database>, input: RecordTrac
   });
 }
 
-/** Days whose tracker display is behind (pending, or desired ≠ confirmed), oldest first. */
+/** Days whose tracker display is behind (pending, or desired ≠ confirmed; see `Day.needsWrite`), oldest first. */
 export async function listDaysNeedingWrite(db: Kysely<Database>, filter: { participantId?: number; fromDate?: string; limit?: number } = {}): Promise<Day[]> {
   let query = db
     .selectFrom("days")
@@ -249,6 +265,8 @@ export async function listDaysNeedingWrite(db: Kysely<Database>, filter: { parti
         eb("write_state", "=", "pending"),
         eb.and([
           eb("desired_steps", "is not", null),
+          // A desired 0 over a confirmed "nothing shown" (0, no entry) needs no write.
+          eb.not(eb.and([eb("desired_steps", "=", 0), eb("confirmed_steps", "=", 0), eb("entry_id", "is", null)])),
           eb.or([
             eb("confirmed_steps", "is", null),
             eb("desired_steps", "<>", eb.ref("confirmed_steps")),

@@ -64,6 +64,34 @@ describe.each(DIALECTS)("days, audit and errors on %s", (dialect) => {
     expect(actions.sort()).toEqual(["tracker-clear:ok", "tracker-write:failed"]);
   });
 
+  it("records nothing shown as a confirmed 0 without an entry, which a desired 0 with any label never needs to rewrite", async () => {
+    const { db } = database.get();
+    const p = await participant();
+    await upsertDay(db, { participantId: p.id, localDate: "2026-11-27", ...base, desiredSteps: null, desiredLabel: null });
+    await markDayPending(db, { participantId: p.id, localDate: "2026-11-27", steps: 0, label: "0 of 4", backend: "google-health", now });
+    const { day } = await recordTrackerWrite(db, { participantId: p.id, localDate: "2026-11-27", backend: "google-health", steps: 0, label: "0 of 4", entryId: null, outcome: "ok", now });
+    expect(day).toMatchObject({ writeState: "confirmed", confirmedSteps: 0, entryId: null, nothingShown: true, needsWrite: false });
+    // A new activity changes the label only: still nothing to show, so nothing to write.
+    const relabelled = await upsertDay(db, { participantId: p.id, localDate: "2026-11-27", ...base, desiredSteps: 0, desiredLabel: "0 of 5" });
+    expect(relabelled).toMatchObject({ nothingShown: true, needsWrite: false });
+    expect(await listDaysNeedingWrite(db, { participantId: p.id })).toEqual([]);
+    const raised = await upsertDay(db, { participantId: p.id, localDate: "2026-11-27", ...base, desiredSteps: 2_000, desiredLabel: "1 of 5" });
+    expect(raised).toMatchObject({ nothingShown: true, needsWrite: true });
+    expect((await listDaysNeedingWrite(db, { participantId: p.id })).map((d) => d.localDate)).toEqual(["2026-11-27"]);
+  });
+
+  it("keeps the backend a recorded entry id came from while another backend's write is pending", async () => {
+    const { db } = database.get();
+    const p = await participant();
+    await upsertDay(db, { participantId: p.id, localDate: "2026-11-28", ...base });
+    await markDayPending(db, { participantId: p.id, localDate: "2026-11-28", steps: 25_000, label: "1 of 4", backend: "fitbit-legacy", now });
+    await recordTrackerWrite(db, { participantId: p.id, localDate: "2026-11-28", backend: "fitbit-legacy", steps: 25_000, label: "1 of 4", entryId: "12345", outcome: "ok", now });
+    const moved = await markDayPending(db, { participantId: p.id, localDate: "2026-11-28", steps: 50_000, label: "2 of 4", backend: "google-health", now });
+    expect(moved).toMatchObject({ writeState: "pending", entryId: "12345", entryBackend: "fitbit-legacy", nothingShown: false });
+    const withId = await markDayPending(db, { participantId: p.id, localDate: "2026-11-28", steps: 50_000, label: "2 of 4", backend: "google-health", entryId: "pt-1", now });
+    expect(withId).toMatchObject({ entryId: "pt-1", entryBackend: "google-health" });
+  });
+
   it("filters the audit log by action and time and appends maintenance rows", async () => {
     const { db } = database.get();
     const p = await participant();
