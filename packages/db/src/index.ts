@@ -121,3 +121,4 @@ export { startJobRun, finishJobRun, listJobRuns, lastFinishedJobRun, type JobNam
 export { syncAlerts, listOpenAlertRecords, type AlertCondition, type AlertRecord, type AlertsTable, type AlertTables, type SyncAlertsResult } from "./alerts.js";
 export { pageParticipants, countParticipantsByStatus, pageAudit, pageErrors, type Page, type PageParticipantsFilter, type PageAuditFilter, type PageErrorsFilter } from "./dashboard-pages.js";
 export { pageDayRows, listWithoutCheckInSince, listAccountProblems, listOnLegacyOnly, listNeverConnected, countInviteProgress, type DayExportRow, type PageDayRowsInput } from "./dashboard-days.js";
+export { loadMaintenanceBatch, type MaintenanceBatch, type MaintenanceBatchItem, type TrackerAccountExpiry, type StoredDayEvent } from "./maintenance-batch.js";
