@@ -58,14 +58,53 @@ describe.each(DIALECTS)("runMaintenance on %s", (dialect) => {
     expect(await getDay(world.runtime.db.db, p.id, "2026-11-25")).toMatchObject({ plannedCount: 2, completedCount: 0 });
   });
 
-  it("refreshes tracker tokens that expire within the hour and sets the legacy goal the mapping expects", async () => {
+  it("refreshes a tracker token only in its last five minutes or after a day unused, and sets the legacy goal the mapping expects", async () => {
     const chen: DbPersonSpec = { ...ana, name: "chen", timeZone: "Asia/Tokyo", backend: "fitbit-legacy", mapping: "seed", goalSteps: 1_000_000 };
     world = await startDbWorld(dialect, [ana, chen], "2026-11-25T12:00:00Z");
-    world.clock.advanceMinutes(30); // Google tokens live 1 h: now within the hour
-    const result = await runMaintenance(world.runtime.ctx);
-    expect(result.tokensRefreshed).toBeGreaterThanOrEqual(1);
+    // Google's token lives 3,599 s, the legacy one 8 h: neither is refreshed with time left.
+    expect(await runMaintenance(world.runtime.ctx)).toMatchObject({ tokensRefreshed: 0, failed: 0 });
     expect(world.legacySim.state.viewDay("chen", "2026-11-25").stepGoal).toBe(1_000_000);
-    expect((await runMaintenance(world.runtime.ctx)).goalsSet).toBe(0);
+    world.clock.advanceMinutes(30);
+    expect(await runMaintenance(world.runtime.ctx)).toMatchObject({ tokensRefreshed: 0, goalsSet: 0 });
+    world.clock.advanceMinutes(26); // ana's token has 3 min 59 s left
+    expect(await runMaintenance(world.runtime.ctx)).toMatchObject({ tokensRefreshed: 1, failed: 0 });
+    expect(await runMaintenance(world.runtime.ctx)).toMatchObject({ tokensRefreshed: 0 });
+    world.clock.advanceMinutes(120); // expired an hour ago and unused: the next poll refreshes it if it needs it
+    expect(await runMaintenance(world.runtime.ctx)).toMatchObject({ tokensRefreshed: 0, failed: 0 });
+    world.clock.advanceMinutes(24 * 60); // a day unused: one refresh keeps the grant alive (chen's expired 19 h ago)
+    expect(await runMaintenance(world.runtime.ctx)).toMatchObject({ tokensRefreshed: 1, failed: 0 });
+  });
+
+  it("sends only the two WEconnect reads and writes nothing for a participant with nothing changed", async () => {
+    world = await startDbWorld(dialect, [ana], "2026-11-25T12:00:00Z");
+    const p = world.people.get("ana")!;
+    const db = world.runtime.db.db;
+    expect(await runMaintenance(world.runtime.ctx)).toMatchObject({ failed: 0 });
+    const before = { day: await getDay(db, p.id, "2026-11-25"), events: await listEvents(db, { participantId: p.id, localDate: "2026-11-25" }), activities: await listActivities(db, p.id) };
+    world.clock.advanceMinutes(60);
+    const requests: string[] = [];
+    const listen = (r: { family: string; endpoint: string }) => void requests.push(`${r.family} ${r.endpoint}`);
+    world.runtime.ctx.requestListeners.add(listen);
+    const second = await runMaintenance(world.runtime.ctx);
+    world.runtime.ctx.requestListeners.delete(listen);
+    expect(second).toMatchObject({ tokensRefreshed: 0, activitiesUpserted: 0, activitiesRemoved: 0, eventsUpserted: 0, failed: 0 });
+    expect(requests).toHaveLength(2);
+    expect(requests.every((r) => r.startsWith("weconnect "))).toBe(true);
+    expect(await getDay(db, p.id, "2026-11-25")).toEqual(before.day);
+    expect(await listEvents(db, { participantId: p.id, localDate: "2026-11-25" })).toEqual(before.events);
+    expect(await listActivities(db, p.id)).toEqual(before.activities);
+  });
+
+  it("stores a check-in made since the last run, and only that day's events change", async () => {
+    world = await startDbWorld(dialect, [ana], "2026-11-25T16:30:00Z");
+    const p = world.people.get("ana")!;
+    const db = world.runtime.db.db;
+    await runMaintenance(world.runtime.ctx);
+    world.weconnectSim.state.checkIn(p.personId, p.activityIds.meeting!, new Date("2026-11-25T15:30:00Z"));
+    world.clock.advanceMinutes(60);
+    expect(await runMaintenance(world.runtime.ctx)).toMatchObject({ eventsUpserted: 2, activitiesUpserted: 0, failed: 0 });
+    const events = await listEvents(db, { participantId: p.id, localDate: "2026-11-25" });
+    expect(events.map((e) => e.checkedIn)).toEqual([true, false]);
   });
 
   it("marks a participant whose WEconnect token expired as needing sign-in", async () => {

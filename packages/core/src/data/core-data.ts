@@ -3,6 +3,7 @@ import type { StoredToken, TokenSet, TrackerBackend } from "@powertoken/fitbit";
 import type { RecurringActivity } from "@powertoken/weconnect";
 import type { DayLedger } from "../poll/decide-write.js";
 import type { MappingName } from "../mapping/mapping-settings.js";
+import type { MaintenanceInputs, MaintenanceItem } from "../maintenance/maintenance-inputs.js";
 
 /** Where a participant stands: `@powertoken/db` owns the words (`participants.status`). */
 export type { ParticipantStatus };
@@ -63,7 +64,8 @@ export interface TrackerWriteRecord {
   steps: number;
   label: string;
   backend: TrackerBackend;
-  entryId: string;
+  /** The entry now shown; null when the tracker confirmed it shows nothing (Google Health's 0). */
+  entryId: string | null;
   dailyProgress: number;
   weeklyProgress: number;
   at: Date;
@@ -132,6 +134,8 @@ export interface CoreData {
   syncActivities(input: { participantId: number; upsert: StoredActivity[]; removeIds: number[]; at: Date }): Promise<void>;
   /** Delete activities that stopped occurring before `now`. Returns how many. */
   removeExpiredActivities(now: Date): Promise<number>;
+  /** Maintenance's reads for a page of participants (tracker expiries, activities, today's events and day rows) in a few queries; no token is decrypted. */
+  loadMaintenanceInputs(items: readonly MaintenanceItem[]): Promise<MaintenanceInputs>;
   /**
    * Leases: claim those of `ids` whose lease for `job` is absent or has `until_at <= now`, for
    * `owner` until `now + leaseMs`, in one atomic statement per chunk. Returns the ids won; the

@@ -9,6 +9,7 @@ import {
   listEvents,
   listParticipants,
   listTrackerAccountSummaries,
+  loadMaintenanceBatch,
   loadPollSelection,
   loadTrackerToken,
   loadWeconnectAccounts,
@@ -31,6 +32,7 @@ import {
 } from "@powertoken/db";
 import type { TrackerBackend } from "@powertoken/fitbit";
 import { localDateOf } from "@powertoken/weconnect";
+import type { MaintenanceInputs } from "../maintenance/maintenance-inputs.js";
 import { expirationOf } from "../maintenance/sync-activities.js";
 import type { MappingName } from "../mapping/mapping-settings.js";
 import { dayNeedsWrite, type DayLedger } from "../poll/decide-write.js";
@@ -240,6 +242,20 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
       return deleteExpiredActivities(db, { expiredBefore: new Date(now.getTime() - EXPIRED_RETENTION_MS) });
     },
 
+    async loadMaintenanceInputs(items) {
+      const batch = await loadMaintenanceBatch(db, items);
+      const inputs: MaintenanceInputs = { trackerExpiresAt: new Map(), activities: new Map(), todayEvents: new Map(), withDay: batch.withDay };
+      for (const accounts of batch.trackerAccounts.values()) for (const a of accounts) inputs.trackerExpiresAt.set(String(a.id), a.expiresAt);
+      for (const [participantId, activities] of batch.activities) inputs.activities.set(participantId, activities.map(toStored));
+      for (const [participantId, events] of batch.events) {
+        inputs.todayEvents.set(
+          participantId,
+          events.map((e) => ({ eventId: e.occurrenceId, activityId: Number(e.weconnectActivityId), start: e.startsAt, end: e.endsAt, checkedIn: e.checkedIn })),
+        );
+      }
+      return inputs;
+    },
+
     async claimParticipants(input) {
       return claimLeases(db, { participantIds: input.ids, job: input.job, owner: input.owner, leaseMs: input.leaseMs, now: input.now });
     },
@@ -274,6 +290,8 @@ function toLedger(day: Day): DayLedger {
     confirmedSteps: day.confirmedSteps,
     confirmedLabel: day.confirmedLabel,
     entryId: day.entryId,
+    entryBackend: day.entryBackend,
+    nothingShown: day.nothingShown,
     pending: day.writeState === "pending",
   };
 }

@@ -4,8 +4,11 @@ import type { ParticipantRecord } from "../data/core-data.js";
 import { storedEventsOf } from "../data/weconnect-to-stored.js";
 import { goalStepsFor } from "../mapping/mapping-settings.js";
 import { recordFailure, runParticipants, type ProgressListener } from "../run/run-participants.js";
-import { createRunRecorder, finishTiming, type ParticipantOutcome } from "../run/run-result.js";
+import { createRunRecorder, finishTiming, type ParticipantOutcome, type RunRecorder } from "../run/run-result.js";
 import type { PowerTokenContext } from "../runtime/context.js";
+import { emptyMaintenanceInputs, type MaintenanceInputs } from "./maintenance-inputs.js";
+import { trackerRefreshDue } from "./refresh-due.js";
+import { eventsAlreadyStored } from "./same-events.js";
 import { diffActivities } from "./sync-activities.js";
 
 /** Options of {@link runMaintenance}. */
@@ -47,9 +50,10 @@ export interface MaintenanceResult {
 
 /**
  * The hourly maintenance: remove incomplete profiles past the grace period (audited), refresh
- * tracker tokens that expire within the hour, check WEconnect tokens, remove expired activities,
+ * tracker tokens that are about to run out (or long idle, see trackerRefreshDue), check WEconnect tokens, remove expired activities,
  * sync activities changed in WEconnect, store today's events and day row in each participant's
- * zone, and set the legacy daily goal the mapping expects. Every task is safe to re-run.
+ * zone, and set the legacy daily goal the mapping expects. Every task is safe to re-run, and a
+ * participant with nothing changed costs two WEconnect reads and no write (issue 17).
  * @example const result = await runMaintenance(runtime.ctx, { dryRun: true });
  */
 export async function runMaintenance(ctx: PowerTokenContext, options: RunMaintenanceOptions = {}): Promise<MaintenanceResult> {
@@ -79,14 +83,8 @@ export async function runMaintenance(ctx: PowerTokenContext, options: RunMainten
     await ctx.data.removeExpiredActivities(startedAt);
   }
 
-  const aborted = await runParticipants(
-    ctx,
-    complete.filter((p) => p.status !== "ended"),
-    recorder,
-    { job: "maintenance", concurrency: ctx.settings.concurrency, owner: options.owner, cycleEndsAt: options.cycleEndsAt, signal: options.signal, onProgress: options.onProgress },
-    (p) => maintainParticipant(ctx, p, dryRun, counts, onStatusChange),
-    onStatusChange,
-  );
+  const active = complete.filter((p) => p.status !== "ended");
+  const aborted = await runPages(ctx, active, options, (p, inputs) => maintainParticipant(ctx, p, inputs, dryRun, counts, onStatusChange), recorder, onStatusChange);
   const tally = recorder.tally();
   return {
     job: "maintenance",
@@ -98,60 +96,124 @@ export async function runMaintenance(ctx: PowerTokenContext, options: RunMainten
   };
 }
 
+/** Participants per page: the batched reads of one page run while the previous page is processed. */
+const PAGE_SIZE = 1000;
+
+/** Without use for this long, an expired tracker token is refreshed once to exercise the grant (see trackerRefreshDue). */
+const KEEP_ALIVE_MS = 86_400_000;
+
+/**
+ * Walk the participants a page at a time: each page's inputs are read in a few queries (the next
+ * page's while this one runs), then its participants are processed by runParticipants. Progress
+ * counts across pages.
+ */
+async function runPages(
+  ctx: PowerTokenContext,
+  participants: readonly ParticipantRecord[],
+  options: RunMaintenanceOptions,
+  work: (p: ParticipantRecord, inputs: MaintenanceInputs) => Promise<ParticipantOutcome>,
+  recorder: RunRecorder,
+  onStatusChange: () => void,
+): Promise<boolean> {
+  const now = ctx.now();
+  const pages: ParticipantRecord[][] = [];
+  for (let i = 0; i < participants.length; i += PAGE_SIZE) pages.push(participants.slice(i, i + PAGE_SIZE));
+  const load = (page: ParticipantRecord[] | undefined): Promise<MaintenanceInputs> | undefined => {
+    if (!page || options.signal?.aborted) return undefined;
+    const loading = ctx.data.loadMaintenanceInputs(page.map((p) => ({ participantId: p.id, localDate: localDateOf(now, p.timeZone) })));
+    loading.catch(() => undefined); // awaited below; this only keeps an early rejection from going unhandled
+    return loading;
+  };
+  const total = participants.length;
+  let done = 0;
+  const listener = options.onProgress;
+  const onProgress: ProgressListener | undefined = listener ? (progress) => listener({ ...progress, done: (done += 1), total }) : undefined;
+  let aborted = false;
+  let next = load(pages[0]);
+  for (let i = 0; i < pages.length; i += 1) {
+    const inputs = (await next) ?? emptyMaintenanceInputs();
+    next = load(pages[i + 1]);
+    const page = pages[i]!;
+    const pageAborted = await runParticipants(
+      ctx,
+      page,
+      recorder,
+      { job: "maintenance", concurrency: ctx.settings.concurrency, owner: options.owner, cycleEndsAt: options.cycleEndsAt, signal: options.signal, onProgress },
+      (p) => work(p, inputs),
+      onStatusChange,
+    );
+    aborted ||= pageAborted;
+  }
+  return aborted;
+}
+
 type Counts = { tokensRefreshed: number; tokensFailed: number; activitiesUpserted: number; activitiesRemoved: number; eventsUpserted: number; goalsSet: number };
 
-async function maintainParticipant(ctx: PowerTokenContext, p: ParticipantRecord, dryRun: boolean, counts: Counts, onStatusChange: () => void): Promise<ParticipantOutcome> {
+async function maintainParticipant(
+  ctx: PowerTokenContext,
+  p: ParticipantRecord,
+  inputs: MaintenanceInputs,
+  dryRun: boolean,
+  counts: Counts,
+  onStatusChange: () => void,
+): Promise<ParticipantOutcome> {
   const base = { participantId: p.id, name: p.name };
   const now = ctx.now();
   const weconnect = p.weconnect;
   const account = p.tracker;
   if (!weconnect || !account) return { ...base, outcome: "skipped", code: "INCOMPLETE" };
 
-  // Tracker token: refresh ahead of expiry so the next polls never wait on it.
+  // Tracker token: refreshed only when it runs out before a poll could use it, or has been idle
+  // long enough to need exercising (trackerRefreshDue); the refresh and the WEconnect reads are
+  // independent, so they run side by side (issue 17).
   const manager = ctx.tokenManagers[account.backend];
-  if (manager && !dryRun) {
-    try {
-      const { refreshed } = await manager.refreshNow(account.accountKey, { ifExpiresWithinMs: ctx.settings.refreshAheadMs });
-      if (refreshed) counts.tokensRefreshed += 1;
-    } catch (error) {
-      counts.tokensFailed += 1;
-      return recordFailure(ctx, p, "maintenance", error, onStatusChange);
-    }
-  }
+  const expiresAt = inputs.trackerExpiresAt.get(account.accountKey);
+  const due = expiresAt === undefined || trackerRefreshDue(expiresAt, now, { refreshAheadMs: ctx.settings.refreshAheadMs, keepAliveMs: KEEP_ALIVE_MS });
+  const refresh = manager && !dryRun && due ? manager.refreshNow(account.accountKey) : undefined;
+
   // WEconnect tokens cannot be refreshed: an expired one needs the participant to sign in again.
   if (weconnect.expiresAt !== null && weconnect.expiresAt.getTime() <= now.getTime()) {
+    const refreshFailure = await settleRefresh(refresh, counts);
+    if (refreshFailure !== undefined) return recordFailure(ctx, p, "maintenance", refreshFailure.error, onStatusChange);
     counts.tokensFailed += 1;
     if (!dryRun && p.status !== "needs-weconnect-signin" && (await ctx.data.setStatus(p.id, "needs-weconnect-signin", "WEconnect token expired", now))) onStatusChange();
     return { ...base, outcome: "failed", code: "WECONNECT_TOKEN_EXPIRED", message: "The WEconnect token has expired; the participant must sign in again." };
   }
   const session = { personId: weconnect.personId, token: weconnect.token };
-  // listActivities doubles as the token check: a rejected token throws UNAUTHORIZED.
-  const remote = await ctx.weconnect.listActivities(session);
-  const stored = await ctx.data.listActivities(p.id);
-  const changes = diffActivities(remote, stored);
+  const localDate = localDateOf(now, p.timeZone);
+  // Both WEconnect reads are needed: listActivities is the only way to see edited and deleted
+  // activities (and doubles as the token check), the day's list the only way to see its check-ins.
+  const reads = Promise.all([ctx.weconnect.listActivities(session), ctx.weconnect.listActivitiesWithEvents(session, localDayWindow(p.timeZone, localDate))]);
+  const [refreshFailure, readResult] = await Promise.all([settleRefresh(refresh, counts), reads.then((value) => ({ value }), (error: unknown) => ({ error }))]);
+  if (refreshFailure !== undefined) return recordFailure(ctx, p, "maintenance", refreshFailure.error, onStatusChange);
+  if ("error" in readResult) throw readResult.error;
+  const [remote, today] = readResult.value;
+
+  const changes = diffActivities(remote, inputs.activities.get(p.id) ?? []);
+  const events = storedEventsOf(today);
+  // Unchanged activities and events write nothing: no statement, no empty transaction (issue 17).
+  const activitiesChanged = changes.upsert.length > 0 || changes.removeIds.length > 0;
+  const dayChanged = !inputs.withDay.has(p.id) || !eventsAlreadyStored(events, inputs.todayEvents.get(p.id) ?? []);
   counts.activitiesUpserted += changes.upsert.length;
   counts.activitiesRemoved += changes.removeIds.length;
-
-  const localDate = localDateOf(now, p.timeZone);
-  const today = await ctx.weconnect.listActivitiesWithEvents(session, localDayWindow(p.timeZone, localDate));
-  const events = storedEventsOf(today);
-  counts.eventsUpserted += events.length;
+  if (dayChanged) counts.eventsUpserted += events.length;
   if (dryRun) return { ...base, outcome: "skipped", code: "DRY_RUN", message: `${changes.upsert.length} to upsert, ${changes.removeIds.length} to remove` };
 
-  await ctx.data.syncActivities({ participantId: p.id, upsert: changes.upsert, removeIds: changes.removeIds, at: now });
-  const completed = events.filter((e) => e.checkedIn).length;
-  await ctx.data.saveDaySnapshot({
-    participantId: p.id,
-    localDate,
-    events,
-    plannedCount: events.length,
-    completedCount: completed,
-    dailyProgress: events.length === 0 ? 0 : completed / events.length,
-    // The poll owns an existing day's counts and last-polled time (the catch-up rule reads them).
-    createOnly: true,
-    at: now,
-  });
-
+  if (activitiesChanged) await ctx.data.syncActivities({ participantId: p.id, upsert: changes.upsert, removeIds: changes.removeIds, at: now });
+  if (dayChanged) {
+    const completed = events.filter((e) => e.checkedIn).length;
+    await ctx.data.saveDaySnapshot({
+      participantId: p.id,
+      localDate,
+      events,
+      plannedCount: events.length,
+      completedCount: completed,
+      dailyProgress: events.length === 0 ? 0 : completed / events.length,
+      // The poll owns an existing day's counts and last-polled time (the catch-up rule reads them).
+      createOnly: true,
+      at: now,
+    });
+  }
   // Legacy only: the tracker's goal bar must mean "done" at the mapping's full value.
   const tracker = ctx.trackers[account.backend];
   if (tracker && tracker.backend === "fitbit-legacy") {
@@ -166,4 +228,16 @@ async function maintainParticipant(ctx: PowerTokenContext, p: ParticipantRecord,
   }
   // A participant in a needs-* state is put back to active by the sign-in or consent flow, not here.
   return { ...base, outcome: "updated" };
+}
+
+/** Wait for a tracker refresh (if one was started) and count it; returns its error instead of throwing. */
+async function settleRefresh(refresh: Promise<{ refreshed: boolean }> | undefined, counts: Counts): Promise<{ error: unknown } | undefined> {
+  if (!refresh) return undefined;
+  try {
+    if ((await refresh).refreshed) counts.tokensRefreshed += 1;
+    return undefined;
+  } catch (error) {
+    counts.tokensFailed += 1;
+    return { error };
+  }
 }

@@ -18,7 +18,11 @@ export interface CoreSettings {
   pollAll: boolean;
   /** Incomplete profiles older than this are removed by maintenance. @default 24 */
   incompleteGraceHours: number;
-  /** Maintenance refreshes tracker tokens expiring within this. @default 3_600_000 */
+  /**
+   * Maintenance refreshes a tracker token that runs out within this, so the poll about to use it
+   * does not wait; one valid longer is left alone (it was an hour, which with Google's 3,599 s
+   * tokens meant every token every hour, issue 17). @default 300_000
+   */
   refreshAheadMs: number;
   /** Lease length when `owner` is set. @default 600_000 */
   leaseMs: number;
@@ -31,7 +35,7 @@ export const DEFAULT_CORE_SETTINGS: Readonly<CoreSettings> = Object.freeze({
   concurrency: 8,
   pollAll: false,
   incompleteGraceHours: 24,
-  refreshAheadMs: 3_600_000,
+  refreshAheadMs: 300_000,
   leaseMs: 600_000,
 });
 
