@@ -15,8 +15,11 @@ export interface ParticipantStatusRow {
   /** When today's day row was last updated by a poll; null before the first poll of the day. */
   lastPollAt: Date | null;
   checkIns: { done: number; planned: number } | null;
-  /** What the tracker confirmed for today; `pending` while a write is not confirmed. */
-  tracker: { steps: number | null; label: string | null; pending: boolean } | null;
+  /**
+   * What the tracker confirmed for today; `pending` while a write is not confirmed;
+   * `nothingShown` when it confirmed showing nothing (Google Health's 0 steps: no entry, no label).
+   */
+  tracker: { steps: number | null; label: string | null; pending: boolean; nothingShown: boolean } | null;
   tokens: { weconnect: string; tracker: string };
   /** Set when the WEconnect token could not be decrypted. */
   tokenProblem: TokenProblem | null;
@@ -67,7 +70,9 @@ async function statusRow(runtime: Pick<AdminRuntime, "db">, p: Participant, now:
     localDate,
     lastPollAt: day?.updatedAt ?? null,
     checkIns: day ? { done: day.completedCount, planned: day.plannedCount } : null,
-    tracker: day ? { steps: day.confirmedSteps, label: day.confirmedLabel, pending: dayNeedsWrite({ ...day, pending: day.writeState === "pending" }) } : null,
+    tracker: day
+      ? { steps: day.confirmedSteps, label: day.nothingShown ? null : day.confirmedLabel, pending: dayNeedsWrite({ ...day, pending: day.writeState === "pending" }), nothingShown: day.nothingShown }
+      : null,
     tokens: { weconnect: weconnectHealth(accounts, now), tracker: trackerHealth(accounts.trackers) },
     tokenProblem: accounts.tokenProblem,
     lastError: lastError ? { at: lastError.at, code: lastError.code, message: lastError.message } : null,

@@ -1,3 +1,5 @@
+import type { TrackerBackend } from "@powertoken/fitbit";
+
 /** What the day ledger remembers about PowerToken's entry for one participant and local day. */
 export interface DayLedger {
   /** The last value we set out to write (recorded before calling the tracker). */
@@ -10,6 +12,13 @@ export interface DayLedger {
   confirmedLabel: string | null;
   /** The tracker's id of our entry, passed back so the write replaces it. */
   entryId: string | null;
+  /** The backend `entryId` came from; an id is only ever sent back to that backend. */
+  entryBackend?: TrackerBackend | null;
+  /**
+   * The tracker confirmed it shows nothing for the day (Google Health shows 0 steps as no entry,
+   * packages/fitbit/README.md#google-health-tracker). A desired 0 then needs no write, whatever its label.
+   */
+  nothingShown?: boolean;
   /** True while an intended write is not confirmed (recorded before the tracker call). */
   pending?: boolean;
 }
@@ -22,12 +31,14 @@ export type WriteDecision =
 /**
  * The one answer to "does this day still need a write?": an intent is recorded and not
  * confirmed (state `pending`), or the value or label we set out to write differs from the one
- * the tracker confirmed. A day nobody intended to write yet (`desiredSteps` null) needs none.
+ * the tracker confirmed. A day nobody intended to write yet (`desiredSteps` null) needs none, nor
+ * does a desired 0 over a confirmed "nothing shown" (no entry carries a label to go stale).
  * Selection, the poll and the status report all ask this function.
  */
-export function dayNeedsWrite(ledger: Pick<DayLedger, "desiredSteps" | "desiredLabel" | "confirmedSteps" | "confirmedLabel" | "pending">): boolean {
+export function dayNeedsWrite(ledger: Pick<DayLedger, "desiredSteps" | "desiredLabel" | "confirmedSteps" | "confirmedLabel" | "pending" | "nothingShown">): boolean {
   if (ledger.pending === true) return true;
   if (ledger.desiredSteps === null) return false;
+  if (ledger.desiredSteps === 0 && ledger.nothingShown === true) return false;
   return ledger.desiredSteps !== ledger.confirmedSteps || ledger.desiredLabel !== ledger.confirmedLabel;
 }
 
@@ -40,6 +51,7 @@ export function dayNeedsWrite(ledger: Pick<DayLedger, "desiredSteps" | "desiredL
 export function decideWrite(ledger: DayLedger | null, next: { steps: number; label: string }): WriteDecision {
   if (ledger === null || ledger.confirmedSteps === null) return { action: "write", reason: "first" };
   if (dayNeedsWrite(ledger)) return { action: "write", reason: "reconcile" };
+  if (ledger.nothingShown === true && next.steps === 0) return { action: "unchanged" };
   if (ledger.confirmedSteps !== next.steps || ledger.confirmedLabel !== next.label) {
     return { action: "write", reason: "changed" };
   }

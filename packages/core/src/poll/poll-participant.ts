@@ -1,5 +1,4 @@
 import { localDateOf, localDayWindow, localWeekWindow, type ActivityWithEvents, type Progress } from "@powertoken/weconnect";
-import type { TrackerBackend } from "@powertoken/fitbit";
 import type { ParticipantRecord, StoredActivity, StoredEvent } from "../data/core-data.js";
 import { DEFAULT_ACTIVITY_WEIGHT, storedActivityOf, storedEventsOf } from "../data/weconnect-to-stored.js";
 import { computeSteps, type ScoredEvent } from "../mapping/compute-steps.js";
@@ -8,6 +7,7 @@ import type { ParticipantOutcome } from "../run/run-result.js";
 import type { PowerTokenContext } from "../runtime/context.js";
 import { decideWrite, type DayLedger } from "./decide-write.js";
 import { previousDate } from "./local-dates.js";
+import { writeDay } from "./write-day.js";
 
 /** Options of {@link pollParticipant}. */
 export interface PollParticipantOptions {
@@ -63,8 +63,9 @@ export async function pollParticipant(ctx: PowerTokenContext, participant: Parti
   const ledger = await persistDay(ctx, { participantId: participant.id, localDate, day, at: now });
   const decision = decideWrite(ledger, day);
   if (decision.action === "unchanged") return { ...base, outcome: "unchanged", steps: day.steps };
-  const confirmed = await writeDay(ctx, { participant, accountKey: participant.tracker.accountKey, backend: tracker.backend, localDate, day, ledger, at: now });
-  return { ...base, outcome: "written", steps: day.steps, message: confirmed ? decision.reason : `${decision.reason}, unconfirmed: written again next poll` };
+  const written = await writeDay(ctx, { participant, accountKey: participant.tracker.accountKey, backend: tracker.backend, localDate, day, ledger, at: now });
+  const message = written === "written" ? decision.reason : written === "reconciled" ? "reconcile: the tracker already showed it" : `${decision.reason}, unconfirmed: checked again next poll`;
+  return { ...base, outcome: "written", steps: day.steps, message };
 }
 
 /** Read: today's activities with their events and the week's progress from WEconnect, the stored activities, charge's carry-over. */
@@ -127,42 +128,4 @@ function persistDay(ctx: PowerTokenContext, input: { participantId: number; loca
     weeklyProgress: day.weeklyProgress,
     at: input.at,
   });
-}
-
-/** Write: record the intent, show the day on the tracker, then confirm it with its audit row. Returns false when the tracker did not confirm (the day stays pending). */
-async function writeDay(
-  ctx: PowerTokenContext,
-  input: { participant: ParticipantRecord; accountKey: string; backend: TrackerBackend; localDate: string; day: ComputedDay; ledger: DayLedger; at: Date },
-): Promise<boolean> {
-  const { participant, localDate, day } = input;
-  const tracker = ctx.trackers[input.backend];
-  if (!tracker) throw new Error(`No ${input.backend} tracker is configured.`);
-  await ctx.data.recordIntent({ participantId: participant.id, localDate, steps: day.steps, label: day.label, backend: input.backend, at: input.at });
-  // Google Health entry ids are deterministic per account and day, and legacy finds and replaces
-  // its own stale log, so repeating this call after a crash leaves exactly one entry.
-  const shown = await tracker.showDay({
-    accountKey: input.accountKey,
-    date: localDate,
-    timeZone: participant.timeZone,
-    steps: day.steps,
-    label: day.label,
-    knownEntryId: input.ledger.entryId,
-  });
-  // Sent but not confirmed (Google `done: false`, a create/patch race): the day stays pending and
-  // the next poll writes again (docs/google-health-api.md#operations).
-  if (shown.state === "unconfirmed") return false;
-  await ctx.hooks?.beforeRecordWrite?.({ participantId: participant.id, localDate, steps: shown.steps, entryId: shown.entryId });
-  await ctx.data.recordTrackerWrite({
-    participantId: participant.id,
-    participantName: participant.name,
-    localDate,
-    steps: day.steps,
-    label: day.label,
-    backend: shown.entryBackend ?? input.backend,
-    entryId: shown.entryId,
-    dailyProgress: day.dailyProgress,
-    weeklyProgress: day.weeklyProgress,
-    at: ctx.now(),
-  });
-  return true;
 }
