@@ -19,3 +19,4 @@ export { pollParticipantNow } from "./poll-participant-now.js";
 export type { TokenProblem } from "./token-health.js";
 export { listParticipants, listAuditLog } from "./list-participants.js";
 export { importParticipants, type ImportParticipantInput } from "./import-participants.js";
+export { probeParticipantTracker, type ParticipantTrackerProbe, type ProbeParticipantTrackerOptions } from "./probe-participant-tracker.js";
