@@ -18,6 +18,7 @@ export const root = command({
     db: lazy("Database: migrate, status, rotate-key", () => import("./commands/db/index.js")),
     participants: lazy("Enroll, list, show, remove and import participants", () => import("./commands/participants/index.js")),
     connect: lazy("Link a participant's WEconnect account or tracker", () => import("./commands/connect/index.js")),
+    tracker: lazy("Check a participant's tracker live (probe: does a written exercise count?)", () => import("./commands/tracker/index.js")),
     maintenance: lazy("The hourly job (tokens, activities, events)", () => import("./commands/maintenance.js")),
     poll: lazy("The 15-minute job (progress → tracker)", () => import("./commands/poll.js")),
     status: lazy("Per participant: state, last poll, check-ins, tracker, tokens, last error", () => import("./commands/status.js")),

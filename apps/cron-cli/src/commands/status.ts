@@ -24,7 +24,7 @@ export default command({
         { header: "state", value: (v) => v.state },
         { header: "last poll", value: (v) => (v.lastPollAt ? ago(v.lastPollAt, now) : "never") },
         { header: "check-ins", value: (v) => (v.checkIns ? `${v.checkIns.done}/${v.checkIns.planned}` : "-") },
-        { header: "tracker shows", value: (v) => (v.tracker ? `${v.tracker.steps ?? "-"}${v.tracker.pending ? " (pending)" : ""}` : "-") },
+        { header: "tracker shows", value: (v) => (v.tracker ? `${v.tracker.nothingShown ? "nothing (0)" : (v.tracker.steps ?? "-")}${v.tracker.pending ? " (pending)" : ""}` : "-") },
         { header: "label", value: (v) => v.tracker?.label },
         { header: "tokens (WEconnect / tracker)", value: (v) => `${v.tokens.weconnect} / ${v.tokens.tracker}` },
         { header: "last error", value: (v) => (v.lastError ? `${v.lastError.code}: ${v.lastError.message}`.slice(0, 60) : "") },
