@@ -57,3 +57,4 @@ export * from "./jobs/index.js";
 export * from "./alerts/index.js";
 export * from "./dashboard/index.js";
 export { exportDays, EXPORT_COLUMNS, type ExportDaysOptions } from "./export/export-days.js";
+export { createNodeHttpFetch, type NodeHttpFetch, type NodeHttpFetchOptions } from "./runtime/node-http-fetch.js";
