@@ -1,5 +1,5 @@
 // Figures for maintenance runs against the simulators with injected latency. Prints, asserts nothing.
-// Usage: node bench/maintenance.mjs [N ...] [--dialect=sqlite|postgres] [--concurrency=C]
+// Usage: node bench/maintenance.mjs [N ...] [--dialect=sqlite|postgres] [--concurrency=C] [--transport=fetch|node-http]
 //   (default: 1000 10000 on SQLite). Needs `npx tsup` first (imports ./dist).
 // Two runs per size: "first" (stores today's events and day rows) and "second" (nothing changed in
 // WEconnect: the steady state of an hourly run). Requests are counted per API through onRequest,
@@ -18,12 +18,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Session } from "node:inspector/promises";
 import { createParticipant, saveTrackerAccount, saveWeconnectAccount, upsertActivities } from "@powertoken/db";
-import { ConfigSchema, createRuntime, runMaintenance } from "../dist/index.js";
+import { ConfigSchema, createNodeHttpFetch, createRuntime, runMaintenance } from "../dist/index.js";
 
 const LATENCY_MS = 50;
 const args = process.argv.slice(2);
 const flag = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
 const dialect = flag("dialect") ?? "sqlite";
+// fetch: Node's own (undici); node-http: createNodeHttpFetch, the lean transport (issue 17, target 5).
+const transport = flag("transport") ?? "fetch";
 const sizes = args.filter((a) => !a.startsWith("--")).map(Number).filter((n) => n > 0);
 const runs = sizes.length > 0 ? sizes : [1000, 10000];
 const serverUrl = process.env.DATABASE_URL ?? "postgres://root@127.0.0.1:5432/test";
@@ -128,6 +130,7 @@ async function measure(runtime, sims, n, concurrency, label) {
   const per = (x) => Number((x / n).toFixed(2));
   return {
     dialect,
+    transport,
     run: label,
     participants: n,
     concurrency,
@@ -155,9 +158,10 @@ async function bench(n, concurrency) {
   const database = await openDatabaseUrl();
   let latency = 0;
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const baseFetch = transport === "node-http" ? createNodeHttpFetch() : globalThis.fetch;
   const fetchWithLatency = async (input, init) => {
     if (latency > 0) await sleep(latency);
-    return globalThis.fetch(input, init);
+    return baseFetch(input, init);
   };
   const googleOauth = seeded.googleOauthUrl;
   const config = ConfigSchema.parse({
@@ -187,11 +191,12 @@ async function bench(n, concurrency) {
   const ctx = { runtime, onRequest };
   for (const label of ["first", "second"]) console.log(JSON.stringify({ ...(await measure(ctx, sims, n, concurrency, label)), setupMs }));
   await runtime.close();
+  baseFetch.close?.();
   await sims.close();
   await database.drop();
 }
 
 console.log(
-  `# core maintenance bench: Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${dialect}; ${LATENCY_MS} ms injected latency per request; simulators in a child process; goals (issue 17, second run): ≤ 2 requests and ≤ 3 SQL statements per participant, wall ≤ 1.15 × bound, CPU ≤ 1.5 ms per participant`,
+  `# core maintenance bench: Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${dialect}, transport ${transport}; ${LATENCY_MS} ms injected latency per request; simulators in a child process; goals (issue 17, second run): ≤ 2 requests and ≤ 3 SQL statements per participant, wall ≤ 1.15 × bound, CPU ≤ 1.5 ms per participant`,
 );
 for (const n of runs) await bench(n, flag("concurrency") ? Number(flag("concurrency")) : n >= 10_000 ? 64 : 8);

@@ -1,0 +1,76 @@
+import { once } from "node:events";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createWeconnectClient } from "@powertoken/weconnect";
+import { startWeconnectSimulator, type WeconnectSimulator } from "@powertoken/weconnect/simulator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createNodeHttpFetch, type NodeHttpFetch } from "../src/index.js";
+
+async function listen(server: Server): Promise<string> {
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe("createNodeHttpFetch", () => {
+  let sim: WeconnectSimulator;
+  let leanFetch: NodeHttpFetch;
+  const servers: Server[] = [];
+  beforeAll(async () => {
+    sim = await startWeconnectSimulator({});
+    leanFetch = createNodeHttpFetch();
+  });
+  afterAll(async () => {
+    leanFetch.close();
+    await sim.close();
+    for (const s of servers) s.close();
+  });
+
+  it("gives a WEconnect client the same answers as Node's fetch, login form included", async () => {
+    const person = sim.state.addPerson({ email: "ana@example.org", password: "pw", timeZone: "America/Chicago" });
+    sim.state.addActivity(person.id, { name: "walk", dateStart: new Date("2026-11-01T15:00:00Z"), repeat: "daily" });
+    const lean = createWeconnectClient({ baseUrl: sim.url, fetch: leanFetch });
+    const plain = createWeconnectClient({ baseUrl: sim.url });
+    const session = await lean.login("ana@example.org", "pw");
+    expect(session.personId).toBe(person.id);
+    expect(await lean.listActivities(session)).toEqual(await plain.listActivities(session));
+    await expect(lean.login("ana@example.org", "wrong")).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
+  it("passes statuses, headers and empty bodies through", async () => {
+    const server = createServer((req, res) => {
+      if (req.url === "/empty") res.writeHead(204).end();
+      else res.writeHead(503, { "retry-after": "7", "content-type": "text/plain" }).end(`down ${req.method} ${req.headers["x-probe"]}`);
+    });
+    servers.push(server);
+    const base = await listen(server);
+    const empty = await leanFetch(`${base}/empty`);
+    expect([empty.status, await empty.text()]).toEqual([204, ""]);
+    const down = await leanFetch(`${base}/x?q=1`, { method: "POST", headers: { "x-probe": "yes" }, body: "a=b" });
+    expect([down.status, down.ok, down.headers.get("retry-after"), await down.text()]).toEqual([503, false, "7", "down POST yes"]);
+  });
+
+  it("rejects a reply that stalls past its signal with the signal's TimeoutError", async () => {
+    const server = createServer((_req, res) => void res.write("{"));
+    servers.push(server);
+    const base = await listen(server);
+    await expect(leanFetch(`${base}/stall`, { signal: AbortSignal.timeout(100) })).rejects.toMatchObject({ name: "TimeoutError" });
+    const client = createWeconnectClient({ baseUrl: base, fetch: leanFetch, timeoutMs: 100, retry: { attempts: 1 } });
+    await expect(client.listActivities({ personId: 1, token: "secret-token-123" })).rejects.toMatchObject({ code: "NETWORK" });
+  });
+
+  it("reports a refused connection like Node's fetch, with the system code and no URL or token", async () => {
+    const server = createServer();
+    const base = await listen(server);
+    await new Promise((resolve) => server.close(resolve));
+    const error = await leanFetch(`${base}/People/1/activities?access_token=secret-token-123`).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as { cause?: { code?: string } }).cause?.code).toBe("ECONNREFUSED");
+    expect(String(error)).not.toContain("secret-token-123");
+    expect(String((error as { cause?: unknown }).cause)).not.toContain("secret-token-123");
+    const client = createWeconnectClient({ baseUrl: base, fetch: leanFetch, retry: { attempts: 1 } });
+    const failure = await client.listActivities({ personId: 1, token: "secret-token-123" }).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ code: "NETWORK" });
+    expect(JSON.stringify(failure) + String(failure) + String((failure as Error).cause)).not.toContain("secret-token-123");
+  });
+});
