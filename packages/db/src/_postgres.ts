@@ -20,6 +20,8 @@ export interface PostgresOptions {
   poolSize: number;
   connectTimeoutMs: number;
   schema: string | undefined;
+  /** Create the schema when it is missing; otherwise a missing schema is DATABASE_MISSING. */
+  createSchema: boolean;
 }
 
 /** Connects a pool, checks one connection, and sets the search path on each. */
@@ -32,10 +34,15 @@ export async function openPostgres(options: PostgresOptions): Promise<PostgresDi
   const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize, connectionTimeoutMillis: options.connectTimeoutMs });
   // An idle client's error (server restart) would otherwise crash the process.
   pool.on("error", () => undefined);
+  let schemaMissing = false;
   try {
     const client = await pool.connect();
     try {
-      if (options.schema) await client.query(`create schema if not exists "${options.schema}"`);
+      if (options.schema && options.createSchema) await client.query(`create schema if not exists "${options.schema}"`);
+      else if (options.schema) {
+        const found = await client.query("select 1 from information_schema.schemata where schema_name = $1", [options.schema]);
+        schemaMissing = found.rowCount === 0;
+      }
     } finally {
       client.release();
     }
@@ -45,6 +52,10 @@ export async function openPostgres(options: PostgresOptions): Promise<PostgresDi
     const code = (error as { code?: string }).code ?? "no response";
     // No cause: pg's errors can carry the connection parameters.
     throw new DbError("CONNECTION_FAILED", `Could not connect to PostgreSQL at ${shown} (${code}). Check that the server is running and reachable, and the user, password and database in the URL.`);
+  }
+  if (schemaMissing) {
+    await pool.end().catch(() => undefined);
+    throw new DbError("DATABASE_MISSING", `PostgreSQL at ${shown} has no schema "${options.schema ?? ""}", so there is no PowerToken database there yet. Create it with \`powertoken db migrate\` (or \`powertoken init\`); jobs never create one.`);
   }
   const schema = options.schema;
   // Kysely's destroy() ends this pool.

@@ -1,6 +1,8 @@
 /** What went wrong, for callers to `switch` on; the message says what to do about it. */
 export type DbErrorCode =
   | "NOT_A_DATABASE" // the SQLite path holds something else (text, damaged file); left untouched
+  | "DATABASE_MISSING" // `create: false` and there is no database yet (no file, an empty file, no PowerToken tables)
+  | "BUSY" // another process holds the SQLite write lock longer than the busy timeout
   | "CONNECTION_FAILED" // the file cannot be opened, or PostgreSQL cannot be reached / rejected us
   | "DRIVER_MISSING" // a postgres URL without the optional `pg` package installed
   | "MIGRATION_FAILED" // a migration threw; the failed one was rolled back where the dialect allows
@@ -29,6 +31,8 @@ export class DbError extends Error {
 
 const CODES: ReadonlySet<string> = new Set<DbErrorCode>([
   "NOT_A_DATABASE",
+  "DATABASE_MISSING",
+  "BUSY",
   "CONNECTION_FAILED",
   "DRIVER_MISSING",
   "MIGRATION_FAILED",

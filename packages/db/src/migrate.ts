@@ -34,6 +34,14 @@ async function createMigrator(db: Kysely<any>): Promise<Migrator> {
 function check(error: unknown, results: MigrationResult[] | undefined): MigrateResult {
   const failed = results?.find((r) => r.status === "Error");
   if (error !== undefined || failed) {
+    // A damaged file or a held lock is not a migration problem: running `db migrate` again would not help.
+    const driverCode = (error as { code?: unknown } | undefined)?.code;
+    if (driverCode === "SQLITE_CORRUPT" || driverCode === "SQLITE_NOTADB") {
+      throw new DbError("NOT_A_DATABASE", `The database is damaged (${driverCode}); nothing was migrated. Restore it from a backup (\`powertoken db status\` reports it too).`, { cause: error });
+    }
+    if (typeof driverCode === "string" && /^SQLITE_(BUSY|LOCKED)/.test(driverCode)) {
+      throw new DbError("BUSY", `Another process holds the database's write lock (${driverCode}); nothing was migrated. Wait for it to finish and run again.`, { cause: error });
+    }
     const which = failed ? `migration ${failed.migrationName}` : "the migration run";
     const reason = error instanceof Error ? error.message : String(error);
     throw new DbError(

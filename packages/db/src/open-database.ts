@@ -1,9 +1,11 @@
-import { Kysely } from "kysely";
+import { statSync } from "node:fs";
+import { Kysely, sql } from "kysely";
 import type { DialectName } from "./_dialect.js";
 import { openPostgres } from "./_postgres.js";
 import { openSqlite } from "./_sqlite.js";
 import { redactUrl } from "./_url.js";
 import { parseDatabaseUrl } from "./database-url.js";
+import { DbError } from "./errors.js";
 import { checkEncryptionKeys, type EncryptionKeys } from "./encryption-keys.js";
 import type { Database } from "./schema/database.js";
 
@@ -23,6 +25,12 @@ export interface OpenDatabaseOptions {
   connectTimeoutMs?: number;
   /** SQLite: how long to wait for another writer's lock, in milliseconds. @default 5_000 */
   busyTimeoutMs?: number;
+  /**
+   * Create the database when there is none (a new SQLite file, a missing PostgreSQL schema).
+   * Jobs pass `false`: a deleted or zero-byte file must be reported, not silently replaced by an
+   * empty database that then "polls 0 of 0" forever. @default true
+   */
+  create?: boolean;
 }
 
 /** An open database. */
@@ -39,9 +47,10 @@ export interface DatabaseHandle {
 }
 
 /**
- * Opens a SQLite file (created if missing; WAL, busy timeout, foreign keys on) or a PostgreSQL
- * pool. It does not migrate: call `migrateToLatest(handle.db)`.
- * @throws DbError INVALID_INPUT, NOT_A_DATABASE, CONNECTION_FAILED, DRIVER_MISSING, KEY_INVALID
+ * Opens a SQLite file (created if missing, unless `create: false`; WAL, busy timeout, foreign
+ * keys on) or a PostgreSQL pool. It does not migrate: call `migrateToLatest(handle.db)`. With
+ * `create: false` the database must exist and hold PowerToken's migration table.
+ * @throws DbError INVALID_INPUT, NOT_A_DATABASE, DATABASE_MISSING, CONNECTION_FAILED, DRIVER_MISSING, KEY_INVALID
  * @example
  * const handle = await openDatabase({ url: "powertoken.db", keys: { current: { id: "k1", key } } });
  * await migrateToLatest(handle.db);
@@ -55,11 +64,72 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       poolSize: options.poolSize ?? 10,
       connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
       schema: options.schema,
+      createSchema: options.create ?? true,
     });
     const db = new Kysely<Database>({ dialect });
-    return { db, dialect: "postgres", keys, redactedUrl: redactUrl(parsed.url), close: () => db.destroy() };
+    const handle: DatabaseHandle = { db, dialect: "postgres", keys, redactedUrl: redactUrl(parsed.url), close: () => db.destroy() };
+    if (options.create === false) await requireMigrated(handle);
+    return handle;
   }
+  if (options.create === false) requireSqliteFile(parsed.path);
   const dialect = openSqlite(parsed.path, options.busyTimeoutMs ?? 5_000);
   const db = new Kysely<Database>({ dialect });
-  return { db, dialect: "sqlite", keys, redactedUrl: parsed.path, close: () => db.destroy() };
+  const handle: DatabaseHandle = { db, dialect: "sqlite", keys, redactedUrl: parsed.path, close: () => db.destroy() };
+  if (options.create === false) await requireMigrated(handle);
+  return handle;
+}
+
+const CREATE_HINT = "Create it with `powertoken db migrate` (or `powertoken init` for a new study); jobs never create one.";
+
+/** Refuses a missing or zero-byte SQLite file before SQLite would turn it into a new database. */
+function requireSqliteFile(path: string): void {
+  if (path === ":memory:") return;
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch (error) {
+    if ((error as { code?: string }).code === "ENOENT") throw new DbError("DATABASE_MISSING", `There is no database file at ${path}. ${CREATE_HINT}`);
+    throw error;
+  }
+  if (size === 0) throw new DbError("DATABASE_MISSING", `The database file ${path} is empty (0 bytes), so it holds no PowerToken data. Restore it from a backup, or ${CREATE_HINT.charAt(0).toLowerCase()}${CREATE_HINT.slice(1)}`);
+}
+
+/** A database without kysely's migration table was never set up by PowerToken. */
+async function requireMigrated(handle: DatabaseHandle): Promise<void> {
+  const query =
+    handle.dialect === "sqlite"
+      ? sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = 'kysely_migration'`
+      : sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_schema = current_schema() and table_name = 'kysely_migration'`;
+  const { rows } = await query.execute(handle.db).catch(async (error: unknown) => {
+    await handle.close();
+    throw error;
+  });
+  if (Number(rows[0]?.n ?? 0) > 0) return;
+  await handle.close();
+  throw new DbError("DATABASE_MISSING", `${handle.redactedUrl} holds no PowerToken tables (never migrated). ${CREATE_HINT}`);
+}
+
+/**
+ * Takes the write lock once and gives it back, so a job learns at its start (within the busy
+ * timeout) that another process holds the SQLite database, instead of every participant failing
+ * with a driver error later. PostgreSQL has row locks only: this is a cheap round trip there.
+ * @throws DbError BUSY
+ * @example await checkWritable(handle);
+ */
+export async function checkWritable(handle: DatabaseHandle): Promise<void> {
+  try {
+    await handle.db.transaction().execute(async () => undefined);
+  } catch (error) {
+    throw busyErrorOf(error, handle.redactedUrl) ?? error;
+  }
+}
+
+/**
+ * The `DbError` BUSY for a driver's "database is locked" error (SQLITE_BUSY / SQLITE_LOCKED), else undefined.
+ * @example const busy = busyErrorOf(error, handle.redactedUrl); if (busy) throw busy;
+ */
+export function busyErrorOf(error: unknown, where: string): DbError | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== "string" || !/^SQLITE_(BUSY|LOCKED)/.test(code)) return undefined;
+  return new DbError("BUSY", `Another process holds the write lock on ${where} (${code}) for longer than the busy timeout. Wait for it to finish (or find it with \`fuser ${where}\`) and run again.`, { cause: error });
 }
