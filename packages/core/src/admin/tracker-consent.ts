@@ -1,7 +1,7 @@
-import { saveTrackerAccount } from "@powertoken/db";
+import { recordError, saveTrackerAccount } from "@powertoken/db";
 import { createOAuthClient, createPkce, createState, isFitbitError, type FitbitError, type TrackerBackend } from "@powertoken/fitbit";
 import type { ParticipantStatus } from "../data/core-data.js";
-import { CoreError } from "../errors.js";
+import { CoreError, isCoreError } from "../errors.js";
 import { createOAuthProviderFromConfig } from "../runtime/oauth-provider-from-config.js";
 import type { AdminRuntime } from "./admin-runtime.js";
 import { findParticipant } from "./find-participant.js";
@@ -66,7 +66,8 @@ export interface CompleteTrackerConsentResult {
  * Finish a tracker consent: trade the code for tokens, store them encrypted and settle the
  * participant's state in one transaction. A legacy-Fitbit participant who consents on Google
  * Health moves to it (runs prefer the Google Health account; `needs-google-health` becomes
- * `active`). Nothing is stored when anything fails.
+ * `active`). Nothing of the grant is stored when anything fails; a grant without a required
+ * permission is recorded as the participant's latest error, naming it.
  * @throws CoreError PARTICIPANT_NOT_FOUND, NOT_CONFIGURED, CONSENT_DENIED, CONSENT_SCOPES_MISSING (with
  *   `missingScopes`), CONSENT_INVALID (state mismatch, replayed or foreign code); FitbitError NETWORK /
  *   SERVER / RATE_LIMITED when the token endpoint cannot be reached
@@ -80,7 +81,14 @@ export async function completeTrackerConsent(runtime: AdminRuntime, input: Compl
   try {
     tokens = await client.exchangeCode({ callbackUrl: input.callbackUrl, expectedState: input.expectedState, codeVerifier: input.codeVerifier });
   } catch (error) {
-    throw isFitbitError(error) ? consentFailure(error) : error;
+    if (!isFitbitError(error)) throw error;
+    const failure = consentFailure(error);
+    // A partial grant is kept as the participant's latest error, naming the missing permission, so
+    // the status report says why they still need consent (nothing of the grant is stored).
+    if (isCoreError(failure) && failure.code === "CONSENT_SCOPES_MISSING") {
+      await recordError(runtime.db.db, { at: runtime.ctx.now(), participantId: participant.id, origin: "consent:tracker", code: failure.code, message: failure.message });
+    }
+    throw failure;
   }
   const now = runtime.ctx.now();
   const status = await runtime.db.db.transaction().execute(async (trx) => {

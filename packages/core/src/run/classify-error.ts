@@ -1,4 +1,4 @@
-import { isFitbitError } from "@powertoken/fitbit";
+import { GOOGLE_HEALTH_SCOPES, isFitbitError, type FitbitError } from "@powertoken/fitbit";
 import { isWeconnectError } from "@powertoken/weconnect";
 import type { ParticipantStatus } from "../data/core-data.js";
 
@@ -10,11 +10,14 @@ export interface ClassifiedError {
   origin: "weconnect" | "tracker" | "db" | "core";
   /** The participant status this failure calls for, if any. */
   status?: ParticipantStatus;
+  /** Why, for the status change (kept on the tracker account); the code when absent. */
+  reason?: string;
 }
 
 /**
  * Classify any error from any package. UNAUTHORIZED from WEconnect → needs WEconnect sign-in
- * (its tokens cannot be refreshed); REAUTH_REQUIRED → needs tracker consent; API_GONE (legacy 410)
+ * (its tokens cannot be refreshed); REAUTH_REQUIRED and INSUFFICIENT_SCOPE (a grant without a
+ * permission we need, the reason naming it) → needs tracker consent; API_GONE (legacy 410)
  * → move to Google Health. Anything unknown becomes `INTERNAL` with its class name only.
  */
 export function classifyError(error: unknown): ClassifiedError {
@@ -26,6 +29,11 @@ export function classifyError(error: unknown): ClassifiedError {
   if (isFitbitError(error)) {
     const out: ClassifiedError = { code: error.code, message: error.message, origin: "tracker" };
     if (error.code === "REAUTH_REQUIRED") out.status = "needs-tracker-consent";
+    if (error.code === "INSUFFICIENT_SCOPE") {
+      // A grant without a permission PowerToken needs (issue 13): the participant must consent again.
+      out.status = "needs-tracker-consent";
+      out.reason = `The tracker grant lacks ${missingPermission(error)}; the participant must connect again and tick every permission.`;
+    }
     if (error.code === "API_GONE") out.status = "needs-google-health";
     return out;
   }
@@ -40,4 +48,14 @@ export function classifyError(error: unknown): ClassifiedError {
   // Unknown errors may quote anything (a driver error can quote a row): keep only the class name.
   const name = error instanceof Error ? error.name : typeof error;
   return { code: "INTERNAL", message: `Unexpected ${name} while processing the participant.`, origin: "core" };
+}
+
+/** The permission an INSUFFICIENT_SCOPE answer was missing, named from the scopes or the endpoint that refused. */
+function missingPermission(error: FitbitError): string {
+  if (error.missingScopes && error.missingScopes.length > 0) return error.missingScopes.join(", ");
+  const endpoint = error.endpoint ?? "";
+  if (endpoint.includes("/settings")) return `permission to read settings (${GOOGLE_HEALTH_SCOPES.settingsRead})`;
+  if (/^(POST|PATCH|DELETE) .*dataTypes\/exercise/.test(endpoint)) return `permission to write activity data (${GOOGLE_HEALTH_SCOPES.activityWrite})`;
+  if (endpoint.includes("/v4/")) return `permission to read activity data (${GOOGLE_HEALTH_SCOPES.activityRead})`;
+  return "a permission the tracker asked for";
 }

@@ -227,7 +227,7 @@ export async function recordFailure(
   try {
     await ctx.data.recordError({ at, participantId: participant.id, origin: `${job}:${failure.origin}`, code: failure.code, message: failure.message });
     if (failure.status && failure.status !== participant.status) {
-      const changed = await ctx.data.setStatus(participant.id, failure.status, failure.code, at);
+      const changed = await ctx.data.setStatus(participant.id, failure.status, failure.reason ?? failure.code, at);
       if (changed) onStatusChange?.();
     }
   } catch (recordError) {
