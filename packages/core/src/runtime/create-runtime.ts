@@ -31,6 +31,8 @@ export interface CreateRuntimeOptions {
   onRequest?: (info: RequestInfo) => void;
   /** Run pending migrations on open. @default true */
   migrate?: boolean;
+  /** Create the database when there is none (see openConfiguredDatabase); jobs pass `false`. @default true */
+  create?: boolean;
   /** PostgreSQL schema (tests use one per file). @default config.database.schema */
   schema?: string;
   hooks?: CoreHooks;
@@ -60,7 +62,11 @@ export interface PowerTokenRuntime {
  */
 export async function createRuntime(config: PowerTokenConfig, options: CreateRuntimeOptions = {}): Promise<PowerTokenRuntime> {
   const now = options.now ?? (() => new Date());
-  const db = await openConfiguredDatabase(config, { migrate: options.migrate ?? true, ...(options.schema === undefined ? {} : { schema: options.schema }) });
+  const db = await openConfiguredDatabase(config, {
+    migrate: options.migrate ?? true,
+    ...(options.create === undefined ? {} : { create: options.create }),
+    ...(options.schema === undefined ? {} : { schema: options.schema }),
+  });
   const data = createDbCoreData(db);
   const store = createTrackerTokenStore(data);
   // The clients are built before the context that counts their requests: they reach it through this.

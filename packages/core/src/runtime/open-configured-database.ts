@@ -7,6 +7,12 @@ export interface OpenConfiguredDatabaseOptions {
   migrate?: boolean;
   /** PostgreSQL schema (tests use one per file). @default config.database.schema */
   schema?: string;
+  /**
+   * Create the database when there is none. Jobs and read-only commands pass `false`, so a deleted
+   * or zero-byte SQLite file is reported (db's DATABASE_MISSING) instead of becoming an empty
+   * database; only setup (`init`, `db migrate`) creates one. @default true
+   */
+  create?: boolean;
 }
 
 /** The token keys the config names, or undefined when none is set (work that touches no token still runs). */
@@ -22,7 +28,7 @@ export function encryptionKeysFromConfig(config: PowerTokenConfig): EncryptionKe
  * Open the configured database: URL, PostgreSQL schema, pool size and token keys all from the
  * config, so every command and the daemon reach the same tables (issue 10: some commands used to
  * ignore `database.schema`).
- * @throws DbError CONNECTION_FAILED, KEY_INVALID, MIGRATION_FAILED, …
+ * @throws DbError CONNECTION_FAILED, DATABASE_MISSING (with `create: false`), KEY_INVALID, MIGRATION_FAILED, …
  * @example
  * const handle = await openConfiguredDatabase(config, { migrate: true });
  */
@@ -32,6 +38,7 @@ export async function openConfiguredDatabase(config: PowerTokenConfig, options: 
   const handle = await openDatabase({
     url: config.database.url,
     poolSize: config.database.poolSize,
+    ...(options.create === undefined ? {} : { create: options.create }),
     ...(keys === undefined ? {} : { keys }),
     ...(schema === undefined ? {} : { schema }),
   });
