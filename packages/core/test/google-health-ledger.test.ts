@@ -1,6 +1,6 @@
 import { getDay, markDayPending, recordTrackerWrite, upsertDay } from "@powertoken/db";
 import { afterEach, describe, expect, it } from "vitest";
-import { getStatusReport, runPoll } from "../src/index.js";
+import { describeParticipantDay, getStatusReport, runPoll } from "../src/index.js";
 import { DIALECTS, startDbWorld, type DbPersonSpec, type DbWorld } from "./helpers/db-world.js";
 
 // Ana in Chicago (CST, UTC-6): a daily 09:00 meeting and a daily 18:00 walk, weights 5 and 1.
@@ -41,6 +41,7 @@ describe.each(DIALECTS)("the Google Health day ledger on %s", (dialect) => {
     expect(await getDay(world.runtime.db.db, id, DAY)).toMatchObject({ confirmedSteps: 0, entryId: null, nothingShown: true, needsWrite: false });
     const report = await getStatusReport(world.runtime);
     expect(report.participants[0]?.tracker).toEqual({ steps: 0, label: null, pending: false, nothingShown: true });
+    expect(await describeParticipantDay(world.runtime, id)).toMatchObject({ trackerSteps: 0, trackerShowsNothing: true });
 
     // A third activity turns "0 of 2" into "0 of 3": there is still nothing to show.
     world.weconnectSim.state.addActivity(personId, { name: "call", dateStart: new Date("2026-11-20T22:00:00Z"), duration: 30, repeat: "daily", repeatEnd: null });

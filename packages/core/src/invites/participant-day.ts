@@ -17,6 +17,11 @@ export interface ParticipantDay {
   timeZone: string;
   /** The steps PowerToken's entry shows on the tracker (null before the first write). */
   trackerSteps: number | null;
+  /**
+   * The tracker confirmed it shows no PowerToken entry today (Google Health shows 0 steps as no
+   * exercise at all): say "nothing yet" rather than "0 steps".
+   */
+  trackerShowsNothing: boolean;
   events: PlannedEvent[];
 }
 
@@ -41,6 +46,7 @@ export async function describeParticipantDay(runtime: Pick<InviteRuntime, "db" |
     localDate,
     timeZone: participant.timeZone,
     trackerSteps: day?.confirmedSteps ?? null,
+    trackerShowsNothing: day?.nothingShown ?? false,
     events: events.map((e) => ({ name: e.activityName, startsAt: e.startsAt, endsAt: e.endsAt, checkedIn: e.checkedIn })),
   };
 }
