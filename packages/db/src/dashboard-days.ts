@@ -1,5 +1,5 @@
 import { sql, type Kysely } from "kysely";
-import { checkLocalDate } from "./_values.js";
+import { checkLocalDate, toIso } from "./_values.js";
 import type { Database } from "./schema/database.js";
 import type { DayWriteState } from "./schema/days.js";
 
@@ -46,7 +46,8 @@ export async function pageDayRows(db: Kysely<Database>, input: PageDayRowsInput)
   if (input.participantId !== undefined) query = query.where("d.participant_id", "=", input.participantId);
   if (input.after) {
     const after = input.after;
-    query = query.where((eb) => eb.or([eb("d.participant_id", ">", after.participantId), eb.and([eb("d.participant_id", "=", after.participantId), eb("d.local_date", ">", after.localDate)])]));
+    // A row-value comparison (SQLite ≥ 3.15, PostgreSQL) seeks the (participant_id, local_date) index; the OR form scans.
+    query = query.where((eb) => eb(eb.refTuple("d.participant_id", "d.local_date"), ">", eb.tuple(after.participantId, after.localDate)));
   }
   const rows = await query.orderBy("d.participant_id").orderBy("d.local_date").limit(input.limit).execute();
   return rows.map((r) => ({
@@ -78,10 +79,24 @@ export async function listWithoutCheckInSince(db: Kysely<Database>, since: strin
   return rows.map((r) => r.id);
 }
 
-/** Participants with a linked account in one of these states, or none linked at all. */
+/** Linked accounts that are not active (reauth-required, api-gone) of participants who have not ended. */
 export async function listAccountProblems(db: Kysely<Database>): Promise<{ participantId: number; account: "weconnect" | "tracker"; status: string; backend: string | null }[]> {
-  const weconnect = await db.selectFrom("weconnect_accounts").select(["participant_id", "status"]).where("status", "!=", "active").execute();
-  const trackers = await db.selectFrom("tracker_accounts").select(["participant_id", "status", "backend"]).where("status", "!=", "active").execute();
+  const weconnect = await db
+    .selectFrom("weconnect_accounts as w")
+    .innerJoin("participants as p", "p.id", "w.participant_id")
+    .select(["w.participant_id", "w.status"])
+    .where("w.status", "!=", "active")
+    .where("p.status", "!=", "ended")
+    .orderBy("w.participant_id")
+    .execute();
+  const trackers = await db
+    .selectFrom("tracker_accounts as t")
+    .innerJoin("participants as p", "p.id", "t.participant_id")
+    .select(["t.participant_id", "t.status", "t.backend"])
+    .where("t.status", "!=", "active")
+    .where("p.status", "!=", "ended")
+    .orderBy("t.participant_id")
+    .execute();
   return [
     ...weconnect.map((r) => ({ participantId: r.participant_id, account: "weconnect" as const, status: r.status, backend: null })),
     ...trackers.map((r) => ({ participantId: r.participant_id, account: "tracker" as const, status: r.status, backend: r.backend })),
@@ -129,4 +144,23 @@ export async function countInviteProgress(db: Kysely<Database>): Promise<{ sent:
     ])
     .executeTakeFirstOrThrow();
   return { sent: Number(row.sent), opened: Number(row.opened), completed: Number(row.completed), participants: Number(row.participants) };
+}
+
+/**
+ * Active participants enrolled before `before` whose days were last updated by a poll before it
+ * (or never): the poll has not reached them since.
+ */
+export async function listNotPolledSince(db: Kysely<Database>, before: Date): Promise<number[]> {
+  const cutoff = toIso(before, "before");
+  const rows = await db
+    .selectFrom("participants as p")
+    .leftJoin("days as d", "d.participant_id", "p.id")
+    .select("p.id")
+    .where("p.status", "=", "active")
+    .where("p.created_at", "<", cutoff)
+    .groupBy("p.id")
+    .having((eb) => eb.or([eb(eb.fn.max("d.updated_at"), "is", null), eb(eb.fn.max("d.updated_at"), "<", cutoff)]))
+    .orderBy("p.id")
+    .execute();
+  return rows.map((r) => r.id);
 }

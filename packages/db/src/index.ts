@@ -120,5 +120,5 @@ export {
 export { startJobRun, finishJobRun, listJobRuns, lastFinishedJobRun, type JobName, type JobRun, type JobRunOutcome, type JobRunsTable, type JobRunTables, type FinishJobRunInput } from "./job-runs.js";
 export { syncAlerts, listOpenAlertRecords, type AlertCondition, type AlertRecord, type AlertsTable, type AlertTables, type SyncAlertsResult } from "./alerts.js";
 export { pageParticipants, countParticipantsByStatus, pageAudit, pageErrors, type Page, type PageParticipantsFilter, type PageAuditFilter, type PageErrorsFilter } from "./dashboard-pages.js";
-export { pageDayRows, listWithoutCheckInSince, listAccountProblems, listOnLegacyOnly, listNeverConnected, countInviteProgress, type DayExportRow, type PageDayRowsInput } from "./dashboard-days.js";
+export { pageDayRows, listWithoutCheckInSince, listAccountProblems, listOnLegacyOnly, listNeverConnected, listNotPolledSince, countInviteProgress, type DayExportRow, type PageDayRowsInput } from "./dashboard-days.js";
 export { loadMaintenanceBatch, type MaintenanceBatch, type MaintenanceBatchItem, type TrackerAccountExpiry, type StoredDayEvent } from "./maintenance-batch.js";
