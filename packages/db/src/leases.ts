@@ -24,18 +24,25 @@ export interface LeaseBatchInput {
  * Claims the given participants for `job`: each one whose lease is free (`until` passed, or no
  * row yet) becomes this owner's until now + `leaseMs`. One guarded upsert per chunk, so two
  * replicas claiming the same ids at once split them and never both win one.
+ *
+ * `freeBy` (≤ now) narrows "free" to leases whose `until` had passed by then. A scheduler passes
+ * the start of its run (and no later than its cycle's end): a lease released as "done this
+ * cycle" holds until the cycle's end, so a run still claiming after that moment (it overran, or
+ * started late under load) would otherwise take participants another replica already did in the
+ * same cycle.
  * @returns the ids claimed.
  * @throws DbError INVALID_INPUT
  */
-export async function claimLeases(db: Kysely<Database>, input: LeaseBatchInput & { leaseMs: number; now?: Date }): Promise<number[]> {
+export async function claimLeases(db: Kysely<Database>, input: LeaseBatchInput & { leaseMs: number; now?: Date; freeBy?: Date }): Promise<number[]> {
   checkLease(input.job, input.owner, input.leaseMs);
   const now = input.now ?? new Date();
   const nowIso = toIso(now, "now");
   const untilIso = toIso(new Date(now.getTime() + input.leaseMs));
+  const freeByIso = input.freeBy !== undefined && input.freeBy.getTime() < now.getTime() ? toIso(input.freeBy, "freeBy") : nowIso;
   const claimed: number[] = [];
   // Ascending ids: two claimers upserting the same rows in different orders can deadlock on PostgreSQL.
   const ids = [...new Set(input.participantIds)].sort((a, b) => a - b);
-  for (const chunk of chunkRows(ids, 5)) claimed.push(...(await upsertLeases(db, chunk, { ...input, nowIso, untilIso })));
+  for (const chunk of chunkRows(ids, 5)) claimed.push(...(await upsertLeases(db, chunk, { ...input, nowIso, untilIso, freeByIso })));
   return claimed;
 }
 
@@ -84,8 +91,8 @@ export async function releaseLeases(db: Kysely<Database>, input: LeaseBatchInput
   return released;
 }
 
-/** The guarded upsert every claim goes through: only a free lease (`until_at <= now`) changes hands. */
-async function upsertLeases(db: Kysely<Database>, ids: readonly number[], lease: { job: string; owner: string; nowIso: string; untilIso: string }): Promise<number[]> {
+/** The guarded upsert every claim goes through: only a free lease (`until_at <= freeBy`, at the latest now) changes hands. */
+async function upsertLeases(db: Kysely<Database>, ids: readonly number[], lease: { job: string; owner: string; nowIso: string; untilIso: string; freeByIso: string }): Promise<number[]> {
   if (ids.length === 0) return [];
   const rows = await db
     .insertInto("leases")
@@ -96,7 +103,7 @@ async function upsertLeases(db: Kysely<Database>, ids: readonly number[], lease:
         .doUpdateSet({ owner: lease.owner, until_at: lease.untilIso, claimed_at: lease.nowIso })
         // A released lease keeps `until_at` at the participant's next due time, so a replica
         // starting late in the same cycle cannot take it again.
-        .where("leases.until_at", "<=", lease.nowIso),
+        .where("leases.until_at", "<=", lease.freeByIso),
     )
     .returning("participant_id")
     .execute();

@@ -44,6 +44,26 @@ describe.each(DIALECTS)("leases on %s", (dialect) => {
     await expect(claimLeases(db, { ...one, owner: "", leaseMs: 1 })).rejects.toMatchObject({ code: "INVALID_INPUT" });
   });
 
+  it("with freeBy takes only leases that were free by then, so a late claim skips those released until a later time", async () => {
+    const { db } = database.get();
+    const job = uniqueName("job");
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i += 1) ids.push((await createParticipant(db, { name: uniqueName(), timeZone: "UTC", enrollmentStart: "2026-11-25", status: "active" })).id);
+    const [doneId, staleId, freshId] = ids as [number, number, number];
+    // A run of the cycle that began at `now` and ends at +9 s: one participant done and released
+    // until the cycle's end; another claimed earlier by a replica that died (expires at +5 s).
+    expect(await claimLeases(db, { participantIds: [staleId], job, owner: "dead", leaseMs: 6_000, now: at(-1_000) })).toEqual([staleId]);
+    expect(await claimLeases(db, { participantIds: [doneId], job, owner: "b", leaseMs: 60_000, now: at(1_000) })).toEqual([doneId]);
+    expect(await releaseLeases(db, { participantIds: [doneId], job, owner: "b", nextDueAt: at(9_000) })).toBe(1);
+    // At +10 s both leases are free by `now`, yet a run that started at the cycle's start takes
+    // neither: one was done this cycle, the other expired during the run. A fresh one it takes.
+    expect(await claimLeases(db, { participantIds: ids, job, owner: "a", leaseMs: 60_000, now: at(10_000), freeBy: now })).toEqual([freshId]);
+    // The next cycle's run (freeBy at +10 s) takes both.
+    expect(await claimLeases(db, { participantIds: [doneId, staleId], job, owner: "c", leaseMs: 60_000, now: at(10_000), freeBy: at(10_000) })).toEqual([doneId, staleId]);
+    // freeBy later than now is now: a live lease is never taken.
+    expect(await claimLeases(db, { participantIds: ids, job, owner: "d", leaseMs: 60_000, now: at(11_000), freeBy: at(999_000) })).toEqual([]);
+  });
+
   it("never hands one participant to two concurrent claimers", async () => {
     const { db } = database.get();
     const job = uniqueName("job");
