@@ -53,10 +53,12 @@ button.danger, .button.danger { background: #b3261e; color: #fff; }
 .admin .narrow { max-width: 28rem; }
 .admin .narrow button, .admin .narrow .button { display: block; width: 100%; margin-top: 1rem; }
 .muted { color: var(--muted); }
-.tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); gap: 0.75rem; list-style: none; padding: 0; }
+.tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 14rem), 1fr)); gap: 0.75rem; list-style: none; padding: 0; }
 .tiles li { border: 1px solid var(--line); border-radius: 8px; padding: 0.75rem; margin: 0; background: #fbfcfd; }
 .tiles a { color: var(--ink); text-decoration: none; display: block; }
+.tiles .badge { white-space: normal; overflow-wrap: anywhere; }
 .tiles .figure { font-size: 1.75rem; display: inline; margin-right: 0.25rem; }
+.tiles.jobs { grid-template-columns: repeat(auto-fill, minmax(min(100%, 24rem), 1fr)); }
 .job dl { display: grid; grid-template-columns: auto 1fr; gap: 0.15rem 0.75rem; margin: 0.5rem 0 0; font-size: 0.95rem; }
 .job dt { color: var(--muted); }
 .job dd { margin: 0; }

@@ -87,6 +87,9 @@ describe.each(DIALECTS)("the study team's dashboard on %s", (dialect) => {
     expect(html).toMatch(/Poll<\/strong>/);
     expect(html).toMatch(/Maintenance<\/strong>/);
     expect(html).toContain("Open alerts");
+    // No job run is recorded in this world, so both jobs show red.
+    expect(html.match(/<li class="job stale">/g)).toHaveLength(2);
+    expect(html).toContain('<span class="badge bad">not running</span>');
     expect(html).not.toMatch(/<script|style=|\son[a-z]+=/i);
     expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
   });
@@ -114,7 +117,7 @@ describe.each(DIALECTS)("the study team's dashboard on %s", (dialect) => {
     const html = await (await admin.get(`/admin/participants/${alice.id}`)).text();
     expect(html).toContain(`alice-${dialect}`);
     expect(html).toContain("Morning meeting");
-    expect(html).toMatch(/<svg viewBox="0 0 720 \d+" role="img" aria-labelledby="chart-title chart-desc">/);
+    expect(html).toMatch(/<svg viewBox="0 0 960 \d+" role="img" aria-labelledby="chart-title chart-desc">/);
     expect(html).toContain("<summary>Every day as a table</summary>");
     expect(html).toContain("<td>2026-11-30</td>");
     expect(html).toContain("Recent audit entries");

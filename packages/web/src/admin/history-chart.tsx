@@ -2,10 +2,10 @@ import type { ParticipantHistory } from "@powertoken/core";
 
 type Day = ParticipantHistory["days"][number];
 
-const WIDTH = 720;
-const TOP = 110; // the check-in panel's height
+const WIDTH = 960;
+const TOP = 90; // the check-in panel's height
 const GAP = 24;
-const BOTTOM = 80; // the steps panel's height
+const BOTTOM = 70; // the steps panel's height
 const LEFT = 44;
 const HEIGHT = TOP + GAP + BOTTOM + 20;
 

@@ -29,8 +29,8 @@ export async function csrfOf(browser: TestBrowser, path = "/admin"): Promise<str
 }
 
 /** An active participant with WEconnect and Google Health linked on the simulators. */
-export async function activeParticipant(world: WebWorld, name: string): Promise<{ id: number; token: string }> {
-  const p = await world.addParticipant(name, "needs-weconnect-signin");
+export async function activeParticipant(world: WebWorld, name: string, options: { enrollmentStart?: string } = {}): Promise<{ id: number; token: string }> {
+  const p = await world.addParticipant(name, "needs-weconnect-signin", options);
   const { db, keys } = world.runtime.db;
   const now = world.clock.now;
   await saveWeconnectAccount(db, keys, { participantId: p.id, personId: String(p.personId), accessToken: world.weconnectSim.state.issueToken(p.personId), tokenExpiresAt: null, now });

@@ -38,7 +38,7 @@ export interface WebWorld {
   logs: LogRecorder;
   publicUrl: string;
   /** A participant who starts at `status`, with a WEconnect person (password "right-horse-battery") and a link. */
-  addParticipant(name: string, status?: ParticipantStatus, options?: { linkedLegacy?: boolean }): Promise<{ id: number; token: string; inviteId: number; personId: number; email: string }>;
+  addParticipant(name: string, status?: ParticipantStatus, options?: { linkedLegacy?: boolean; enrollmentStart?: string }): Promise<{ id: number; token: string; inviteId: number; personId: number; email: string }>;
   /** PowerToken's step value on the Google Health simulator for a date (null when none). */
   googleSteps(name: string, date: string): number | null;
   status(id: number): Promise<ParticipantStatus | undefined>;
@@ -88,7 +88,7 @@ export async function startWebWorld(dialect: Dialect, options: { publicUrl?: str
       weconnectSim.state.addActivity(person.id, { name: "Evening walk", dateStart: new Date("2026-11-01T23:00:00Z"), duration: 30, repeat: "daily", repeatEnd: null });
       googleSim.state.addUser({ userId: name, timeZone: "America/Chicago" });
       legacySim.state.addUser({ userId: name, timeZone: "America/Chicago" });
-      const participant = await createParticipant(runtime.db.db, { name, timeZone: "America/Chicago", enrollmentStart: "2026-11-30", status, mapping: "plan", goalSteps: 10_000, now: clock.now });
+      const participant = await createParticipant(runtime.db.db, { name, timeZone: "America/Chicago", enrollmentStart: extra.enrollmentStart ?? "2026-11-30", status, mapping: "plan", goalSteps: 10_000, now: clock.now });
       if (extra.linkedLegacy) {
         // A participant of the 2018 setup: WEconnect linked, legacy Fitbit tokens, moved off by staff.
         const { db, keys } = runtime.db;
