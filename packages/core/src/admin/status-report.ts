@@ -49,16 +49,17 @@ export interface StatusReportOptions {
  */
 export async function getStatusReport(runtime: Pick<AdminRuntime, "db" | "ctx">, options: StatusReportOptions = {}): Promise<StatusReport> {
   const at = options.now ?? runtime.ctx.now();
-  const all = await listParticipants(runtime.db.db);
-  const selected = options.participantIds === undefined ? all : all.filter((p) => options.participantIds?.includes(p.id));
+  // Selected in SQL: the dashboard asks for one page of a large study.
+  const selected = await listParticipants(runtime.db.db, options.participantIds === undefined ? {} : { ids: options.participantIds });
   const participants: ParticipantStatusRow[] = [];
-  for (const p of selected) participants.push(await statusRow(runtime, p, at));
+  for (const p of selected) participants.push(await participantStatusRow(runtime, p, at));
   const counts: Record<ParticipantStatus, number> = { active: 0, "needs-weconnect-signin": 0, "needs-tracker-consent": 0, "needs-google-health": 0, ended: 0 };
   for (const row of participants) counts[row.state] += 1;
   return { at, counts, participants };
 }
 
-async function statusRow(runtime: Pick<AdminRuntime, "db">, p: Participant, now: Date): Promise<ParticipantStatusRow> {
+/** One participant's row of the status report (the one place `status`, the dashboard and the alerts compute it). */
+export async function participantStatusRow(runtime: Pick<AdminRuntime, "db">, p: Participant, now: Date): Promise<ParticipantStatusRow> {
   const localDate = localDateOf(now, p.timeZone);
   const day = await getDay(runtime.db.db, p.id, localDate);
   const [lastError] = await listErrors(runtime.db.db, { participantId: p.id, limit: 1 });

@@ -1,5 +1,5 @@
 import { countParticipantsByStatus, pageParticipants, PARTICIPANT_STATUSES } from "@powertoken/db";
-import { getStatusReport, type ParticipantStatusRow } from "../admin/status-report.js";
+import { participantStatusRow, type ParticipantStatusRow } from "../admin/status-report.js";
 import type { ParticipantStatus } from "../data/core-data.js";
 import type { AdminRuntime } from "../admin/admin-runtime.js";
 import { pageWindow, type PageRequest } from "./paging.js";
@@ -26,16 +26,14 @@ export interface ParticipantRowsPage {
 /**
  * The overview table: participants filtered, sorted by name and paged in SQL, each row with
  * the columns of `powertoken status` (state, today's check-ins, tracker, last poll, token health,
- * last error) computed by `getStatusReport` for the page's participants only.
+ * last error) computed by `getStatusReport`'s row function for the page's participants only.
  * @throws CoreError INVALID_INPUT for a bad page
  */
 export async function listParticipantRows(runtime: Pick<AdminRuntime, "db" | "ctx">, options: ListParticipantRowsOptions): Promise<ParticipantRowsPage> {
   const { limit, offset } = pageWindow(options);
   const page = await pageParticipants(runtime.db.db, { limit, offset, ...(options.search ? { search: options.search } : {}), ...(options.states ? { statuses: options.states } : {}) });
-  const ids = page.rows.map((p) => p.id);
-  const report = ids.length === 0 ? { participants: [] } : await getStatusReport(runtime, { participantIds: ids, ...(options.now ? { now: options.now } : {}) });
-  const byId = new Map(report.participants.map((row) => [row.id, row]));
-  const rows = ids.map((id) => byId.get(id)).filter((row): row is ParticipantStatusRow => row !== undefined);
+  const now = options.now ?? runtime.ctx.now();
+  const rows = await Promise.all(page.rows.map((p) => participantStatusRow(runtime, p, now)));
   return { rows, total: page.total, page: options.page, pageSize: options.pageSize };
 }
 
