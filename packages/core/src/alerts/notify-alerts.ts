@@ -57,7 +57,7 @@ export async function notifyAlerts(channels: AlertChannels, notices: readonly Al
     }
   }
   const email = alerts.email;
-  if (alerts.smtp?.url && email.from && email.to) {
+  if (alerts.smtp?.url && email?.from && email.to) {
     try {
       const transport = createTransport(alerts.smtp.url);
       try {

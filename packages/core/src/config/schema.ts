@@ -152,7 +152,7 @@ export const ConfigSchema = z
             to: z.string().min(3).optional(),
           })
           .strict()
-          .prefault({}),
+          .optional(),
       })
       .strict()
       .prefault({}),
