@@ -111,7 +111,9 @@ export default command({
             const p = DEMO_STUDY.find((d) => d.name === o.name);
             if (!p || lastShown.get(o.name) === o.steps) continue;
             lastShown.set(o.name, o.steps);
-            out.log.success(`${stamp(p.timeZone, now, day)} ${p.timeZone.padEnd(16)} ${o.name}'s tracker now shows ${o.steps.toLocaleString("en-US")} steps`);
+            // Google Health shows 0 steps as no PowerToken exercise at all (no empty entries).
+            const shows = o.steps === 0 && backend === "google-health" ? "nothing (0 steps: no PowerToken entry)" : `${o.steps.toLocaleString("en-US")} steps`;
+            out.log.success(`${stamp(p.timeZone, now, day)} ${p.timeZone.padEnd(16)} ${o.name}'s tracker now shows ${shows}`);
           }
           if (env.signal.aborted) break;
         }
@@ -143,7 +145,7 @@ export default command({
           { header: "mapping", value: (r) => r.mapping },
           { header: "check-ins", value: (r) => r.checkIns, align: "right" },
           { header: "progress", value: (r) => r.progress, align: "right" },
-          { header: "steps on tracker", value: (r) => r.steps?.toLocaleString("en-US"), align: "right" },
+          { header: "steps on tracker", value: (r) => r.steps?.toLocaleString("en-US") ?? "nothing", align: "right" },
           { header: "label", value: (r) => r.label },
         ]);
         out.line();
