@@ -139,9 +139,11 @@ export interface CoreData {
   /**
    * Leases: claim those of `ids` whose lease for `job` is absent or has `until_at <= now`, for
    * `owner` until `now + leaseMs`, in one atomic statement per chunk. Returns the ids won; the
-   * others are held by a replica (or were released until a time still ahead).
+   * others are held by a replica (or were released until a time still ahead). With `freeBy`
+   * (earlier than `now`), only leases whose `until_at <= freeBy`: a run passes its own start, so it
+   * never takes a participant released as done after it began (see db's claimLeases).
    */
-  claimParticipants(input: { ids: readonly number[]; owner: string; job: string; now: Date; leaseMs: number }): Promise<number[]>;
+  claimParticipants(input: { ids: readonly number[]; owner: string; job: string; now: Date; leaseMs: number; freeBy?: Date }): Promise<number[]>;
   /** Extend the leases `owner` still holds among `ids` to `now + leaseMs`, in one statement. Returns how many. */
   renewParticipants(input: { ids: readonly number[]; owner: string; job: string; now: Date; leaseMs: number }): Promise<number>;
   /** Give leases back: `owner` null and `until_at = until`, so nobody claims them before `until`. */

@@ -257,7 +257,7 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
     },
 
     async claimParticipants(input) {
-      return claimLeases(db, { participantIds: input.ids, job: input.job, owner: input.owner, leaseMs: input.leaseMs, now: input.now });
+      return claimLeases(db, { participantIds: input.ids, job: input.job, owner: input.owner, leaseMs: input.leaseMs, now: input.now, ...(input.freeBy === undefined ? {} : { freeBy: input.freeBy }) });
     },
 
     async renewParticipants(input) {

@@ -105,6 +105,7 @@ async function runLeased(
 ): Promise<boolean> {
   const { owner, job } = options;
   const leaseMs = ctx.settings.leaseMs;
+  const freeBy = claimableBy(ctx.now(), options.cycleEndsAt);
   const order = shuffled(participants);
   const batchSize = 2 * Math.max(1, options.concurrency);
   let aborted = false;
@@ -117,7 +118,7 @@ async function runLeased(
     const candidates = withoutInProgress(order.slice(next, next + batchSize), guard, recorder);
     next += batchSize;
     if (candidates.length === 0) continue;
-    const claimed = new Set(await ctx.data.claimParticipants({ ids: candidates.map((p) => p.id), owner, job, now: ctx.now(), leaseMs }));
+    const claimed = new Set(await ctx.data.claimParticipants({ ids: candidates.map((p) => p.id), owner, job, now: ctx.now(), leaseMs, freeBy }));
     const batch: ParticipantRecord[] = [];
     for (const p of candidates) {
       if (claimed.has(p.id)) batch.push(p);
@@ -153,6 +154,18 @@ async function runLeased(
     if (result.aborted) aborted = true;
   }
   return aborted;
+}
+
+/**
+ * The latest `until` a lease may have for this run to take it: the run's start, and never the
+ * cycle's end or later. A participant released as done this cycle is held until `cycleEndsAt`; a
+ * run that is still claiming after that (it overran, or started late on a busy machine) must not
+ * take it again, or one cycle polls it twice. A lease that expires during the run (a replica died)
+ * is left to the next run.
+ */
+function claimableBy(runStartedAt: Date, cycleEndsAt: Date | undefined): Date {
+  if (cycleEndsAt === undefined || cycleEndsAt.getTime() > runStartedAt.getTime()) return runStartedAt;
+  return new Date(cycleEndsAt.getTime() - 1);
 }
 
 async function release(ctx: PowerTokenContext, input: { ids: number[]; owner: string; job: string; until: Date }): Promise<void> {
