@@ -1,4 +1,5 @@
-import { createRuntime, findParticipant, runOutcome, runMaintenance, runPoll, type MaintenanceResult, type ParticipantOutcome, type PollResult } from "@powertoken/core";
+import { hostname } from "node:os";
+import { createRuntime, findParticipant, runOutcome, runRecordedJob, type MaintenanceResult, type ParticipantOutcome, type PollResult } from "@powertoken/core";
 import type { CommandEnv } from "./_command.js";
 import { loadCliConfig } from "./_config.js";
 import { withDatabase } from "./_database.js";
@@ -42,8 +43,10 @@ export async function runJob(job: "poll" | "maintenance", args: JobFlags, env: C
     const log = createCliLogger(env.out, { verbose: Boolean(args.verbose), beforeLine: progress.clear });
     const runtime = await createRuntime(config, { log });
     try {
-      const common = { dryRun: Boolean(args["dry-run"]), signal: env.signal, onProgress: progress.update, ...(participantIds ? { participantIds } : {}) };
-      result = job === "poll" ? await runPoll(runtime.ctx, { ...common, ...(args.all === undefined ? {} : { all: args.all }) }) : await runMaintenance(runtime.ctx, common);
+      // Recorded in the database (job health, alerts); a dry run is not.
+      const replica = `cli:${hostname()}:${process.pid}`;
+      const common = { dryRun: Boolean(args["dry-run"]), signal: env.signal, onProgress: progress.update, replica, ...(participantIds ? { participantIds } : {}) };
+      result = job === "poll" ? await runRecordedJob(runtime, "poll", { ...common, ...(args.all === undefined ? {} : { all: args.all }) }) : await runRecordedJob(runtime, "maintenance", common);
     } finally {
       await runtime.close();
     }
