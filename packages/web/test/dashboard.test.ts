@@ -240,6 +240,7 @@ describe.each(DIALECTS)("the study team's dashboard on %s", (dialect) => {
     const replay = newBrowser(world.app, world.publicUrl);
     replay.jar.set("__Host-pt_admin", stolen);
     expect((await replay.get("/admin")).status).toBe(303);
+    expect(world.logs.text()).not.toContain(stolen);
 
     const removed = await signedInAs(world, `removed-${dialect}@example.org`, "admin");
     expect((await removed.get("/admin")).status).toBe(200);
