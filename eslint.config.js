@@ -9,7 +9,7 @@ const layer = (name, forbidden) => ({
       "error",
       {
         patterns: [
-          { group: forbidden, message: "Dependencies go downward only: apps → core → {weconnect, fitbit, db}." },
+          { group: forbidden, message: "Dependencies go downward only: apps → web → core → {weconnect, fitbit, db}." },
           { group: ["../../*/src/*", "../../../packages/*"], message: "Import sibling packages by name, never by path." },
         ],
       },
@@ -39,7 +39,9 @@ export default tseslint.config(
   layer("packages/weconnect", ["@powertoken/*"]),
   layer("packages/fitbit", ["@powertoken/*"]),
   layer("packages/db", ["@powertoken/*"]),
-  layer("packages/core", ["@powertoken/cron-cli", "@powertoken/daemon", "@powertoken/*/src/*"]),
+  layer("packages/core", ["@powertoken/web", "@powertoken/cron-cli", "@powertoken/daemon", "@powertoken/*/src/*"]),
+  // The web app sits between the apps (the daemon and `demo --serve` mount it) and core.
+  layer("packages/web", ["@powertoken/cron-cli", "@powertoken/daemon", "@powertoken/*/src/*"]),
   // Issue 10: the apps reach participants, accounts and days through @powertoken/core (its admin
   // functions, openConfiguredDatabase); only core calls db's queries. Types, migrations and key
   // utilities stay importable.

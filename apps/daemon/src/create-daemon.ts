@@ -1,3 +1,4 @@
+import type { RequestListener } from "node:http";
 import type { Logger } from "@powertoken/core";
 import type { Clock } from "./clock.js";
 import { startHttpServer, type HttpServer } from "./http-server.js";
@@ -25,6 +26,13 @@ export interface DaemonOptions {
   checkDatabase: () => Promise<void>;
   /** Where `/healthz`, `/readyz` and `/metrics` listen; false for none. */
   http: { host: string; port: number } | false;
+  /** Serves every path besides the three above (the web app); see `startHttpServer`. */
+  web?: RequestListener;
+  /**
+   * False: start no schedule, only the HTTP server (a study running both jobs from cron that
+   * wants the daemon for its pages). @default true
+   */
+  runSchedules?: boolean;
   /** @default systemClock */
   clock?: Clock;
   /** Cron time zone. @default the process's (TZ) */
@@ -116,10 +124,13 @@ export function createDaemon(options: DaemonOptions): Daemon {
   return {
     scheduler,
     async start() {
-      if (options.http !== false) server = await startHttpServer({ ...options.http, metrics, readiness });
-      scheduler.start();
-      log.info("daemon started", {
+      const web = options.web === undefined ? {} : { web: options.web };
+      if (options.http !== false) server = await startHttpServer({ ...options.http, metrics, readiness, ...web });
+      const schedules = options.runSchedules !== false;
+      if (schedules) scheduler.start();
+      log.info(schedules ? "daemon started" : "daemon started without schedules (jobs run elsewhere, e.g. cron)", {
         url: server?.url ?? null,
+        schedules,
         pollSchedule: options.schedules.poll,
         maintenanceSchedule: options.schedules.maintenance,
         nextPollAt: iso(scheduler.nextTickAt("poll")),

@@ -3,13 +3,14 @@ export type DaemonErrorCode =
   | "USAGE" // unknown flag or a flag without its value
   | "SCHEDULE_INVALID" // a daemon.*Schedule key is not a cron expression croner accepts
   | "INSTANCE_LOCKED" // another daemon already serves this SQLite database
-  | "HTTP_LISTEN_FAILED"; // the health/metrics port could not be bound
+  | "HTTP_LISTEN_FAILED" // the health/metrics port could not be bound
+  | "WEB_CONFIG_INCOMPLETE"; // web.publicUrl is set without web.studyName or web.contact
 
 /** The one error class of the daemon. */
 export class DaemonError extends Error {
   override readonly name = "DaemonError";
   readonly code: DaemonErrorCode;
-  /** For SCHEDULE_INVALID: the config key, e.g. `daemon.pollSchedule`. */
+  /** For SCHEDULE_INVALID and WEB_CONFIG_INCOMPLETE: the config key, e.g. `daemon.pollSchedule`. */
   readonly key: string | undefined;
 
   constructor(code: DaemonErrorCode, message: string, extra: { key?: string; cause?: unknown } = {}) {

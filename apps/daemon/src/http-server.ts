@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DaemonError } from "./errors.js";
 import type { DaemonMetrics } from "./metrics.js";
@@ -12,6 +12,11 @@ export interface HttpServerOptions {
   port: number;
   metrics: DaemonMetrics;
   readiness: Readiness;
+  /**
+   * Every other path (the participant pages and the dashboard of `@powertoken/web`, through its
+   * `toNodeListener`). Without it those paths answer 404.
+   */
+  web?: RequestListener;
 }
 
 /** The running health/metrics server. */
@@ -23,7 +28,7 @@ export interface HttpServer {
 
 /**
  * Serve `/healthz` (200 while the process runs), `/readyz` (200 or 503 with the checks as JSON)
- * and `/metrics` (Prometheus text). GET and HEAD only.
+ * and `/metrics` (Prometheus text), GET and HEAD only; hand every other path to `options.web`.
  * @throws DaemonError HTTP_LISTEN_FAILED when the port cannot be bound
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
@@ -54,12 +59,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   };
 }
 
+const OWN_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
+
 async function handle(request: IncomingMessage, response: ServerResponse, options: HttpServerOptions): Promise<void> {
+  const path = new URL(request.url ?? "/", "http://localhost").pathname;
+  // The pages take their own methods (forms POST); only the three probes are GET/HEAD-only.
+  if (!OWN_PATHS.has(path) && options.web !== undefined) return options.web(request, response);
   if (request.method !== "GET" && request.method !== "HEAD") {
     response.setHeader("allow", "GET, HEAD");
     return send(response, 405, "application/json", JSON.stringify({ error: "method not allowed" }));
   }
-  const path = new URL(request.url ?? "/", "http://localhost").pathname;
   switch (path) {
     case "/healthz":
       return send(response, 200, "application/json", JSON.stringify({ status: "ok" }));
