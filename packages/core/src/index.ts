@@ -45,6 +45,7 @@ export { diffActivities, expirationOf, type ActivityChanges } from "./maintenanc
 export { DEFAULT_ACTIVITY_WEIGHT, storedActivityOf, storedEventsOf } from "./data/weconnect-to-stored.js";
 export { createDbCoreData } from "./data/db-core-data.js";
 export { createRuntime, type CreateRuntimeOptions, type PowerTokenRuntime } from "./runtime/create-runtime.js";
+export { recoverOrphanedRefreshes, type OrphanRecoveryResult } from "./runtime/recover-orphaned-refreshes.js";
 export { openConfiguredDatabase, encryptionKeysFromConfig, type OpenConfiguredDatabaseOptions } from "./runtime/open-configured-database.js";
 export { createOAuthProviderFromConfig, isBackendConfigured, webOAuthRedirectUri, type OAuthProviderFromConfigOptions } from "./runtime/oauth-provider-from-config.js";
 export * from "./admin/index.js";

@@ -9,6 +9,8 @@ import {
   type Tracker,
   type TrackerBackend,
 } from "@powertoken/fitbit";
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import type { DatabaseHandle } from "@powertoken/db";
 import { createWeconnectClient } from "@powertoken/weconnect";
 import type { PowerTokenConfig } from "../config/schema.js";
@@ -36,6 +38,12 @@ export interface CreateRuntimeOptions {
   /** PostgreSQL schema (tests use one per file). @default config.database.schema */
   schema?: string;
   hooks?: CoreHooks;
+  /**
+   * This runtime's id as the holder of tracker refresh locks (the daemon passes its replica id).
+   * Must differ between processes and between runtimes of one process.
+   * @default `host:pid:random`
+   */
+  owner?: string;
 }
 
 /** An opened runtime: the context runs take, and how to close it. */
@@ -52,7 +60,7 @@ export interface PowerTokenRuntime {
 /**
  * Open the database and build the WEconnect client and, for each tracker backend whose OAuth
  * client id and secret are configured, its OAuth client, token manager (over the database, with
- * compare-and-swap) and tracker. Reads no environment: `loadConfig` did that.
+ * compare-and-swap and a refresh lock per account held as `options.owner`) and tracker. Reads no environment: `loadConfig` did that.
  * @throws DbError (CONNECTION_FAILED, KEY_INVALID, MIGRATION_FAILED, …) when the database cannot be used
  * @example
  * const { config } = loadConfig({ env: process.env, cwd: process.cwd() });
@@ -68,7 +76,10 @@ export async function createRuntime(config: PowerTokenConfig, options: CreateRun
     ...(options.schema === undefined ? {} : { schema: options.schema }),
   });
   const data = createDbCoreData(db);
-  const store = createTrackerTokenStore(data);
+  // With the database, each refresh holds a lock row across processes (issue 16): two replicas
+  // never send the same single-use refresh token.
+  const store = createTrackerTokenStore(data, { db: db.db });
+  const owner = options.owner ?? defaultOwner();
   // The clients are built before the context that counts their requests: they reach it through this.
   const ref: { ctx?: PowerTokenContext } = {};
   const hook = (family: "weconnect" | "tracker") => (info: RequestInfo) => {
@@ -87,7 +98,7 @@ export async function createRuntime(config: PowerTokenConfig, options: CreateRun
   for (const { backend, settings, create } of backends) {
     if (!isBackendConfigured(config, backend)) continue;
     const oauth = createOAuthProviderFromConfig(config, backend);
-    const tokens = createTokenManager({ oauth: createOAuthClient(oauth, oauthOptions), store, now });
+    const tokens = createTokenManager({ oauth: createOAuthClient(oauth, oauthOptions), store, now, owner });
     tokenManagers[backend] = tokens;
     trackers[backend] = create({ baseUrl: settings.apiUrl, tokens, fetch: options.fetch, onRequest: hook("tracker") });
   }
@@ -112,4 +123,9 @@ export async function createRuntime(config: PowerTokenConfig, options: CreateRun
   });
   ref.ctx = ctx;
   return { ctx, db, config, oauthOptions, close: () => db.close() };
+}
+
+/** A lock owner id no other process or runtime shares, readable in the locks table. */
+function defaultOwner(): string {
+  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }
