@@ -5,6 +5,7 @@ import { ConfigSchema, createRuntime, importParticipants, runMaintenance, runPol
 import { generateEncryptionKey } from "@powertoken/db";
 import { localDateOf } from "@powertoken/weconnect";
 import { command } from "../_command.js";
+import { serveDemo } from "../_demo-serve.js";
 import { DEMO_STUDY } from "../_demo-study.js";
 import { UsageError } from "../_errors.js";
 import { addDays, localClock, localTimeToInstant } from "../_local-time.js";
@@ -26,21 +27,25 @@ interface DemoRow {
 export default command({
   name: "powertoken demo",
   description: "A simulated study day: simulators, a temporary SQLite database, three participants in three time zones, maintenance and a fast-forwarded day of polls.",
-  examples: ["powertoken demo", "powertoken demo --backend fitbit-legacy", "powertoken demo --json | jq '.participants'"],
+  examples: ["powertoken demo", "powertoken demo --serve", "powertoken demo --backend fitbit-legacy", "powertoken demo --json | jq '.participants'"],
   args: {
     backend: { type: "string", description: "Tracker simulator: google-health (default) or fitbit-legacy (the seed's API)", valueHint: "name" },
     keep: { type: "boolean", description: "Keep the temporary folder (database, config) and print its path" },
+    serve: { type: "boolean", description: "After the day, keep the study running and serve the dashboard and a participant's page on 127.0.0.1 until Ctrl-C" },
   },
   async run(args, env) {
     const backend = args.backend ?? "google-health";
     if (backend !== "google-health" && backend !== "fitbit-legacy") throw new UsageError("--backend must be google-health or fitbit-legacy.");
+    if (args.serve && args.json) throw new UsageError("--serve prints an address and a password for a person to use; drop --json.");
     const out = env.out;
     const day = new Date().toISOString().slice(0, 10);
     // From 05:00 in the easternmost zone to midnight in the westernmost: every participant's whole day.
     const start = localTimeToInstant("Asia/Tokyo", day, "05:00");
     const end = localTimeToInstant("America/Chicago", addDays(day, 1), "00:00");
     let now = start;
-    const clock = () => now;
+    // While serving, simulated time goes on from where the day ended, at real speed.
+    let servingSince: number | null = null;
+    const clock = () => (servingSince === null ? now : new Date(now.getTime() + Date.now() - servingSince));
     const dir = mkdtempSync(join(tmpdir(), "powertoken-demo-"));
     const sims = await startSimulators({ backend, now: clock });
     try {
@@ -95,6 +100,7 @@ export default command({
       const lastShown = new Map<string, number>();
       let polls = 0;
       let writes = 0;
+      let summarised = false;
       try {
         for (; now.getTime() <= end.getTime(); now = new Date(now.getTime() + STEP_MS)) {
           while (checkIns[0] && checkIns[0].at.getTime() <= now.getTime()) {
@@ -117,40 +123,49 @@ export default command({
           }
           if (env.signal.aborted) break;
         }
+        if (args.serve && !env.signal.aborted) {
+          summary();
+          summarised = true;
+          servingSince = Date.now();
+          await serveDemo({ runtime, out, signal: env.signal, participantName: DEMO_STUDY[0]!.name, backend });
+        }
       } finally {
         await runtime.close();
       }
+      if (!summarised) summary();
 
-      const rows: DemoRow[] = DEMO_STUDY.map((p) => {
-        const planned = p.activities.length;
-        const done = p.activities.filter((a) => a.checkInAt !== null).length;
-        const view = sims.tracker.viewDay(p.name, day);
-        return {
-          participant: p.name,
-          timeZone: p.timeZone,
-          mapping: p.mapping,
-          checkIns: `${done}/${planned}`,
-          progress: `${Math.round((done / planned) * 100)}%`,
-          steps: view?.steps ?? null,
-          label: view?.label ?? null,
-        };
-      });
-      out.result({ day, backend, polls, writes, participants: rows }, () => {
-        out.line();
-        out.line(`${day}: ${polls} polls, ${writes} tracker writes. What each tracker shows for ${day}:`);
-        out.line();
-        out.table(rows, [
-          { header: "participant", value: (r) => r.participant },
-          { header: "time zone", value: (r) => r.timeZone },
-          { header: "mapping", value: (r) => r.mapping },
-          { header: "check-ins", value: (r) => r.checkIns, align: "right" },
-          { header: "progress", value: (r) => r.progress, align: "right" },
-          { header: "steps on tracker", value: (r) => r.steps?.toLocaleString("en-US") ?? "nothing", align: "right" },
-          { header: "label", value: (r) => r.label },
-        ]);
-        out.line();
-        out.line("Next: `powertoken init` to start a real study (see the README), or `powertoken simulate` to try the commands.");
-      });
+      function summary(): void {
+        const rows: DemoRow[] = DEMO_STUDY.map((p) => {
+          const planned = p.activities.length;
+          const done = p.activities.filter((a) => a.checkInAt !== null).length;
+          const view = sims.tracker.viewDay(p.name, day);
+          return {
+            participant: p.name,
+            timeZone: p.timeZone,
+            mapping: p.mapping,
+            checkIns: `${done}/${planned}`,
+            progress: `${Math.round((done / planned) * 100)}%`,
+            steps: view?.steps ?? null,
+            label: view?.label ?? null,
+          };
+        });
+        out.result({ day, backend, polls, writes, participants: rows }, () => {
+          out.line();
+          out.line(`${day}: ${polls} polls, ${writes} tracker writes. What each tracker shows for ${day}:`);
+          out.line();
+          out.table(rows, [
+            { header: "participant", value: (r) => r.participant },
+            { header: "time zone", value: (r) => r.timeZone },
+            { header: "mapping", value: (r) => r.mapping },
+            { header: "check-ins", value: (r) => r.checkIns, align: "right" },
+            { header: "progress", value: (r) => r.progress, align: "right" },
+            { header: "steps on tracker", value: (r) => r.steps?.toLocaleString("en-US") ?? "nothing", align: "right" },
+            { header: "label", value: (r) => r.label },
+          ]);
+          out.line();
+          out.line("Next: `powertoken init` to start a real study (see the README), or `powertoken simulate` to try the commands.");
+        });
+      }
     } finally {
       await sims.close();
       if (args.keep) out.log.info(`Kept ${dir}`);
