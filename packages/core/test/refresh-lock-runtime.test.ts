@@ -6,7 +6,7 @@ import { claimRefreshLock, createParticipant, findTrackerAccountById, listOrphan
 import { createOAuthClient } from "@powertoken/fitbit";
 import { startOAuthSimulator, type OAuthSimulator } from "@powertoken/fitbit/simulator";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ConfigSchema, createOAuthProviderFromConfig, createRuntime, recoverOrphanedRefreshes, type Logger, type PowerTokenConfig, type PowerTokenRuntime } from "../src/index.js";
+import { ConfigSchema, createOAuthProviderFromConfig, createRuntime, recoverOrphanedRefreshes, runMaintenance, type Logger, type PowerTokenConfig, type PowerTokenRuntime } from "../src/index.js";
 
 // Fitbit-style single-use refresh tokens with no replay grace: a second use of one is refused
 // and, were the refused token still stored, the account would be flagged for re-consent.
@@ -94,7 +94,7 @@ describe("recoverOrphanedRefreshes", () => {
     expect(sim.state.isRefreshTokenLive(before.refreshToken!)).toBe(false);
     expect(await listOrphanedRefreshes(b.db.db)).toHaveLength(1);
 
-    const result = await recoverOrphanedRefreshes(b);
+    const result = await recoverOrphanedRefreshes(b.ctx);
     expect(result).toEqual({ recovered: 1, failed: [], skipped: 0 });
     expect(sim.state.stats.replays).toBe(1);
     expect(sim.state.stats.rejectedRefreshes).toBe(0);
@@ -106,7 +106,7 @@ describe("recoverOrphanedRefreshes", () => {
     expect((await findTrackerAccountById(b.db.db, accountId))?.status).toBe("active");
     expect(await listOrphanedRefreshes(b.db.db)).toEqual([]);
     // Nothing left: a second call does nothing.
-    expect(await recoverOrphanedRefreshes(a)).toEqual({ recovered: 0, failed: [], skipped: 0 });
+    expect(await recoverOrphanedRefreshes(a.ctx)).toEqual({ recovered: 0, failed: [], skipped: 0 });
   });
 
   it("reports a refresh it cannot complete (replay window closed) by code, with no token in the log", async () => {
@@ -116,11 +116,20 @@ describe("recoverOrphanedRefreshes", () => {
     const { config, a, b, accountId } = await twoRuntimesAndAccount({ replayWindowSeconds: 0 }, log);
     const { before, lost } = await killedMidRefresh(config, a, accountId);
 
-    const result = await recoverOrphanedRefreshes(b);
+    const result = await recoverOrphanedRefreshes(b.ctx);
     expect(result).toEqual({ recovered: 0, failed: [{ accountId, code: "REAUTH_REQUIRED" }], skipped: 0 });
     expect(lines.some((l) => l.includes("REAUTH_REQUIRED"))).toBe(true);
     for (const secret of [before.refreshToken!, before.accessToken, lost.refreshToken!, lost.accessToken, "sim-secret"]) {
       expect(lines.filter((l) => l.includes(secret))).toEqual([]);
     }
+  });
+
+  it("runs at the start of every maintenance run", async () => {
+    const { config, a, b, accountId } = await twoRuntimesAndAccount({ replayWindowSeconds: 120 });
+    const { lost } = await killedMidRefresh(config, a, accountId);
+    await runMaintenance(b.ctx);
+    expect(sim.state.stats.replays).toBe(1);
+    expect((await loadTrackerToken(b.db.db, b.db.keys, accountId))!.refreshToken).toBe(lost.refreshToken);
+    expect(await listOrphanedRefreshes(b.db.db)).toEqual([]);
   });
 });

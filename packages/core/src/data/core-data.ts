@@ -144,6 +144,11 @@ export interface CoreData {
    * never takes a participant released as done after it began (see db's claimLeases).
    */
   claimParticipants(input: { ids: readonly number[]; owner: string; job: string; now: Date; leaseMs: number; freeBy?: Date }): Promise<number[]>;
+  /**
+   * Tracker accounts whose refresh holder died between sending a refresh token and saving the
+   * answer (its lock expired with an in-flight record), oldest first, with their backend.
+   */
+  listOrphanedRefreshes(now: Date): Promise<Array<{ accountId: number; backend: TrackerBackend }>>;
   /** Extend the leases `owner` still holds among `ids` to `now + leaseMs`, in one statement. Returns how many. */
   renewParticipants(input: { ids: readonly number[]; owner: string; job: string; now: Date; leaseMs: number }): Promise<number>;
   /** Give leases back: `owner` null and `until_at = until`, so nobody claims them before `until`. */

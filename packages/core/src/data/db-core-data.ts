@@ -1,4 +1,6 @@
 import {
+  findTrackerAccountById,
+  listOrphanedRefreshes,
   appendAudit,
   changeParticipantStatus,
   claimLeases,
@@ -258,6 +260,15 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
 
     async claimParticipants(input) {
       return claimLeases(db, { participantIds: input.ids, job: input.job, owner: input.owner, leaseMs: input.leaseMs, now: input.now, ...(input.freeBy === undefined ? {} : { freeBy: input.freeBy }) });
+    },
+
+    async listOrphanedRefreshes(now) {
+      const out: Array<{ accountId: number; backend: TrackerBackend }> = [];
+      for (const orphan of await listOrphanedRefreshes(db, { now })) {
+        const account = await findTrackerAccountById(db, orphan.accountId);
+        if (account) out.push({ accountId: orphan.accountId, backend: account.backend });
+      }
+      return out;
     },
 
     async renewParticipants(input) {

@@ -6,6 +6,7 @@ import { goalStepsFor } from "../mapping/mapping-settings.js";
 import { recordFailure, runParticipants, type ProgressListener } from "../run/run-participants.js";
 import { createRunRecorder, finishTiming, type ParticipantOutcome, type RunRecorder } from "../run/run-result.js";
 import type { PowerTokenContext } from "../runtime/context.js";
+import { recoverOrphanedRefreshes } from "../runtime/recover-orphaned-refreshes.js";
 import { emptyMaintenanceInputs, type MaintenanceInputs } from "./maintenance-inputs.js";
 import { trackerRefreshDue } from "./refresh-due.js";
 import { eventsAlreadyStored } from "./same-events.js";
@@ -62,6 +63,8 @@ export async function runMaintenance(ctx: PowerTokenContext, options: RunMainten
   const recorder = createRunRecorder();
   const counts = { removedIncomplete: 0, tokensRefreshed: 0, tokensFailed: 0, statusChanges: 0, activitiesUpserted: 0, activitiesRemoved: 0, eventsUpserted: 0, goalsSet: 0 };
   const onStatusChange = () => void (counts.statusChanges += 1);
+  // Refreshes a killed process left in flight, while the provider still accepts the replay (issue 16).
+  if (!dryRun) await recoverOrphanedRefreshes(ctx);
 
   const everyone = await ctx.data.listParticipants(options.participantIds ? { ids: options.participantIds } : undefined);
   const graceMs = ctx.settings.incompleteGraceHours * 3_600_000;
