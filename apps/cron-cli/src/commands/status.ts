@@ -1,11 +1,12 @@
 import { findParticipant, getStatusReport } from "@powertoken/core";
+import { linkState } from "../_link-state.js";
 import { command } from "../_command.js";
 import { loadCliConfig } from "../_config.js";
 import { withRuntime } from "../_database.js";
 
 export default command({
   name: "powertoken status",
-  description: "A table per participant: state, last poll, today's check-ins, what the tracker shows, token health, last error.",
+  description: "A table per participant: state, last poll, today's check-ins, what the tracker shows, token health, personal link (sent / opened / completed), last error.",
   examples: ["powertoken status", "powertoken status --participant alice", "powertoken status --json | jq '.participants[] | select(.lastError)'"],
   args: {
     participant: { type: "string", description: "Only this participant (name or id)", valueHint: "name" },
@@ -27,6 +28,7 @@ export default command({
         { header: "tracker shows", value: (v) => (v.tracker ? `${v.tracker.nothingShown ? "nothing (0)" : (v.tracker.steps ?? "-")}${v.tracker.pending ? " (pending)" : ""}` : "-") },
         { header: "label", value: (v) => v.tracker?.label },
         { header: "tokens (WEconnect / tracker)", value: (v) => `${v.tokens.weconnect} / ${v.tokens.tracker}` },
+        { header: "link", value: (v) => (v.link ? linkState(v.link, now) : "-") },
         { header: "last error", value: (v) => (v.lastError ? `${v.lastError.code}: ${v.lastError.message}`.slice(0, 60) : "") },
       ]),
     );

@@ -1,6 +1,7 @@
-import { listAudit, type AuditEntry, type Participant } from "@powertoken/db";
+import { listAudit, listInvites, type AuditEntry, type Participant } from "@powertoken/db";
 import type { AdminRuntime } from "./admin-runtime.js";
 import { findParticipant } from "./find-participant.js";
+import { inviteLinkSummary, type InviteLinkSummary } from "./status-report.js";
 import { loadLinkedAccounts, type TokenProblem } from "./token-health.js";
 
 /** One participant as staff see it: settings, linked accounts (never a token) and recent audit entries. */
@@ -12,6 +13,8 @@ export interface ParticipantDescription {
   tokenProblem: TokenProblem | null;
   /** The five latest audit entries, newest first. */
   recent: AuditEntry[];
+  /** Every personal link made for the participant, newest first (sent, opened, completed, revoked). */
+  links: InviteLinkSummary[];
 }
 
 /**
@@ -22,6 +25,7 @@ export async function describeParticipant(runtime: Pick<AdminRuntime, "db">, par
   const participant = await findParticipant(runtime, participantId);
   const accounts = await loadLinkedAccounts(runtime, participant.id);
   const recent = await listAudit(runtime.db.db, { participantId: participant.id, limit: 5 });
+  const links = (await listInvites(runtime.db.db, participant.id)).map(inviteLinkSummary);
   const w = accounts.weconnect;
   return {
     participant,
@@ -29,5 +33,6 @@ export async function describeParticipant(runtime: Pick<AdminRuntime, "db">, par
     trackers: accounts.trackers.map((t) => ({ backend: t.backend, status: t.status, statusReason: t.statusReason, expiresAt: t.expiresAt, scopes: [...t.scopes] })),
     tokenProblem: accounts.tokenProblem,
     recent,
+    links,
   };
 }

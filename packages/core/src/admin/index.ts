@@ -13,7 +13,7 @@ export {
   type CompleteTrackerConsentResult,
   type TrackerConsent,
 } from "./tracker-consent.js";
-export { getStatusReport, participantStatusRow, type ParticipantStatusRow, type StatusReport, type StatusReportOptions } from "./status-report.js";
+export { getStatusReport, participantStatusRow, type InviteLinkSummary, type ParticipantStatusRow, type StatusReport, type StatusReportOptions, type StatusReportRow } from "./status-report.js";
 export { describeParticipant, type ParticipantDescription } from "./describe-participant.js";
 export { pollParticipantNow } from "./poll-participant-now.js";
 export type { TokenProblem } from "./token-health.js";

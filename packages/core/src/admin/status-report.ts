@@ -1,4 +1,4 @@
-import { getDay, listErrors, listParticipants, type Participant } from "@powertoken/db";
+import { getDay, listErrors, listInvites, listParticipants, type Invite, type Participant } from "@powertoken/db";
 import { localDateOf } from "@powertoken/weconnect";
 import type { ParticipantStatus } from "../data/core-data.js";
 import { dayNeedsWrite } from "../poll/decide-write.js";
@@ -26,12 +26,33 @@ export interface ParticipantStatusRow {
   lastError: { at: Date; code: string; message: string } | null;
 }
 
+/** One personal link as staff see it (never its secret): when it was sent, opened and completed. */
+export interface InviteLinkSummary {
+  /** When the link was made (`powertoken participants invite`, the dashboard): "sent". */
+  sentAt: Date;
+  expiresAt: Date;
+  openedAt: Date | null;
+  completedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+/** A status report row with the participant's latest link. */
+export interface StatusReportRow extends ParticipantStatusRow {
+  /** The newest personal link; null when none was ever made. */
+  link: InviteLinkSummary | null;
+}
+
 /** What `powertoken status` shows, as data. */
 export interface StatusReport {
   at: Date;
   /** Participants per state (every state present, 0 when none). */
   counts: Record<ParticipantStatus, number>;
-  participants: ParticipantStatusRow[];
+  participants: StatusReportRow[];
+}
+
+/** An invite record without its hash and ids, for `status` and `participants show`. */
+export function inviteLinkSummary(invite: Invite): InviteLinkSummary {
+  return { sentAt: invite.createdAt, expiresAt: invite.expiresAt, openedAt: invite.openedAt, completedAt: invite.completedAt, revokedAt: invite.revokedAt };
 }
 
 /** Options of {@link getStatusReport}. */
@@ -43,16 +64,20 @@ export interface StatusReportOptions {
 }
 
 /**
- * Every participant's state, today's check-ins, what the tracker shows, token health and last
- * error, with counts by state.
+ * Every participant's state, today's check-ins, what the tracker shows, token health, last
+ * error and latest personal link, with counts by state.
  * @example const report = await getStatusReport(runtime); report.counts.active
  */
 export async function getStatusReport(runtime: Pick<AdminRuntime, "db" | "ctx">, options: StatusReportOptions = {}): Promise<StatusReport> {
   const at = options.now ?? runtime.ctx.now();
   // Selected in SQL: the dashboard asks for one page of a large study.
   const selected = await listParticipants(runtime.db.db, options.participantIds === undefined ? {} : { ids: options.participantIds });
-  const participants: ParticipantStatusRow[] = [];
-  for (const p of selected) participants.push(await participantStatusRow(runtime, p, at));
+  const participants: StatusReportRow[] = [];
+  for (const p of selected) {
+    // The link is read here, not in participantStatusRow: the dashboard's rows do without it.
+    const [latest] = await listInvites(runtime.db.db, p.id);
+    participants.push({ ...(await participantStatusRow(runtime, p, at)), link: latest ? inviteLinkSummary(latest) : null });
+  }
   const counts: Record<ParticipantStatus, number> = { active: 0, "needs-weconnect-signin": 0, "needs-tracker-consent": 0, "needs-google-health": 0, ended: 0 };
   for (const row of participants) counts[row.state] += 1;
   return { at, counts, participants };

@@ -2,10 +2,11 @@ import { describeParticipant, findParticipant } from "@powertoken/core";
 import { command } from "../../_command.js";
 import { loadCliConfig } from "../../_config.js";
 import { withRuntime } from "../../_database.js";
+import { linkHistory } from "../../_link-state.js";
 
 export default command({
   name: "powertoken participants show",
-  description: "Show one participant: settings, linked accounts (never their tokens) and recent audit entries.",
+  description: "Show one participant: settings, linked accounts (never their tokens), personal links sent / opened / completed, and recent audit entries.",
   examples: ["powertoken participants show alice", "powertoken participants show 3 --json"],
   args: { participant: { type: "positional", description: "Study name or id" } },
   async run(args, env) {
@@ -22,6 +23,9 @@ export default command({
       env.out.line(`  WEconnect    ${view.weconnect ? `person ${view.weconnect.personId}, ${view.weconnect.status}` : unreadable}`);
       for (const t of view.trackers) env.out.line(`  tracker      ${t.backend}, ${t.status}${t.statusReason ? ` (${t.statusReason})` : ""}`);
       if (view.trackers.length === 0) env.out.line("  tracker      not connected");
+      // Newest first; the latest link is the one that matters, older ones show the history.
+      for (const link of view.links) env.out.line(`  link         ${linkHistory(link, new Date())}`);
+      if (view.links.length === 0) env.out.line("  link         none sent (`powertoken participants invite`)");
       if (view.recent.length > 0) {
         env.out.line();
         env.out.table(view.recent, [
