@@ -15,6 +15,7 @@ export interface CommandEnv {
 export const globalArgs = {
   config: { type: "string", description: "Config file (default: $POWERTOKEN_CONFIG, then ./powertoken.config.json)", valueHint: "path" },
   json: { type: "boolean", description: "Print the result as JSON on stdout (messages go to stderr)" },
+  "env-file": { type: "string", description: "KEY=value file (mode 0600) filling in unset environment variables; what cron lines use", valueHint: "path" },
 } as const satisfies ArgsDef;
 
 /** A command as written in `src/commands/`: citty's definition plus examples for `--help`. */

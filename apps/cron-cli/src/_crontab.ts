@@ -6,6 +6,8 @@ export interface CrontabInput {
   cliPath: string;
   /** The config file, or null when the environment alone configures PowerToken. */
   configPath: string | null;
+  /** The `--env-file` the jobs read (cron passes them no shell environment), or null. */
+  envFilePath?: string | null;
   logDir: string;
   maintenanceSchedule?: string;
   pollSchedule?: string;
@@ -16,7 +18,9 @@ export interface CrontabInput {
  * appended to log files, so cron needs no virtualenv, shell profile or PATH.
  */
 export function crontabLines(input: CrontabInput): string[] {
-  const config = input.configPath === null ? "" : ` --config ${quote(input.configPath)}`;
+  const config =
+    (input.configPath === null ? "" : ` --config ${quote(input.configPath)}`) +
+    (input.envFilePath === undefined || input.envFilePath === null ? "" : ` --env-file ${quote(input.envFilePath)}`);
   const base = `${quote(input.nodePath)} ${quote(input.cliPath)}`;
   const job = (schedule: string, name: string) =>
     `${schedule} ${base} ${name}${config} >> ${quote(join(input.logDir, `${name}.log`))} 2>&1`;
@@ -26,6 +30,19 @@ export function crontabLines(input: CrontabInput): string[] {
     job(input.maintenanceSchedule ?? "0 * * * *", "maintenance"),
     job(input.pollSchedule ?? "*/15 * * * *", "poll"),
   ];
+}
+
+/**
+ * The `POWERTOKEN_*` variables set in this shell that an `--env-file` does not provide: cron runs
+ * the lines without them, so a job would find those settings missing.
+ */
+export function variablesCronWouldLose(
+  shell: Readonly<Record<string, string | undefined>>,
+  fromFile: Readonly<Record<string, string | undefined>>,
+): string[] {
+  return Object.keys(shell)
+    .filter((name) => name.startsWith("POWERTOKEN_") && shell[name] !== undefined && fromFile[name] === undefined)
+    .sort();
 }
 
 /** The default log folder: `logs/` beside the config file (or the working directory). */

@@ -13,7 +13,9 @@ export type CliErrorCode =
   | "ROSTER_INVALID" // `participants import`: rows failed validation; `details` lists them by line
   | "INPUT_REQUIRED" // a value must be typed or piped in and none came
   | "OAUTH_FAILED" // the loopback redirect did not complete (timeout, wrong state)
-  | "NOT_CONFIGURED"; // a setting the command needs is missing (e.g. an OAuth client id)
+  | "NOT_CONFIGURED" // a setting the command needs is missing (e.g. an OAuth client id)
+  | "ENV_FILE" // `--env-file` is missing, readable by others, or not UTF-8
+  | "ROSTER_ENCODING"; // a roster is not valid UTF-8 (the message names the line)
 
 /** The CLI's own error; `details` are extra lines (e.g. one per bad roster row). */
 export class CliError extends Error {
@@ -63,7 +65,8 @@ export function reportError(error: unknown): ErrorReport {
   }
   const known: CodedError | undefined = isPowerTokenError(error) || isCoded(error, CLI_ERRORS) ? (error as CodedError) : undefined;
   if (known !== undefined) {
-    const configProblem = known.name === "CoreError" && (known.code === "CONFIG_INVALID" || known.code === "CONFIG_NOT_FOUND");
+    const configProblem =
+      (known.name === "CoreError" && (known.code === "CONFIG_INVALID" || known.code === "CONFIG_NOT_FOUND")) || (known.name === "CliError" && known.code === "ENV_FILE");
     const label = known.name.replace(/Error$/, "");
     const details = known instanceof CliError ? known.details : [];
     const json = {

@@ -40,7 +40,9 @@ describe("POWERTOKEN_DATABASE_SCHEMA", () => {
     expect((JSON.parse(status.stdout) as { participants: { name: string }[] }).participants.map((p) => p.name)).toEqual([name]);
     const show = await runCli(["participants", "show", name, "--json"], { cwd: dir, env });
     expect(show.code, show.stderr).toBe(0);
-    const poll = await runCli(["poll", "--participant", name, "--dry-run", "--json"], { cwd: dir, env });
+    // A poll needs a tracker OAuth client (issue 15: without one it exits 1 naming the setting).
+    const client = { POWERTOKEN_GOOGLE_CLIENT_ID: "client-id", POWERTOKEN_GOOGLE_CLIENT_SECRET: "client-secret" };
+    const poll = await runCli(["poll", "--participant", name, "--dry-run", "--json"], { cwd: dir, env: { ...env, ...client } });
     expect(poll.code, poll.stderr).toBe(0);
   });
 });

@@ -55,7 +55,7 @@ export default command({
 
     // Re-read through core, so environment overrides apply and the file is proven loadable.
     const { config } = loadConfig({ env: env.env, cwd: env.cwd, path: configPath });
-    const { applied } = await withDatabase(config, (handle) => migrateToLatest(handle.db));
+    const { applied } = await withDatabase(config, (handle) => migrateToLatest(handle.db), { create: true });
     const database = redactDatabaseUrl(config.database.url);
     env.out.result({ configPath, keyFile, keyCreated, database, migrationsApplied: applied }, () => {
       env.out.log.success(`Wrote ${configPath}`);

@@ -1,5 +1,6 @@
 import { command } from "../_command.js";
-import { jobArgs, runJob } from "../_job.js";
+import { runGuardedJob } from "../_guarded-job.js";
+import { jobArgs } from "../_job.js";
 
 export default command({
   name: "powertoken poll",
@@ -10,5 +11,5 @@ export default command({
     "powertoken poll --participant alice,bob --dry-run --json",
   ],
   args: jobArgs,
-  run: (args, env) => runJob("poll", args, env),
+  run: (args, env) => runGuardedJob("poll", args, env),
 });

@@ -10,7 +10,7 @@ export default command({
   examples: ["powertoken db migrate", "POWERTOKEN_DATABASE_URL=postgres://pt@127.0.0.1/study powertoken db migrate --json"],
   async run(args, env) {
     const { config } = loadCliConfig(args, env);
-    const { applied } = await withDatabase(config, (handle) => migrateToLatest(handle.db));
+    const { applied } = await withDatabase(config, (handle) => migrateToLatest(handle.db), { create: true });
     env.out.result({ database: redactDatabaseUrl(config.database.url), applied }, () => {
       if (applied.length === 0) env.out.log.success("The database is up to date.");
       for (const name of applied) env.out.log.success(`Applied ${name}`);
