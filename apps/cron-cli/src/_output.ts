@@ -1,4 +1,5 @@
 import { createConsola, type ConsolaInstance } from "consola";
+import { printable } from "./_printable.js";
 import { redactForOutput } from "./_redact.js";
 import { renderTable, type Column } from "./_table.js";
 
@@ -54,7 +55,7 @@ export function createOutput(options: { json: boolean; streams?: OutputStreams }
     json: options.json,
     interactive,
     log,
-    line: (text = "") => write(text),
+    line: (text = "") => write(printable(text)),
     table: (rows, columns) => write(renderTable(rows, columns)),
     result(value, human) {
       if (options.json) streams.stdout.write(`${JSON.stringify(redactForOutput(value), null, 2)}\n`);

@@ -1,8 +1,47 @@
 import { z } from "zod";
 import { parseCsv } from "./_csv.js";
 import { CliError } from "./_errors.js";
+import { hasUnprintable } from "./_printable.js";
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD");
+/** `YYYY-MM-DD` names a real day: 2026-02-30 and 2026-13-45 do not. */
+export function isCalendarDate(text: string): boolean {
+  const [y, m, d] = text.split("-").map(Number) as [number, number, number];
+  const at = new Date(Date.UTC(y, m - 1, d));
+  return at.getUTCFullYear() === y && at.getUTCMonth() === m - 1 && at.getUTCDate() === d;
+}
+
+/**
+ * A roster's bytes as text. Rosters must be UTF-8 (a leading BOM is dropped): a spreadsheet saved
+ * as Latin-1 would otherwise be stored with U+FFFD in place of every accented letter.
+ * @throws CliError ROSTER_ENCODING naming the first line that is not UTF-8
+ */
+export function decodeRoster(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    let line = 1;
+    let start = 0;
+    for (let i = 0; i <= bytes.length; i++) {
+      if (i < bytes.length && bytes[i] !== 0x0a) continue;
+      try {
+        new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(start, i));
+      } catch {
+        break;
+      }
+      line++;
+      start = i + 1;
+    }
+    throw new CliError(
+      "ROSTER_ENCODING",
+      `The roster is not valid UTF-8 (first at line ${line}); nothing was imported. Save it as UTF-8 (e.g. \`iconv -f latin1 -t utf-8 roster.csv > roster-utf8.csv\`).`,
+    );
+  }
+}
+
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD")
+  .refine(isCalendarDate, "is not a day of the calendar (e.g. 2026-02-30, month 13)");
 const instant = z.iso.datetime({ offset: true, message: "expected an ISO date-time, e.g. 2026-12-01T00:00:00Z" });
 const timeZone = z.string().refine((zone) => {
   try {
@@ -18,7 +57,12 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === 
 /** One roster row: a participant, optionally with tokens already obtained elsewhere. */
 export const RosterRowSchema = z
   .object({
-    name: z.string().trim().min(1, "required").max(100, "at most 100 characters"),
+    name: z
+      .string()
+      .trim()
+      .min(1, "required")
+      .max(100, "at most 100 characters")
+      .refine((name) => !hasUnprintable(name), "must not contain control characters or direction overrides (they would rewrite the terminal it is printed on)"),
     timeZone: optional(timeZone),
     enrollmentStart: optional(date),
     enrollmentEnd: optional(date),

@@ -1,3 +1,5 @@
+import { printable } from "./_printable.js";
+
 /** One column of a table: a header and how to read the cell from a row. */
 export interface Column<Row> {
   header: string;
@@ -22,5 +24,5 @@ export function renderTable<Row>(rows: readonly Row[], columns: readonly Column<
 
 function cellText(value: string | number | null | undefined): string {
   if (value === null || value === undefined || value === "") return "-";
-  return String(value).replace(/\s+/g, " ");
+  return printable(String(value).replace(/\s+/g, " "));
 }

@@ -1,6 +1,15 @@
 import { handleShutdownSignals, signalExitCode } from "@powertoken/core";
 import { main } from "./main.js";
 
+// `powertoken maintenance | head -1`: the reader went away. Its further output is dropped and
+// the job still finishes (a half-done run helps nobody); no EPIPE stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE" || error.code === "ERR_STREAM_DESTROYED") return;
+    throw error;
+  });
+}
+
 const controller = new AbortController();
 // First Ctrl-C / SIGTERM: let running participants finish; a second one leaves at once.
 handleShutdownSignals(process, { onShutdown: () => controller.abort(), onForce: (signal) => process.exit(signalExitCode(signal)) });

@@ -38,7 +38,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       stdin: options.stdin ?? process.stdin,
       signal: options.signal ?? new AbortController().signal,
     };
-    const { result } = await runCommand(cmd, { rawArgs: resolved.rest, data: env });
+    const { result } = await runCommand(cmd, { rawArgs: stdinDashLast(resolved.rest), data: env });
     return typeof result === "number" ? result : 0;
   } catch (error) {
     const report = reportError(error);
@@ -47,4 +47,17 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     if (report.showUsage) streams.stderr.write(`\n${await helpText(commandOfError(error) ?? cmd)}\n`);
     return report.exitCode;
   }
+}
+
+/**
+ * citty's parser drops a lone `-` (the "read stdin" file name of `participants import -`), so the
+ * positional went missing; after `--` it is kept as a word. Moves every `-` there.
+ */
+function stdinDashLast(args: readonly string[]): string[] {
+  const end = args.indexOf("--");
+  const flags = end === -1 ? args : args.slice(0, end);
+  const dashes = flags.filter((a) => a === "-");
+  if (dashes.length === 0) return [...args];
+  const words = end === -1 ? [] : args.slice(end + 1);
+  return [...flags.filter((a) => a !== "-"), "--", ...dashes, ...words];
 }

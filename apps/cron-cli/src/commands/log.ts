@@ -1,6 +1,7 @@
 import { command } from "../_command.js";
 import { loadCliConfig } from "../_config.js";
 import { withRuntime } from "../_database.js";
+import { isCalendarDate } from "../_roster.js";
 import { UsageError } from "../_errors.js";
 import { findParticipant, listAuditLog } from "@powertoken/core";
 
@@ -44,7 +45,8 @@ export function parseSince(text: string, now: Date): Date {
     const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as "m" | "h" | "d"];
     return new Date(now.getTime() - Number(relative[1]) * unit);
   }
+  const day = /^(\d{4}-\d{2}-\d{2})(?:$|T)/.exec(text)?.[1];
   const at = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
-  if (Number.isNaN(at.getTime())) throw new UsageError(`--since must be a date (2026-12-01), a date-time, or a duration like 24h; got "${text}".`);
+  if (Number.isNaN(at.getTime()) || (day !== undefined && !isCalendarDate(day))) throw new UsageError(`--since must be a date (2026-12-01), a date-time, or a duration like 24h; got "${text}".`);
   return at;
 }

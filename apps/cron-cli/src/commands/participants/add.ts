@@ -24,6 +24,10 @@ export default command({
     "steps-per-unit": { type: "string", description: "Steps per check-in (tally) or weight point (charge)", valueHint: "n" },
   },
   async run(args, env) {
+    for (const flag of ["time-zone", "start", "end", "mapping"] as const) {
+      // An empty value would fall back to the default (a time zone of "" became UTC): refuse it.
+      if (args[flag] === "") throw new UsageError(`--${flag} needs a value.`);
+    }
     const { config } = loadCliConfig(args, env);
     const row = RosterRowSchema.safeParse({
       name: args.name,

@@ -5,7 +5,7 @@ import { command } from "../../_command.js";
 import { loadCliConfig } from "../../_config.js";
 import { withRuntime } from "../../_database.js";
 import { CliError, UsageError } from "../../_errors.js";
-import { parseRoster, type RosterEntry } from "../../_roster.js";
+import { decodeRoster, parseRoster, type RosterEntry } from "../../_roster.js";
 
 export default command({
   name: "powertoken participants import",
@@ -87,15 +87,17 @@ async function importRows(runtime: PowerTokenRuntime, config: PowerTokenConfig, 
 }
 
 function readRoster(path: string): string {
+  let bytes: Buffer;
   try {
-    return readFileSync(path, "utf8");
+    bytes = readFileSync(path);
   } catch {
     throw new CliError("NOT_FOUND", `Cannot read the roster ${path}. Check the path.`);
   }
+  return decodeRoster(bytes);
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString("utf8");
+  return decodeRoster(Buffer.concat(chunks));
 }
