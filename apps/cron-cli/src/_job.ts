@@ -6,13 +6,14 @@ import { withDatabase } from "./_database.js";
 import { EXIT, UsageError } from "./_errors.js";
 import { createCliLogger } from "./_logger.js";
 import { startProgressDisplay } from "./_progress.js";
+import { verboseProgress } from "./_verbose-progress.js";
 
 /** Flags shared by `poll` and `maintenance`. */
 export const jobArgs = {
   participant: { type: "string", description: "Only these participants (name or id; comma-separated)", valueHint: "names" },
   all: { type: "boolean", description: "poll: every active participant, not only those due (overrides poll.all / POWERTOKEN_POLL_ALL); refused by maintenance" },
   "dry-run": { type: "boolean", description: "Read everything, write nothing (no tracker writes, no database changes)" },
-  verbose: { type: "boolean", description: "Log every step (debug level)" },
+  verbose: { type: "boolean", description: "Log each participant's outcome and steps as it finishes, and debug messages" },
 } as const;
 
 interface JobFlags {
@@ -45,7 +46,7 @@ export async function runJob(job: "poll" | "maintenance", args: JobFlags, env: C
     try {
       // Recorded in the database (job health, alerts); a dry run is not.
       const replica = `cli:${hostname()}:${process.pid}`;
-      const common = { dryRun: Boolean(args["dry-run"]), signal: env.signal, onProgress: progress.update, replica, ...(participantIds ? { participantIds } : {}) };
+      const common = { dryRun: Boolean(args["dry-run"]), signal: env.signal, onProgress: verboseProgress(env.out, Boolean(args.verbose), progress.update, progress.clear), replica, ...(participantIds ? { participantIds } : {}) };
       result = job === "poll" ? await runRecordedJob(runtime, "poll", { ...common, ...(args.all === undefined ? {} : { all: args.all }) }) : await runRecordedJob(runtime, "maintenance", common);
     } finally {
       await runtime.close();
