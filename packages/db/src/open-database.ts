@@ -133,3 +133,23 @@ export function busyErrorOf(error: unknown, where: string): DbError | undefined 
   if (typeof code !== "string" || !/^SQLITE_(BUSY|LOCKED)/.test(code)) return undefined;
   return new DbError("BUSY", `Another process holds the write lock on ${where} (${code}) for longer than the busy timeout. Wait for it to finish (or find it with \`fuser ${where}\`) and run again.`, { cause: error });
 }
+
+/**
+ * SQLite's `quick_check` (every page readable, indexes consistent; reads the whole file, so for
+ * `db status`, not for every job): nothing when the database is sound.
+ * PostgreSQL checks its own pages; there this resolves at once.
+ * @throws DbError NOT_A_DATABASE naming the first problems SQLite reports
+ * @example await checkIntegrity(handle);
+ */
+export async function checkIntegrity(handle: DatabaseHandle): Promise<void> {
+  if (handle.dialect !== "sqlite") return;
+  let problems: string[];
+  try {
+    const { rows } = await sql<{ quick_check: string }>`pragma quick_check(5)`.execute(handle.db);
+    problems = rows.map((r) => r.quick_check).filter((r) => r !== "ok");
+  } catch (error) {
+    problems = [(error as Error).message];
+  }
+  if (problems.length === 0) return;
+  throw new DbError("NOT_A_DATABASE", `${handle.redactedUrl} is damaged (${problems.join("; ").slice(0, 300)}). Restore it from a backup; running migrations again will not repair it.`);
+}

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { checkWritable, migrateToLatest, openDatabase } from "../src/index.js";
+import { checkIntegrity, checkWritable, migrateToLatest, openDatabase } from "../src/index.js";
 import { DATABASE_URL } from "./_dialects.js";
 
 const dir = mkdtempSync(join(tmpdir(), "pt-db-existing-"));
@@ -59,6 +59,23 @@ describe("openDatabase with create: false (what jobs open)", () => {
     } finally {
       holder.exec("rollback");
       holder.close();
+    }
+  });
+
+  it("checkIntegrity passes a sound file and names damaged pages as NOT_A_DATABASE", async () => {
+    const path = join(dir, "damaged.db");
+    const created = await openDatabase({ url: path });
+    await migrateToLatest(created.db);
+    await checkIntegrity(created);
+    await created.close();
+    const bytes = readFileSync(path);
+    bytes.fill(0xa5, 4096, Math.min(bytes.length, 4096 * 6));
+    writeFileSync(path, bytes);
+    const handle = await openDatabase({ url: path, create: false }).catch((e: unknown) => e);
+    if (handle instanceof Error) expect(handle).toMatchObject({ code: "NOT_A_DATABASE" });
+    else {
+      await expect(checkIntegrity(handle as Awaited<ReturnType<typeof openDatabase>>)).rejects.toMatchObject({ code: "NOT_A_DATABASE" });
+      await (handle as Awaited<ReturnType<typeof openDatabase>>).close();
     }
   });
 
