@@ -128,6 +128,7 @@ const CASES: readonly Case[] = [
   { name: "db status on a deleted database", argv: ["db", "status"], setup: deleteDb, code: 1, says: "DATABASE_MISSING" },
   { name: "a database that was never migrated", argv: ["status"], setup: (d) => { deleteDb(d); cpSync(join(d, "powertoken.config.json"), dbPath(d)); }, code: 1, says: "NOT_A_DATABASE" },
   { name: "a database path that is a folder", argv: ["participants", "list"], setup: (d) => { deleteDb(d); mkdirSync(dbPath(d)); }, code: 1, says: "is a directory" },
+  { name: "db status on damaged pages", argv: ["db", "status"], setup: corruptPages, code: 1, says: /damaged|NOT_A_DATABASE/ },
   { name: "poll on damaged pages", argv: ["poll"], env: CLIENT, setup: corruptPages, code: 1, says: /damaged|NOT_A_DATABASE/ },
   // HTTP faults in a dry run (which writes nothing): the run says every participant failed.
   { name: "WEconnect unreachable", argv: ["poll", "--dry-run", "--participant", "carol"], env: { ...CLIENT, POWERTOKEN_WECONNECT_URL: "http://127.0.0.1:1" }, code: 1, says: "every participant attempted failed" },

@@ -1,16 +1,20 @@
 import { redactDatabaseUrl } from "@powertoken/core";
-import { migrationStatus } from "@powertoken/db";
+import { checkIntegrity, migrationStatus } from "@powertoken/db";
 import { command } from "../../_command.js";
 import { loadCliConfig } from "../../_config.js";
 import { withDatabase } from "../../_database.js";
 
 export default command({
   name: "powertoken db status",
-  description: "List the schema migrations and whether each has run. Exits 1 when some are pending.",
+  description: "Check the database file and list the schema migrations and whether each has run. Exits 1 when some are pending or the file is damaged.",
   examples: ["powertoken db status", "powertoken db status --json"],
   async run(args, env) {
     const { config } = loadCliConfig(args, env);
-    const migrations = await withDatabase(config, (handle) => migrationStatus(handle.db));
+    // A damaged SQLite page used to pass here with exit 0 (issue 15): read every page first.
+    const migrations = await withDatabase(config, async (handle) => {
+      await checkIntegrity(handle);
+      return migrationStatus(handle.db);
+    });
     const pending = migrations.filter((m) => m.executedAt === null).map((m) => m.name);
     env.out.result({ database: redactDatabaseUrl(config.database.url), migrations, pending }, () => {
       env.out.table(migrations, [
