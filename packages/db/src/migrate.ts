@@ -1,5 +1,6 @@
 import { Migrator, NO_MIGRATIONS, sql, type Kysely, type MigrationResult } from "kysely";
 import { dialectOf } from "./_dialect.js";
+import { withSchemaLocalIntrospection } from "./_schema-local-introspection.js";
 import { DbError } from "./errors.js";
 import { migrations } from "./migrations/index.js";
 
@@ -28,7 +29,8 @@ async function createMigrator(db: Kysely<any>): Promise<Migrator> {
     const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
     migrationTableSchema = rows[0]?.schema;
   }
-  return new Migrator({ db, migrationTableSchema, provider: { getMigrations: () => Promise.resolve(migrations) } });
+  const introspected = migrationTableSchema === undefined ? db : withSchemaLocalIntrospection(db, migrationTableSchema);
+  return new Migrator({ db: introspected, migrationTableSchema, provider: { getMigrations: () => Promise.resolve(migrations) } });
 }
 
 function check(error: unknown, results: MigrationResult[] | undefined): MigrateResult {
