@@ -97,7 +97,7 @@ export function codeForStatus(status: number): FitbitErrorCode {
 /**
  * How long the server asked us to wait, in ms: the larger of `Retry-After` (seconds or an HTTP
  * date, RFC 9110 §10.2.3) and Fitbit's `Fitbit-Rate-Limit-Reset` (seconds until the hourly reset,
- * preferred by fitbit-web-api.md §5 because Retry-After has been seen to undershoot).
+ * preferred by docs/fitbit-web-api.md#rate-limits because Retry-After has been seen to undershoot).
  */
 export function retryAfterMsFrom(headers: Headers, nowMs: number = Date.now()): number | undefined {
   const values: number[] = [];

@@ -2,8 +2,8 @@
 export const REDACTED = "[redacted]";
 
 // Shapes of credentials that can appear in upstream messages even when we do not know the value:
-// JWT access tokens (Fitbit's are HS256 JWTs, fitbit-web-api.md §2.4), "Bearer x", `token: x` in
-// Fitbit's "Refresh token invalid: <token>" (§2.5), and form/query fields carrying tokens.
+// JWT access tokens (Fitbit's are HS256 JWTs, docs/fitbit-web-api.md#token-response), "Bearer x", `token: x` in
+// Fitbit's "Refresh token invalid: <token>" (docs/fitbit-web-api.md#refresh-tokens), and form/query fields carrying tokens.
 const PATTERNS: RegExp[] = [
   // Google OAuth: access tokens start "ya29.", refresh tokens "1//" (whatever token an upstream echoes).
   /\bya29\.[A-Za-z0-9._~-]+/g,

@@ -54,7 +54,7 @@ const fingerprint = (token: string) => createHash("sha256").update(token).digest
  * held from before the token request until the new pair is saved (issue 16). A process that waited
  * re-reads the store and uses the pair the holder saved. The new pair is saved with
  * compare-and-swap BEFORE the new access token is handed out, because Fitbit refresh tokens are
- * single-use (docs/fitbit-web-api.md §2.5). `invalid_grant` → REAUTH_REQUIRED and
+ * single-use (docs/fitbit-web-api.md#refresh-tokens). `invalid_grant` → REAUTH_REQUIRED and
  * `store.markReauthRequired` only after re-reading, under the lock, that the rejected refresh token
  * is still the stored one; a Fitbit 409 retries once.
  * @example
@@ -131,7 +131,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         if (fresh(latest, 0)) return latest;
         if (attempt < 2) return refreshOnce(accountKey, latest, null, attempt + 1);
       } else if (error.code === "CONFLICT" && attempt < 2) {
-        return refreshOnce(accountKey, latest, orphan, attempt + 1); // Fitbit 409 on concurrent refresh: retry once (§2.5)
+        return refreshOnce(accountKey, latest, orphan, attempt + 1); // Fitbit 409 on concurrent refresh: retry once (docs/fitbit-web-api.md#refresh-tokens)
       }
       if (error.code !== "REAUTH_REQUIRED") throw error;
       if (!store.locks && attempt < 2) {

@@ -193,7 +193,7 @@ describe("secrets", () => {
     const { userId, accessToken, refreshToken } = participant();
     const errors: unknown[] = [];
     const collect = async (promise: Promise<unknown>) => errors.push(await failure(promise));
-    // Fitbit's own messages echo the token (§4.1): invalid_token from the real simulator path.
+    // Fitbit's own messages echo the token (docs/fitbit-web-api.md#error-envelope): invalid_token from the real simulator path.
     h.store.rows.set(userId, { ...h.store.rows.get(userId)!, accessToken: `${accessToken}x` });
     await collect(h.tracker.getTimeZone(userId));
     h.store.rows.set(userId, { ...h.store.rows.get(userId)!, accessToken });

@@ -60,7 +60,7 @@ describe("createFitbitLegacyTracker: showDay", () => {
     expect(h.sim.state.viewDay(u, "2026-11-20").powertokenEntries).toEqual([{ steps: 0, entryId: zero.entryId }]);
   });
 
-  it("never touches the participant's own walks, runs or auto-detected activity (seed bug §9.1)", async () => {
+  it("never touches the participant's own walks, runs or auto-detected activity (seed bug docs/original-system.md#bug-1-deletes-the-participants-activities)", async () => {
     const u = participant();
     const walk = h.sim.state.addOwnWalk(u, "2026-11-20", 4200);
     const auto = h.sim.state.addOwnWalk(u, "2026-11-20", 900, { startTime: "00:00", durationMs: 900_000, logType: "auto_detected" });
@@ -81,7 +81,7 @@ describe("createFitbitLegacyTracker: showDay", () => {
     const next = await h.tracker.showDay({ ...day(u), steps: 4000, knownEntryId: old.entryId });
     expect(next).toMatchObject({ created: true, removedEntryIds: [], pendingRemovalIds: [old.entryId] });
     expect(h.sim.state.viewDay(u, "2026-11-20").powertokenEntries).toHaveLength(2);
-    // The write came first, so the day shows the new value rather than nothing (§9.2).
+    // The write came first, so the day shows the new value rather than nothing (docs/original-system.md#bug-2-delete-then-log-is-not-atomic).
     await expect(h.tracker.readDay(day(u))).resolves.toEqual({ entryId: next.entryId, steps: 4000, label: null });
     await expect(h.tracker.readDay({ ...day(u), knownEntryId: old.entryId })).resolves.toMatchObject({ steps: 4000 });
     const again = await h.tracker.showDay({ ...day(u), steps: 4000, knownEntryId: next.entryId });

@@ -47,7 +47,7 @@ export function createHttp(options: HttpOptions): Http {
     fetch: (input, init) => (options.fetch ?? globalThis.fetch)(input, init),
   }).create({
     // Text, not ofetch's JSON: destr would hand back a malformed body as a string (INVALID_RESPONSE
-    // must say "not JSON"), and a Heroku HTML 503 must still be retried (§6).
+    // must say "not JSON"), and a Heroku HTML 503 must still be retried (docs/weconnect-api.md#errors).
     responseType: "text",
     retryStatusCodes: RETRY_STATUS_CODES,
     // ofetch's own wait is a bare setTimeout that cannot see Retry-After's ceiling nor the injected
@@ -92,7 +92,7 @@ export function createHttp(options: HttpOptions): Http {
         await sleep(retryAfterMs ?? random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)));
       };
       const params = new URLSearchParams(spec.query);
-      // §2: the token travels as the `access_token` query parameter, never in a header.
+      // docs/weconnect-api.md#authentication: the token travels as the `access_token` query parameter, never in a header.
       if (spec.token !== undefined) params.set("access_token", spec.token);
       const qs = params.toString();
 
@@ -101,7 +101,7 @@ export function createHttp(options: HttpOptions): Http {
         text = await $fetch<string, "text">(`${baseUrl}${spec.path}${qs ? `?${qs}` : ""}`, {
           method: spec.method,
           headers: spec.form ? FORM_HEADERS : JSON_HEADERS,
-          // §1: login sent a form-urlencoded body (Python `requests.post(data=...)`).
+          // docs/weconnect-api.md#base-url-and-transport: login sent a form-urlencoded body (Python `requests.post(data=...)`).
           ...(spec.form && { body: new URLSearchParams(spec.form).toString() }),
           // Login is never retried: a POST may have minted a token before the reply was lost.
           retry: spec.method === "GET" ? attempts - 1 : 0,

@@ -13,7 +13,7 @@ export function redact(text: string, secrets: readonly string[]): string {
 /**
  * Rebuild an error chain (name, message, `code`, at most 3 causes deep) with redacted messages.
  * The original errors are dropped: undici and other fetch implementations may keep the request
- * URL (and so the `access_token` query parameter, reference §2) on the error or its cause.
+ * URL (and so the `access_token` query parameter, docs/weconnect-api.md#authentication) on the error or its cause.
  */
 export function sanitizeCause(error: unknown, secrets: readonly string[], depth = 0): Error | undefined {
   if (error === undefined || error === null || depth > 3) return undefined;

@@ -33,7 +33,7 @@ export function codeForStatus(status: number): WeconnectErrorCode {
 
 /** The LoopBack `error.code` and `error.message` of an error body, if it is one. */
 export function readLoopbackError(text: string): { code?: string; message?: string } {
-  // §6: LB3 errors are JSON, but Heroku router errors (5xx) are HTML; never assume JSON.
+  // docs/weconnect-api.md#errors: LB3 errors are JSON, but Heroku router errors (5xx) are HTML; never assume JSON.
   try {
     const parsed = LoopbackErrorSchema.safeParse(JSON.parse(text));
     return parsed.success ? { code: parsed.data.error.code, message: parsed.data.error.message } : {};

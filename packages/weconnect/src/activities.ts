@@ -10,14 +10,14 @@ import {
 import type { Session } from "./session.js";
 import type { TimeWindow } from "./windows.js";
 
-/** E4 `GET /People/:id/activities`: every activity, ended ones included (§3 E4). */
+/** E4 `GET /People/:id/activities`: every activity, ended ones included (docs/weconnect-api.md#list-activities). */
 export async function listActivities(http: Http, session: Session): Promise<Activity[]> {
   const endpoint = "GET /People/:id/activities";
   const body = await http.request({
     method: "GET",
     operation: "activities",
     endpoint,
-    // §1: the client always sends `People`; the 2018 original sent `people` here.
+    // docs/weconnect-api.md#base-url-and-transport: the client always sends `People`; the 2018 original sent `people` here.
     path: `/People/${session.personId}/activities`,
     token: session.token,
     personId: session.personId,
@@ -44,7 +44,7 @@ export async function listActivitiesWithEvents(
   return parseBody(ActivityWithEventsListSchema, body, endpoint);
 }
 
-/** §5: send explicit UTC instants with `Z` and milliseconds, never server-local dates. */
+/** docs/weconnect-api.md#dates-and-time-windows: send explicit UTC instants with `Z` and milliseconds, never server-local dates. */
 export function windowQuery(window: TimeWindow, endpoint: string): Record<string, string> {
   const { from, to } = window;
   if (!(from instanceof Date) || !(to instanceof Date) || Number.isNaN(from.getTime() + to.getTime())) {

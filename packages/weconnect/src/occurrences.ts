@@ -25,7 +25,7 @@ export interface Occurrence {
 /** Options of {@link expandOccurrences}. */
 export interface ExpandOptions {
   /**
-   * `start`: occurrences whose start lies in the window (what WEconnect's E5/E6 count, §5).
+   * `start`: occurrences whose start lies in the window (what WEconnect's E5/E6 count, docs/weconnect-api.md#dates-and-time-windows).
    * `overlap`: occurrences that overlap the window at all (e.g. "ending soon").
    * @default "start"
    */
@@ -40,8 +40,8 @@ const DAY_MS = 86_400_000;
  * - `never`: only `dateStart`.
  * - `daily`: `dateStart + k days`, keeping the same **UTC** clock time, as a server storing UTC
  *   does; across a DST switch the local time therefore moves by an hour.
- * - `weekly`: `dateStart + k weeks`, i.e. the UTC weekday of `dateStart` (reference §4 CHOICE).
- * - `repeatEnd`: "last day of a recurrence" (§4). An occurrence is kept while its start is on or
+ * - `weekly`: `dateStart + k weeks`, i.e. the UTC weekday of `dateStart` (docs/weconnect-api.md#object-shapes CHOICE).
+ * - `repeatEnd`: "last day of a recurrence" (docs/weconnect-api.md#object-shapes). An occurrence is kept while its start is on or
  *   before the UTC calendar day of `repeatEnd` (CHOICE: the reference leaves the boundary open).
  *
  * Pure: no clock, no I/O. The simulator generates events with it and the core uses it to find

@@ -9,7 +9,7 @@ import type { TimeWindow } from "./windows.js";
 export interface Progress {
   /** Occurrences in the window with a check-in. */
   completed: number;
-  /** Occurrences starting in the window; may be 0 (§3 E5). */
+  /** Occurrences starting in the window; may be 0 (docs/weconnect-api.md#progress). */
   total: number;
 }
 

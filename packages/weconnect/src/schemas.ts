@@ -1,13 +1,13 @@
 import { z } from "zod";
 
 /**
- * Zod schemas for every WEconnect body the client reads (reference §4). Objects are loose
+ * Zod schemas for every WEconnect body the client reads (docs/weconnect-api.md#object-shapes). Objects are loose
  * (unknown fields pass through, LB3 models grow fields) and only the fields the reference lists
  * are required. Datetimes become `Date`, `eid` becomes a string, `duration` becomes
  * `durationMinutes`.
  */
 
-/** A datetime string as LoopBack renders it (`toISOString()`, §5), parsed into a UTC `Date`. */
+/** A datetime string as LoopBack renders it (`toISOString()`, docs/weconnect-api.md#dates-and-time-windows), parsed into a UTC `Date`. */
 export const DateTimeSchema = z
   .string()
   .refine((s) => !Number.isNaN(Date.parse(s)), { message: "expected an ISO datetime" })
@@ -22,7 +22,7 @@ const IdSchema = z.union([
     .transform((s) => Number(s)),
 ]);
 
-/** E1 login response: `{ accessToken: { id, userId, ttl?, created? }, user? }` (§3 E1). */
+/** E1 login response: `{ accessToken: { id, userId, ttl?, created? }, user? }` (docs/weconnect-api.md#login). */
 export const LoginResponseSchema = z.looseObject({
   accessToken: z.looseObject({
     id: z.string().min(1),
@@ -33,7 +33,7 @@ export const LoginResponseSchema = z.looseObject({
   user: z.looseObject({}).optional(),
 });
 
-/** E2 person. Its fields were never read by the original (§3 E2); only `id` is required. */
+/** E2 person. Its fields were never read by the original (docs/weconnect-api.md#get-person); only `id` is required. */
 export const PersonSchema = z.looseObject({
   id: IdSchema,
   email: z.string().nullish(),
@@ -43,7 +43,7 @@ export const PersonSchema = z.looseObject({
 /** A WEconnect person (profile), as returned by `getPerson`. */
 export type Person = z.output<typeof PersonSchema>;
 
-/** One occurrence of an activity (E6 `events[]`, §4 Event). */
+/** One occurrence of an activity (E6 `events[]`, docs/weconnect-api.md#event). */
 export const EventSchema = z
   .looseObject({
     eid: z.union([z.string(), z.number()]).transform((v) => String(v)),
@@ -67,13 +67,13 @@ const activityShape = {
   dateModified: DateTimeSchema,
 };
 
-/** E4 activity (§4 Activity). */
+/** E4 activity (docs/weconnect-api.md#activity). */
 export const ActivitySchema = z
   .looseObject(activityShape)
   .transform(({ duration, ...rest }) => ({ ...rest, durationMinutes: duration }));
 /**
  * A WEconnect activity. `repeat` is `"never" | "daily" | "weekly"` in practice; other values are
- * undocumented (§4) and kept as strings. `durationMinutes` is WEconnect's `duration`.
+ * undocumented (docs/weconnect-api.md#object-shapes) and kept as strings. `durationMinutes` is WEconnect's `duration`.
  */
 export type Activity = z.output<typeof ActivitySchema>;
 
@@ -89,7 +89,7 @@ export const ActivityListSchema = z.array(ActivitySchema);
 /** E6 body. */
 export const ActivityWithEventsListSchema = z.array(ActivityWithEventsSchema);
 
-/** E5 body: `{ events: { completed, total } }` (§3 E5), both integers, `total` may be 0. */
+/** E5 body: `{ events: { completed, total } }` (docs/weconnect-api.md#progress), both integers, `total` may be 0. */
 export const ProgressResponseSchema = z.looseObject({
   events: z.looseObject({
     completed: z.number().int().nonnegative(),
@@ -97,7 +97,7 @@ export const ProgressResponseSchema = z.looseObject({
   }),
 });
 
-/** LoopBack error body (§6), read leniently: any field may be missing. */
+/** LoopBack error body (docs/weconnect-api.md#errors), read leniently: any field may be missing. */
 export const LoopbackErrorSchema = z.object({
   error: z.object({
     statusCode: z.number().optional(),

@@ -5,7 +5,7 @@ import { LoginResponseSchema, PersonSchema, type Person } from "./schemas.js";
 /** What every authenticated call needs: the WEconnect person id and its access token. */
 export interface Session {
   personId: number;
-  /** 64-character LoopBack access token (§2). A secret: never log it. */
+  /** 64-character LoopBack access token (docs/weconnect-api.md#authentication). A secret: never log it. */
   token: string;
 }
 
@@ -15,7 +15,7 @@ export interface LoginResult extends Session {
   expiresAt: Date | null;
 }
 
-/** E1 `POST /People/login` with a form body, like the original client (§3 E1). Never retried. */
+/** E1 `POST /People/login` with a form body, like the original client (docs/weconnect-api.md#login). Never retried. */
 export async function login(http: Http, email: string, password: string): Promise<LoginResult> {
   const endpoint = "POST /People/login";
   const body = await http.request({
@@ -26,7 +26,7 @@ export async function login(http: Http, email: string, password: string): Promis
     form: { email, password },
   });
   const { accessToken } = parseBody(LoginResponseSchema, body, endpoint);
-  // §3 E1: rely on accessToken only; `user.userId` was seen only in a test script.
+  // docs/weconnect-api.md#login: rely on accessToken only; `user.userId` was seen only in a test script.
   const ttl = accessToken.ttl;
   const expiresAt =
     accessToken.created && typeof ttl === "number" && ttl >= 0
@@ -35,7 +35,7 @@ export async function login(http: Http, email: string, password: string): Promis
   return { personId: accessToken.userId, token: accessToken.id, expiresAt };
 }
 
-/** E2 `GET /People/:id`: the token check (200 when valid, 401 otherwise; §3 E2). */
+/** E2 `GET /People/:id`: the token check (200 when valid, 401 otherwise; docs/weconnect-api.md#get-person). */
 export async function getPerson(http: Http, session: Session): Promise<Person> {
   const endpoint = "GET /People/:id";
   const body = await http.request({

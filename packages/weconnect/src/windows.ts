@@ -1,5 +1,5 @@
 /**
- * A span of time, both ends inclusive: `to` is the last millisecond (reference §5 includes an
+ * A span of time, both ends inclusive: `to` is the last millisecond (docs/weconnect-api.md#dates-and-time-windows includes an
  * event when `from ≤ dateStart ≤ to`).
  */
 export interface TimeWindow {
@@ -134,7 +134,7 @@ export function localDayWindow(timeZone: string, date: string | Date): TimeWindo
 
 /**
  * The exact UTC window of the local Sunday–Saturday week containing `date` in `timeZone`
- * (the week PowerToken's weekly goals use, §5), DST-safe.
+ * (the week PowerToken's weekly goals use, docs/weconnect-api.md#dates-and-time-windows), DST-safe.
  * @returns `{ from, to }`: Sunday 00:00 local to the last millisecond of Saturday.
  * @throws RangeError on an unknown zone or an invalid date.
  * @example localWeekWindow("UTC", "2019-04-18") // 2019-04-14T00:00:00.000Z … 2019-04-20T23:59:59.999Z

@@ -29,7 +29,7 @@ afterAll(() => sim.close());
 const get = (path: string) => fetch(`${sim.url}${path}${path.includes("?") ? "&" : "?"}access_token=${token}`);
 
 describe("the simulator's HTTP surface", () => {
-  it("matches the People segment case-insensitively and tolerates a trailing slash (§1)", async () => {
+  it("matches the People segment case-insensitively and tolerates a trailing slash (docs/weconnect-api.md#base-url-and-transport)", async () => {
     for (const path of ["/People/1042/activities", "/people/1042/activities", "/PEOPLE/1042/activities/"]) {
       expect((await get(path)).status).toBe(200);
     }
@@ -67,7 +67,7 @@ describe("the simulator's HTTP surface", () => {
     });
   });
 
-  it("reads the 2017 client's unpadded zone-less dates and date-only bounds as UTC (§5)", async () => {
+  it("reads the 2017 client's unpadded zone-less dates and date-only bounds as UTC (docs/weconnect-api.md#dates-and-time-windows)", async () => {
     const unpadded = await get("/People/1042/activities/progress?from=2019-4-18T0:0:0&to=2019-4-18T23:59:59");
     // UTC 18th: the daily 14:00Z meeting and the weekly 00:30Z call (Wednesday evening in Chicago).
     expect(await unpadded.json()).toEqual({ events: { completed: 0, total: 2 } });
@@ -85,7 +85,7 @@ describe("the simulator's HTTP surface", () => {
     }
   });
 
-  it("answers 401 AUTHORIZATION_REQUIRED without a token and for another person's id (§3 E2)", async () => {
+  it("answers 401 AUTHORIZATION_REQUIRED without a token and for another person's id (docs/weconnect-api.md#get-person)", async () => {
     const none = await fetch(`${sim.url}/People/1042`);
     expect(none.status).toBe(401);
     expect(await none.json()).toMatchObject({ error: { code: "AUTHORIZATION_REQUIRED" } });
@@ -100,7 +100,7 @@ describe("the simulator's HTTP surface", () => {
     expect(body).not.toContain(token);
   });
 
-  it("accepts header tokens only when asked to (§2)", async () => {
+  it("accepts header tokens only when asked to (docs/weconnect-api.md#authentication)", async () => {
     const state = createWeconnectState({ now: clock.now });
     const p = state.addPerson({ email: "h@example.org", password: "pw" });
     const t = state.issueToken(p.id);

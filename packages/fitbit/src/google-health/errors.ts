@@ -23,7 +23,7 @@ export function rpcCodeName(code: number): string {
   return RPC_CODES[code]?.[0] ?? `CODE_${code}`;
 }
 
-/** Maps an Operation's `error` (HTTP 200, google §3.4) to a FitbitError. */
+/** Maps an Operation's `error` (HTTP 200, docs/google-health-api.md#operations) to a FitbitError. */
 export function operationError(endpoint: string, status: { code: number; message?: string | undefined }): FitbitError {
   const [name, code] = RPC_CODES[status.code] ?? [`CODE_${status.code}`, "SERVER" as const];
   return new FitbitError(code, `Google Health reported ${name} for ${endpoint}: ${redactSecrets(status.message ?? "no message")}.`, {
@@ -34,7 +34,7 @@ export function operationError(endpoint: string, status: { code: number; message
   });
 }
 
-/** Maps a non-2xx google.rpc.Status answer (google §7) to a FitbitError with a what-to-do message. */
+/** Maps a non-2xx google.rpc.Status answer (docs/google-health-api.md#errors-and-limits) to a FitbitError with a what-to-do message. */
 export function googleHealthError(context: ErrorContext): FitbitError {
   const parsed = ErrorBodySchema.safeParse(parseJsonOrNull(context.text));
   const error = parsed.success ? parsed.data.error : undefined;

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { FitbitError } from "../errors.js";
 
-const ID_PATTERN = /^[a-z0-9-]{4,63}$/; // google §3.2: client-provided ids
+const ID_PATTERN = /^[a-z0-9-]{4,63}$/; // docs/google-health-api.md#exercise-data-point: client-provided ids
 
 /**
  * The deterministic data point id of one participant-day: `<prefix>-<yyyymmdd>-<12 hex of sha256(accountKey)>`.

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** google.rpc.Status as found in an Operation (numeric `code`, google §7.1). */
+/** google.rpc.Status as found in an Operation (numeric `code`, docs/google-health-api.md#error-body). */
 export const RpcStatusSchema = z.object({
   code: z.number().int(),
   message: z.string().optional(),
@@ -27,7 +27,7 @@ export const ExerciseSchema = z
   })
   .loose();
 
-/** An exercise DataPoint (google §3.2). */
+/** An exercise DataPoint (docs/google-health-api.md#exercise-data-point). */
 export const DataPointSchema = z
   .object({
     name: z.string(),
@@ -35,7 +35,7 @@ export const DataPointSchema = z
   })
   .loose();
 
-/** google.longrunning.Operation from create/patch/batchDelete (google §3.4, §3.5). */
+/** google.longrunning.Operation from create/patch/batchDelete (docs/google-health-api.md#operations, docs/google-health-api.md#get-patch-delete). */
 export const OperationSchema = z
   .object({
     name: z.string().optional(),
@@ -46,12 +46,12 @@ export const OperationSchema = z
   })
   .loose();
 
-/** GET /v4/users/me/identity (google §2). */
+/** GET /v4/users/me/identity (docs/google-health-api.md#identity-and-settings). */
 export const IdentitySchema = z
   .object({ healthUserId: z.string(), legacyUserId: z.string().optional() })
   .loose();
 
-/** GET /v4/users/me/settings (google §2); only the time zone matters here. */
+/** GET /v4/users/me/settings (docs/google-health-api.md#identity-and-settings); only the time zone matters here. */
 export const SettingsSchema = z.object({ timeZone: z.string().min(1), utcOffset: z.string().optional() }).loose();
 
 /** POST steps/dataPoints:dailyRollUp; an empty window has no `steps` member. */

@@ -5,15 +5,15 @@ import { ErrorEnvelopeSchema } from "./schemas.js";
 /** The command that moves a participant off the retired API (shown in API_GONE messages). */
 export const MOVE_TO_GOOGLE_HEALTH = "powertoken connect tracker <participant> --backend google-health";
 
-/** The first `{ errorType, fieldName, message }` of Fitbit's envelope (§4.1), or null. */
+/** The first `{ errorType, fieldName, message }` of Fitbit's envelope (docs/fitbit-web-api.md#error-envelope), or null. */
 export function firstUpstreamError(text: string): { errorType: string; fieldName?: string | undefined; message?: string | undefined } | null {
   const parsed = ErrorEnvelopeSchema.safeParse(parseJsonOrNull(text));
   return parsed.success ? (parsed.data.errors[0] ?? null) : null;
 }
 
 /**
- * Maps a non-2xx legacy answer to a FitbitError: status first, then `errorType` (§4.2), never the
- * message text. Fitbit's messages echo access and refresh tokens (§4.1), so the little we quote is
+ * Maps a non-2xx legacy answer to a FitbitError: status first, then `errorType` (docs/fitbit-web-api.md#error-types), never the
+ * message text. Fitbit's messages echo access and refresh tokens (docs/fitbit-web-api.md#error-envelope), so the little we quote is
  * redacted and cut short.
  */
 export function toLegacyError(context: ErrorContext): FitbitError {
@@ -29,7 +29,7 @@ export function toLegacyError(context: ErrorContext): FitbitError {
 
   switch (code) {
     case "API_GONE":
-      // Since 2026-11-02 every legacy path answers 410 (§0); nothing will ever succeed again.
+      // Since 2026-11-02 every legacy path answers 410 (docs/fitbit-web-api.md#shutdown); nothing will ever succeed again.
       return new FitbitError(
         code,
         `The legacy Fitbit Web API is switched off (410 Gone on ${endpoint}). Move this participant to Google Health: \`${MOVE_TO_GOOGLE_HEALTH}\`.`,
@@ -40,9 +40,9 @@ export function toLegacyError(context: ErrorContext): FitbitError {
     case "INSUFFICIENT_SCOPE":
       return new FitbitError(code, `${what}. The participant did not grant this scope; ask them to connect again and keep "activity" and "profile" ticked.`, extra);
     case "FORBIDDEN":
-      return new FitbitError(code, `${what}. Check that the Fitbit app has read & write access mode (§2.7).`, extra);
+      return new FitbitError(code, `${what}. Check that the Fitbit app has read & write access mode (docs/fitbit-web-api.md#scopes-and-app-settings).`, extra);
     case "RATE_LIMITED": {
-      // A missing header means "until the next top of the hour" (§5).
+      // A missing header means "until the next top of the hour" (docs/fitbit-web-api.md#rate-limits).
       const waitMs = retryAfterMs ?? msUntilNextHour(Date.now());
       return new FitbitError(code, `${what}. The per-user quota of 150 requests/hour is used up; retry in ${Math.ceil(waitMs / 1000)} s.`, { ...extra, retryAfterMs: waitMs });
     }

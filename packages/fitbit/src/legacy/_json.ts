@@ -1,4 +1,4 @@
-// Quirk Q1 (fitbit-web-api.md §6): log ids are unsigned 64-bit integers sent as bare JSON numbers;
+// Quirk Q1 (docs/fitbit-web-api.md#q1-64-bit-ids): log ids are unsigned 64-bit integers sent as bare JSON numbers;
 // JSON.parse rounds those above 2^53, and a delete then targets the wrong log. Node 20's JSON.parse
 // has no reviver `context.source`, so we quote the digits of every `"logId": <digits>` before parsing.
 // An unescaped `"logId"` followed by `:` can only be an object key in valid JSON (inside a string the

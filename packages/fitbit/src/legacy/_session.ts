@@ -5,7 +5,7 @@ import type { RequestInfo } from "../tracker.js";
 import { firstUpstreamError, toLegacyError } from "./_errors.js";
 import { quoteLogIds } from "./_json.js";
 
-/** The `Fitbit-Rate-Limit-*` headers of one answer (§5); approximate, updated asynchronously by Fitbit. */
+/** The `Fitbit-Rate-Limit-*` headers of one answer (docs/fitbit-web-api.md#rate-limits); approximate, updated asynchronously by Fitbit. */
 export interface FitbitRateLimit {
   accountKey: string;
   /** Requests per hour for this user and app (150). */
@@ -35,7 +35,7 @@ export const API = "fitbit-legacy";
 
 /**
  * Opens a session for `accountKey`. It wraps the transport so that (1) `logId`s are quoted before
- * the shared helper parses JSON (Q1), (2) rate-limit headers reach `onRateLimit`, and (3) the
+ * the shared helper parses JSON (docs/fitbit-web-api.md#q1-64-bit-ids), (2) rate-limit headers reach `onRateLimit`, and (3) the
  * errorType of a 401 is known when the helper asks to renew the token: only `expired_token` is
  * renewed (once, then retried); `invalid_token` and the rest end as UNAUTHORIZED.
  */
@@ -53,7 +53,7 @@ export function openSession(config: LegacyConfig, accountKey: string): LegacySes
     const headers = new Headers(response.headers);
     headers.delete("content-length");
     headers.delete("content-encoding");
-    // Quote ids before the shared helper's JSON.parse sees them, so all 19 digits survive (Q1).
+    // Quote ids before the shared helper's JSON.parse sees them, so all 19 digits survive (docs/fitbit-web-api.md#q1-64-bit-ids).
     return new Response(response.status === 204 ? null : quoteLogIds(text), { status: response.status, statusText: response.statusText, headers });
   };
 

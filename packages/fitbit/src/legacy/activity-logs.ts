@@ -10,7 +10,7 @@ const LIST_LOGS = "GET /1/user/-/activities/list.json";
 const LIST_PATH = "/1/user/-/activities/list.json";
 
 /**
- * Logs PowerToken's walk for a local date (§3.6): Walk 90013, `distanceUnit=steps`,
+ * Logs PowerToken's walk for a local date (docs/fitbit-web-api.md#create-activity-log): Walk 90013, `distanceUnit=steps`,
  * distance = steps, with PowerToken's fixed start time and duration (see ownership.ts).
  * Not retried: the API has no idempotency key and a retried POST would duplicate the log; a lost
  * answer leaves a signed log that the next `showDay` finds and reuses.
@@ -31,7 +31,7 @@ export async function createWalkLog(session: LegacySession, date: string, steps:
     },
     idempotent: false,
   });
-  // The seed expected 201; SWAGGER says 200. Both are success (§3.6).
+  // The seed expected 201; SWAGGER says 200. Both are success (docs/fitbit-web-api.md#create-activity-log).
   const log = parseBody(CreateLogResponseSchema, response.body, CREATE_LOG, API).activityLog;
   if (log.steps !== undefined && log.steps !== steps) {
     throw new FitbitError("INVALID_RESPONSE", `Fitbit logged ${log.steps} steps instead of ${steps} (${CREATE_LOG}).`, { endpoint: CREATE_LOG, api: API });
@@ -40,7 +40,7 @@ export async function createWalkLog(session: LegacySession, date: string, steps:
 }
 
 /**
- * Deletes one log by id (§3.7). 200 and 204 are success; 404 means it is already gone, so it
+ * Deletes one log by id (docs/fitbit-web-api.md#delete-activity-log). 200 and 204 are success; 404 means it is already gone, so it
  * returns false instead of throwing. Callers only ever pass PowerToken's own log ids.
  */
 export async function deleteLog(session: LegacySession, logId: string): Promise<boolean> {
@@ -58,7 +58,7 @@ export type ListLogsQuery = ({ afterDate: string; beforeDate?: never } | { befor
 };
 
 /**
- * Lists activity logs (§3.5), following `pagination.next` until it is `""`. The first call uses
+ * Lists activity logs (docs/fitbit-web-api.md#activity-log-list), following `pagination.next` until it is `""`. The first call uses
  * offset 0 as required; later pages use only the query of `next` (its host is ignored, so a token
  * is never sent anywhere but `baseUrl`).
  */

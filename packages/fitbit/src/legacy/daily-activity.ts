@@ -6,7 +6,7 @@ const DAY_SUMMARY = "GET /1/user/-/activities/date/:date.json";
 const STEPS_SERIES = "GET /1/user/-/activities/steps/date/:date/1d.json";
 
 /**
- * The daily activity summary of a local date (§3.4): that day's logs in the short shape, goals
+ * The daily activity summary of a local date (docs/fitbit-web-api.md#daily-activity-summary): that day's logs in the short shape, goals
  * and `summary.steps`. Always an explicit date, never `today` (goals go missing with `today`).
  */
 export async function getDaySummary(session: LegacySession, date: string): Promise<LegacyDaySummary> {
@@ -15,7 +15,7 @@ export async function getDaySummary(session: LegacySession, date: string): Promi
 }
 
 /**
- * The day's step total from the steps time series (§3.8), what the seed read as its display
+ * The day's step total from the steps time series (docs/fitbit-web-api.md#steps-time-series), what the seed read as its display
  * check; the series' `value` is a string. 0 when the series is empty.
  */
 export async function getDaySteps(session: LegacySession, date: string): Promise<number> {

@@ -7,14 +7,14 @@ const GET_GOALS = "GET /1/user/-/activities/goals/daily.json";
 const SET_GOAL = "POST /1/user/-/activities/goals/daily.json";
 const GOALS_PATH = "/1/user/-/activities/goals/daily.json";
 
-/** Reads the daily goals (§3.2); every member may be missing on older accounts. */
+/** Reads the daily goals (docs/fitbit-web-api.md#read-daily-goals); every member may be missing on older accounts. */
 export async function getDailyGoals(session: LegacySession): Promise<LegacyGoals> {
   const response = await session.request({ endpoint: GET_GOALS, method: "GET", path: GOALS_PATH });
   return parseBody(GoalsResponseSchema, response.body, GET_GOALS, API).goals;
 }
 
 /**
- * Sets the daily step goal (§3.3) the way the seed did: `period=daily&type=steps&value=N` as query
+ * Sets the daily step goal (docs/fitbit-web-api.md#set-daily-goal) the way the seed did: `period=daily&type=steps&value=N` as query
  * parameters. Setting a value is idempotent, so it may be retried.
  * @throws FitbitError INVALID_RESPONSE when the answer does not carry the new goal.
  */

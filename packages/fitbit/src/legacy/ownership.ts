@@ -2,12 +2,12 @@ import type { LegacyShortLog } from "./schemas.js";
 
 // How PowerToken recognises its own logs on the legacy API. A log cannot carry a reliable tag: the
 // create call takes no name or note with `activityId`, and `source.name` is UNDOCUMENTED
-// (fitbit-web-api.md §3.5). So every PowerToken write has one fixed signature, and only logs with
-// that exact signature are ever read as ours or deleted (original-system.md §9.1):
-//   Walk (activityId 90013; Fitbit substitutes an intensity id, so parent 90013, §3.6)
+// (docs/fitbit-web-api.md#activity-log-list). So every PowerToken write has one fixed signature, and only logs with
+// that exact signature are ever read as ours or deleted (docs/original-system.md#bug-1-deletes-the-participants-activities):
+//   Walk (activityId 90013; Fitbit substitutes an intensity id, so parent 90013, docs/fitbit-web-api.md#create-activity-log)
 //   + startTime 00:00 local + duration exactly 60 000 ms, on the requested date.
-// 00:00 rather than 23:59: a start in the future is UNDOCUMENTED (§3.6), and the day's first
-// minute, when participants sleep, is the window least likely to override tracker data (Q5).
+// 00:00 rather than 23:59: a start in the future is UNDOCUMENTED (docs/fitbit-web-api.md#create-activity-log), and the day's first
+// minute, when participants sleep, is the window least likely to override tracker data (docs/fitbit-web-api.md#q5-manual-logs-replace-tracker-data).
 // A participant would have to log a one-minute walk starting exactly at midnight to collide.
 
 /** Fitbit's activity id for "Walk"; with `distanceUnit=steps` the logged distance is the step count. */

@@ -5,8 +5,8 @@ import { ProfileResponseSchema, type LegacyProfile } from "./schemas.js";
 const PROFILE = "GET /1/user/-/profile.json";
 
 /**
- * Reads the profile of the token's user (§3.1; scope `profile`).
- * @throws FitbitError INSUFFICIENT_SCOPE when the participant unticked `profile` (Q7), UNAUTHORIZED, API_GONE, …
+ * Reads the profile of the token's user (docs/fitbit-web-api.md#profile; scope `profile`).
+ * @throws FitbitError INSUFFICIENT_SCOPE when the participant unticked `profile` (docs/fitbit-web-api.md#q7-unticked-scopes), UNAUTHORIZED, API_GONE, …
  */
 export async function getProfile(session: LegacySession): Promise<LegacyProfile> {
   const response = await session.request({ endpoint: PROFILE, method: "GET", path: "/1/user/-/profile.json" });

@@ -1,13 +1,13 @@
 import { z } from "zod";
 
 // Bodies of the legacy Fitbit Web API v1, parsed loosely (unknown fields are dropped), per
-// ../shared/reference/fitbit-web-api.md §3. `logId` arrives as a string because `parseJsonKeepingIds`
-// quotes it before JSON.parse (quirk Q1: 19-digit ids exceed 2^53).
+// docs/fitbit-web-api.md#endpoints. `logId` arrives as a string because `parseJsonKeepingIds`
+// quotes it before JSON.parse (docs/fitbit-web-api.md#q1-64-bit-ids: 19-digit ids exceed 2^53).
 
 /** A log id as we keep it: the exact decimal digits, never a JS number. */
 const LogIdSchema = z.string().regex(/^\d{1,20}$/, "expected a decimal log id");
 
-/** `GET /1/user/-/profile.json` (§3.1). */
+/** `GET /1/user/-/profile.json` (docs/fitbit-web-api.md#profile). */
 export const ProfileResponseSchema = z.object({
   user: z.object({
     encodedId: z.string().optional(),
@@ -18,7 +18,7 @@ export const ProfileResponseSchema = z.object({
 /** The profile fields PowerToken reads. */
 export type LegacyProfile = z.infer<typeof ProfileResponseSchema>["user"];
 
-/** `goals` object of `GET|POST /1/user/-/activities/goals/daily.json` (§3.2, §3.3); all members optional. */
+/** `goals` object of `GET|POST /1/user/-/activities/goals/daily.json` (docs/fitbit-web-api.md#read-daily-goals, docs/fitbit-web-api.md#set-daily-goal); all members optional. */
 export const GoalsSchema = z.object({
   steps: z.number().int().nonnegative().optional(),
   activeMinutes: z.number().optional(),
@@ -31,24 +31,24 @@ export type LegacyGoals = z.infer<typeof GoalsSchema>;
 /** Goals endpoint body. */
 export const GoalsResponseSchema = z.object({ goals: GoalsSchema });
 
-/** One log in the short shape of the daily summary and of the create response (§3.4, §3.6). */
+/** One log in the short shape of the daily summary and of the create response (docs/fitbit-web-api.md#daily-activity-summary, docs/fitbit-web-api.md#create-activity-log). */
 export const ShortLogSchema = z.object({
   logId: LogIdSchema,
   activityId: z.number().int(),
-  // Posting 90013 makes Fitbit substitute an intensity-level id; the parent keeps 90013 (§3.6).
+  // Posting 90013 makes Fitbit substitute an intensity-level id; the parent keeps 90013 (docs/fitbit-web-api.md#create-activity-log).
   activityParentId: z.number().int().optional(),
   name: z.string().optional(),
   startDate: z.string().optional(),
   startTime: z.string().optional(),
   duration: z.number().int().optional(),
-  // Missing on entries without steps (§3.4).
+  // Missing on entries without steps (docs/fitbit-web-api.md#daily-activity-summary).
   steps: z.number().int().optional(),
   hasStartTime: z.boolean().optional(),
 });
 /** A day's activity log entry, short shape. */
 export type LegacyShortLog = z.infer<typeof ShortLogSchema>;
 
-/** `GET /1/user/-/activities/date/{date}.json` (§3.4); `goals` may be absent. */
+/** `GET /1/user/-/activities/date/{date}.json` (docs/fitbit-web-api.md#daily-activity-summary); `goals` may be absent. */
 export const DaySummaryResponseSchema = z.object({
   activities: z.array(ShortLogSchema),
   goals: GoalsSchema.optional(),
@@ -57,10 +57,10 @@ export const DaySummaryResponseSchema = z.object({
 /** The daily activity summary. */
 export type LegacyDaySummary = z.infer<typeof DaySummaryResponseSchema>;
 
-/** `POST /1/user/-/activities.json` → 201 `{ activityLog }` (§3.6). */
+/** `POST /1/user/-/activities.json` → 201 `{ activityLog }` (docs/fitbit-web-api.md#create-activity-log). */
 export const CreateLogResponseSchema = z.object({ activityLog: ShortLogSchema });
 
-/** One log in the long shape of the log list (§3.5). */
+/** One log in the long shape of the log list (docs/fitbit-web-api.md#activity-log-list). */
 export const ListLogSchema = z.object({
   logId: LogIdSchema,
   logType: z.string().optional(),
@@ -76,7 +76,7 @@ export const ListLogSchema = z.object({
 /** A log entry, long shape. */
 export type LegacyListLog = z.infer<typeof ListLogSchema>;
 
-/** `GET /1/user/-/activities/list.json` (§3.5); `next` is `""` (not null) on the last page. */
+/** `GET /1/user/-/activities/list.json` (docs/fitbit-web-api.md#activity-log-list); `next` is `""` (not null) on the last page. */
 export const LogListResponseSchema = z.object({
   activities: z.array(ListLogSchema),
   pagination: z.object({
@@ -87,12 +87,12 @@ export const LogListResponseSchema = z.object({
   }),
 });
 
-/** `GET /1/user/-/activities/steps/date/{date}/1d.json` (§3.8); `value` is a string. */
+/** `GET /1/user/-/activities/steps/date/{date}/1d.json` (docs/fitbit-web-api.md#steps-time-series); `value` is a string. */
 export const StepsSeriesResponseSchema = z.object({
   "activities-steps": z.array(z.object({ dateTime: z.string(), value: z.string().regex(/^\d+$/) })),
 });
 
-/** Fitbit's error envelope (§4.1); `fieldName` and `success` are often absent. */
+/** Fitbit's error envelope (docs/fitbit-web-api.md#error-envelope); `fieldName` and `success` are often absent. */
 export const ErrorEnvelopeSchema = z.object({
   errors: z
     .array(

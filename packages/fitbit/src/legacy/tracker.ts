@@ -55,8 +55,8 @@ type DayInput = { accountKey: string; date: string; timeZone: string; knownEntry
 /**
  * Creates the legacy Fitbit tracker, exactly the seed's mechanism made safe: the value to show is
  * one Walk log (90013, `distanceUnit=steps`) per day, written FIRST and verified (201), and only
- * then are PowerToken's older logs of that day deleted (original-system.md §9.2). Only logs with
- * PowerToken's signature (or the recorded `knownEntryId`) are ever deleted (§9.1); see ownership.ts.
+ * then are PowerToken's older logs of that day deleted (docs/original-system.md#bug-2-delete-then-log-is-not-atomic). Only logs with
+ * PowerToken's signature (or the recorded `knownEntryId`) are ever deleted (docs/original-system.md#bug-1-deletes-the-participants-activities); see ownership.ts.
  * Since 2026-11-02 the real API answers 410: every call then fails with API_GONE.
  * @example
  * const tracker = createFitbitLegacyTracker({ baseUrl: sim.url, tokens });
@@ -132,7 +132,7 @@ export function createFitbitLegacyTracker(options: FitbitLegacyTrackerOptions): 
         return { ...toEntry(showing), created: false, removedEntryIds: removed, pendingRemovalIds: pending };
       }
       // Write first, verify, then delete: a failure in between leaves an extra signed log that the
-      // next call removes, never an empty day (§9.2).
+      // next call removes, never an empty day (docs/original-system.md#bug-2-delete-then-log-is-not-atomic).
       const created = await createWalkLog(s, input.date, input.steps);
       // Re-read the day: a poll overlapping this one may have written its own log meanwhile
       // (issue 16). Every writer keeps the newest of our logs and deletes the rest, so overlapping
@@ -156,7 +156,7 @@ export function createFitbitLegacyTracker(options: FitbitLegacyTrackerOptions): 
       checkSteps(steps);
       if (steps === 0) throw new FitbitError("BAD_REQUEST", "A daily step goal must be a positive integer.", { api: API });
       const s = session(accountKey);
-      // GET first so an unchanged goal is not rewritten (the seed rewrote it hourly, §9.5).
+      // GET first so an unchanged goal is not rewritten (the seed rewrote it hourly, docs/original-system.md#bug-5-real-walking-mixes-in).
       const goals = await getDailyGoals(s);
       if (goals.steps === steps) return { supported: true, changed: false };
       await setDailyStepGoal(s, steps);
@@ -174,7 +174,7 @@ export function createFitbitLegacyTracker(options: FitbitLegacyTrackerOptions): 
       return getDaySteps(session(accountKey), date);
     },
     async listActivityLogs(accountKey, query) {
-      // A day, or a full local date-time; a partial `yyyy-MM-ddTHH` is rejected by Fitbit (§3.5).
+      // A day, or a full local date-time; a partial `yyyy-MM-ddTHH` is rejected by Fitbit (docs/fitbit-web-api.md#activity-log-list).
       const bound = query.afterDate ?? query.beforeDate ?? "";
       checkDate(bound.slice(0, 10));
       if (bound.length > 10 && !/^T\d{2}:\d{2}:\d{2}$/.test(bound.slice(10))) checkDate(bound);

@@ -130,7 +130,7 @@ export function createOAuthClient(provider: OAuthProvider, options: OAuthClientO
     const body = parsed.data;
     return {
       accessToken: body.access_token,
-      // Google normally omits refresh_token on refresh and the old one stays valid (google §1.4).
+      // Google normally omits refresh_token on refresh and the old one stays valid (docs/google-health-api.md#token-refresh).
       refreshToken: body.refresh_token ?? fallbackRefresh,
       expiresAt: new Date(now().getTime() + body.expires_in * 1000),
       scopes: body.scope === undefined ? [...provider.scopes] : body.scope.split(/[\s,]+/).filter(Boolean),

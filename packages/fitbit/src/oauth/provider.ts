@@ -1,11 +1,11 @@
-/** Google Health API scopes PowerToken asks for (google-health-api.md §1.2). */
+/** Google Health API scopes PowerToken asks for (docs/google-health-api.md#scopes). */
 export const GOOGLE_HEALTH_SCOPES = {
   activityRead: "https://www.googleapis.com/auth/googlehealth.activity_and_fitness.readonly",
   activityWrite: "https://www.googleapis.com/auth/googlehealth.activity_and_fitness.writeonly",
   settingsRead: "https://www.googleapis.com/auth/googlehealth.settings.readonly",
 } as const;
 
-/** Legacy Fitbit scopes PowerToken needs (fitbit-web-api.md §2.7). */
+/** Legacy Fitbit scopes PowerToken needs (docs/fitbit-web-api.md#scopes-and-app-settings). */
 export const FITBIT_SCOPES = { activity: "activity", profile: "profile" } as const;
 
 /** Everything the OAuth client needs to know about one authorization server. */
@@ -28,7 +28,7 @@ export interface OAuthProvider {
   readonly clientAuth: "basic" | "post";
   /** Extra authorize parameters (Google: `access_type=offline`, `prompt=consent`). */
   readonly authorizeParams: Readonly<Record<string, string>>;
-  /** True when every refresh returns a new single-use refresh token (Fitbit §2.5). */
+  /** True when every refresh returns a new single-use refresh token (docs/fitbit-web-api.md#refresh-tokens). */
   readonly rotatesRefreshTokens: boolean;
 }
 
@@ -65,7 +65,7 @@ export function googleOAuthProvider(options: OAuthProviderOptions): OAuthProvide
     // who unticks settings.readonly keeps working, the time zone then comes from their record.
     requiredScopes: [GOOGLE_HEALTH_SCOPES.activityRead, GOOGLE_HEALTH_SCOPES.activityWrite],
     clientAuth: "post",
-    // §1.1: offline for a refresh token, consent so a reconnect issues a new one; no include_granted_scopes.
+    // docs/google-health-api.md#oauth-endpoints: offline for a refresh token, consent so a reconnect issues a new one; no include_granted_scopes.
     authorizeParams: { access_type: "offline", prompt: "consent" },
     rotatesRefreshTokens: false,
   };
@@ -87,7 +87,7 @@ export function fitbitOAuthProvider(options: OAuthProviderOptions): OAuthProvide
     tokenEndpoint: options.tokenEndpoint ?? "https://api.fitbit.com/oauth2/token",
     revocationEndpoint: options.revocationEndpoint ?? "https://api.fitbit.com/oauth2/revoke",
     scopes,
-    // `profile` only gives the time zone, which has a fallback (Q7); `activity` is essential.
+    // `profile` only gives the time zone, which has a fallback (docs/fitbit-web-api.md#q7-unticked-scopes); `activity` is essential.
     requiredScopes: [FITBIT_SCOPES.activity],
     clientAuth: "basic",
     authorizeParams: {},

@@ -133,7 +133,7 @@ export function bearerToken(request: Request): string | null {
   return match ? match[1]!.trim() : null;
 }
 
-/** Reads a form or JSON body into a plain record (Fitbit accepts query or form, §1). */
+/** Reads a form or JSON body into a plain record (Fitbit accepts query or form, docs/fitbit-web-api.md#conventions). */
 export async function readParams(request: Request): Promise<Record<string, string>> {
   const url = new URL(request.url);
   const out: Record<string, string> = Object.fromEntries(url.searchParams);

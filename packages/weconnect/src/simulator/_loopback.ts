@@ -1,4 +1,4 @@
-/** Internal: LoopBack 3 replies and the server's date parsing (reference §5, §6). */
+/** Internal: LoopBack 3 replies and the server's date parsing (docs/weconnect-api.md#dates-and-time-windows, docs/weconnect-api.md#errors). */
 
 /**
  * A reply as plain data, so node:http can write it without building a Web Response (about 19×
@@ -11,12 +11,12 @@ export interface SimReply {
   body: string;
 }
 
-/** A JSON reply, every Date rendered with `toISOString()` (§7.8, via Date#toJSON). */
+/** A JSON reply, every Date rendered with `toISOString()` (docs/weconnect-api.md#simulator-checklist, via Date#toJSON). */
 export function json(body: unknown, status = 200): SimReply {
   return { status, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(body) };
 }
 
-/** §6: `{ error: { statusCode, name, message, code? , details? } }`. */
+/** docs/weconnect-api.md#errors: `{ error: { statusCode, name, message, code? , details? } }`. */
 export function lbError(
   status: number,
   message: string,
@@ -29,13 +29,13 @@ export function lbError(
   return json({ error }, status);
 }
 
-/** §6 LB3 401 for an absent, unknown, expired or foreign token. */
+/** docs/weconnect-api.md#errors LB3 401 for an absent, unknown, expired or foreign token. */
 export const authRequired = () => lbError(401, "Authorization Required", "AUTHORIZATION_REQUIRED");
 
 const ZONELESS = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,3})\d*)?)?)?$/;
 
 /**
- * The server's reading of `from`/`to` (§5 CHOICE): zone-less strings are UTC (a Heroku dyno runs
+ * The server's reading of `from`/`to` (docs/weconnect-api.md#dates-and-time-windows CHOICE): zone-less strings are UTC (a Heroku dyno runs
  * in UTC), including the 2017 client's unpadded `2017-11-2T9:5:3` (SETUP-2017), which V8's
  * Date.parse rejects, so it is parsed by hand; anything with a zone goes to Date.parse.
  */
@@ -65,7 +65,7 @@ const HEROKU_503 = `<!DOCTYPE html>
 </html>
 `;
 
-/** §6 inferred: Heroku router errors (H10/H12) come back as HTML, not LoopBack JSON. */
+/** docs/weconnect-api.md#errors inferred: Heroku router errors (H10/H12) come back as HTML, not LoopBack JSON. */
 export function herokuHtml(status: number): SimReply {
   return { status, headers: { "content-type": "text/html; charset=utf-8" }, body: HEROKU_503 };
 }

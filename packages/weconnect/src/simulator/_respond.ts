@@ -19,14 +19,14 @@ export interface SimRequest {
 export interface ResponderOptions {
   /**
    * Also accept the token from `X-Access-Token` or `Authorization` headers, as LB3 does; off by
-   * default because WEconnect's header support is UNDOCUMENTED (§2, §7.3).
+   * default because WEconnect's header support is UNDOCUMENTED (docs/weconnect-api.md#authentication, docs/weconnect-api.md#simulator-checklist).
    * @default false
    */
   headerTokens?: boolean;
 }
 
 function personJson(p: SimPerson) {
-  // §3 E2 CHOICE: the profile without the password (and without the simulator-only timeZone).
+  // docs/weconnect-api.md#get-person CHOICE: the profile without the password (and without the simulator-only timeZone).
   const { id, email, firstName, lastName, gender, birthday, soberday, phone } = p;
   return { id, email, firstName, lastName, gender, birthday, soberday, phone };
 }
@@ -38,7 +38,7 @@ function activityJson(a: SimActivity) {
 
 function readBody(request: SimRequest): Record<string, unknown> | SimReply {
   const type = request.header("content-type") ?? "";
-  // §1: the original sent form bodies; LB3 also accepts JSON.
+  // docs/weconnect-api.md#base-url-and-transport: the original sent form bodies; LB3 also accepts JSON.
   if (type.includes("application/json")) {
     try {
       const parsed: unknown = JSON.parse(request.body);
@@ -76,12 +76,12 @@ export function createResponder(
     const body = readBody(request);
     if (isReply(body)) return body;
     const email = str(body.email);
-    // §3 E1 (LB3): no email → 400; wrong email or password → 401 LOGIN_FAILED.
+    // docs/weconnect-api.md#login (LB3): no email → 400; wrong email or password → 401 LOGIN_FAILED.
     if (!email) return lbError(400, "username or email is required", "USERNAME_EMAIL_REQUIRED");
     const person = state.findPersonByEmail(email);
     if (!person || person.password !== str(body.password)) return lbError(401, "login failed", "LOGIN_FAILED");
     const token = state.tokens.get(state.issueToken(person.id));
-    // §3 E1: the custom `{ accessToken, user }` wrapper; CHOICE: user carries id and userId.
+    // docs/weconnect-api.md#login: the custom `{ accessToken, user }` wrapper; CHOICE: user carries id and userId.
     return json({ accessToken: token, user: { ...personJson(person), userId: person.id } });
   }
 
@@ -95,7 +95,7 @@ export function createResponder(
     else if (state.findPersonByEmail(email)) codes.email = ["uniqueness"];
     if (!password) codes.password = ["presence"];
     if (!email || !password || codes.email) {
-      // §3 E3 (LB3): validation failures are 422 ValidationError with details.codes.
+      // docs/weconnect-api.md#create-person (LB3): validation failures are 422 ValidationError with details.codes.
       const messages = Object.fromEntries(
         Object.entries(codes).map(([k, v]) => [k, [v[0] === "uniqueness" ? "Email already exists" : "can't be blank"]]),
       );
@@ -119,15 +119,15 @@ export function createResponder(
 
   function windowed(route: SimRoute, mine: readonly SimActivity[], query: URLSearchParams): SimReply {
     const window = windowOf(query);
-    // §5 CHOICE: a missing or unparseable from/to is 400 "invalid date".
+    // docs/weconnect-api.md#dates-and-time-windows CHOICE: a missing or unparseable from/to is 400 "invalid date".
     if (!window) return lbError(400, "invalid date");
     const withEvents = mine.map((a) => ({ a, events: state.eventsOf(a, window) }));
     if (route.template.endsWith("/progress")) {
-      // §3 E5: total = occurrences starting in the window, completed = those checked in.
+      // docs/weconnect-api.md#progress: total = occurrences starting in the window, completed = those checked in.
       const all = withEvents.flatMap((x) => x.events);
       return json({ events: { completed: all.filter((e) => e.didCheckin).length, total: all.length } });
     }
-    // §3 E6 CHOICE: activities without an occurrence in the window are omitted.
+    // docs/weconnect-api.md#activities-with-events CHOICE: activities without an occurrence in the window are omitted.
     return json(
       withEvents
         .filter((x) => x.events.length > 0)
@@ -145,7 +145,7 @@ export function createResponder(
   }
 
   return function respond(route, request) {
-    // §7.4: unknown route → 404 LB3 body; the message names the path, never the query.
+    // docs/weconnect-api.md#simulator-checklist: unknown route → 404 LB3 body; the message names the path, never the query.
     const notFound = () =>
       lbError(404, `There is no method to handle ${request.method} ${request.pathname}`, "NOT_FOUND");
     if (!route) return notFound();
@@ -154,11 +154,11 @@ export function createResponder(
       if (route.template === "POST /api/People") return createPerson(request);
 
       const token = state.authenticate(tokenOf(request) ?? "");
-      // §3 E2 CHOICE (LB3 $owner ACL): any id other than the token's userId is 401, like no token.
+      // docs/weconnect-api.md#get-person CHOICE (LB3 $owner ACL): any id other than the token's userId is 401, like no token.
       if (!token || route.personId !== String(token.userId)) return authRequired();
       const person = state.people.get(token.userId);
       if (!person) return authRequired();
-      const mine = state.activitiesOf(person.id); // §3 E4 CHOICE: ascending activityId
+      const mine = state.activitiesOf(person.id); // docs/weconnect-api.md#list-activities CHOICE: ascending activityId
 
       switch (route.template) {
         case "GET /api/People/:id":

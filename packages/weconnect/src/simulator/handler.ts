@@ -2,12 +2,12 @@ import { createResponder, type ResponderOptions } from "./_respond.js";
 import { matchRoute } from "./routes.js";
 import type { WeconnectSimState } from "./state.js";
 
-/** Options of {@link createWeconnectHandler}: `headerTokens` (UNDOCUMENTED for WEconnect, §2). */
+/** Options of {@link createWeconnectHandler}: `headerTokens` (UNDOCUMENTED for WEconnect, docs/weconnect-api.md#authentication). */
 export type WeconnectHandlerOptions = ResponderOptions;
 
 /**
  * The simulated WEconnect API as a function from `Request` to `Response`; no sockets. Routes live
- * under `/api` (reference §1), so a server's base URL is `http://host:port/api`. For embedding in
+ * under `/api` (docs/weconnect-api.md#base-url-and-transport), so a server's base URL is `http://host:port/api`. For embedding in
  * a Web-standard server; `startWeconnectSimulator` answers through node:http directly instead.
  */
 export function createWeconnectHandler(

@@ -14,7 +14,7 @@ const ROUTES: Array<[method: string, pattern: RegExp, template: string]> = [
 ];
 
 /**
- * Match a request line. §1: Express routes case-insensitively and ignores one trailing slash,
+ * Match a request line. docs/weconnect-api.md#base-url-and-transport: Express routes case-insensitively and ignores one trailing slash,
  * which is why the original's `/api/people/...` and `/api/People/...` both worked.
  */
 export function matchRoute(method: string, pathname: string): SimRoute | undefined {

@@ -17,15 +17,15 @@ export interface WeconnectSimulatorOptions {
   seed?: ScenarioInput;
   /** Path of a scenario JSON file to load (after `seed`). */
   scenario?: string;
-  /** Token lifetime in seconds. @default 7_776_000 (90 days, reference §2 CHOICE) */
+  /** Token lifetime in seconds. @default 7_776_000 (90 days, docs/weconnect-api.md#authentication CHOICE) */
   ttlSeconds?: number;
   /** Clock; inject to fast-forward days. @default () => new Date() */
   now?: () => Date;
-  /** Accept tokens in headers too (UNDOCUMENTED for WEconnect, §2). @default false */
+  /** Accept tokens in headers too (UNDOCUMENTED for WEconnect, docs/weconnect-api.md#authentication). @default false */
   headerTokens?: boolean;
 }
 
-/** A fault for the next `count` requests (§7.9). */
+/** A fault for the next `count` requests (docs/weconnect-api.md#simulator-checklist). */
 export interface FailNextOptions {
   /** Answer with this status instead of handling the request. Omit to only delay or reset. */
   status?: number;

@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import { expandOccurrences } from "../occurrences.js";
 import { localDayWindow, type TimeWindow } from "../windows.js";
 
-/** A simulated WEconnect person (§7.1). `timeZone` is simulator-only: it places local-date check-ins. */
+/** A simulated WEconnect person (docs/weconnect-api.md#simulator-checklist). `timeZone` is simulator-only: it places local-date check-ins. */
 export interface SimPerson {
   id: number;
   email: string;
@@ -28,7 +28,7 @@ export interface SimActivity {
   dateModified: Date;
 }
 
-/** A LoopBack access token `{ id, userId, created, ttl }` (§2, §7.1). */
+/** A LoopBack access token `{ id, userId, created, ttl }` (docs/weconnect-api.md#authentication, docs/weconnect-api.md#simulator-checklist). */
 export interface SimToken {
   id: string;
   userId: number;
@@ -74,7 +74,7 @@ export interface WeconnectSimState {
   /** @throws Error when the email is taken (E3 answers 422) or the id is in use. */
   addPerson(input: NewPerson): SimPerson;
   findPersonByEmail(email: string): SimPerson | undefined;
-  /** The person's activities in ascending activityId (§3 E4 CHOICE); empty for an unknown id. */
+  /** The person's activities in ascending activityId (docs/weconnect-api.md#list-activities CHOICE); empty for an unknown id. */
   activitiesOf(personId: number): readonly SimActivity[];
   addActivity(personId: number, input: NewActivity): SimActivity;
   /** Change fields and bump `dateModified` to `now()`. */
@@ -87,7 +87,7 @@ export interface WeconnectSimState {
    * @throws Error when no occurrence matches.
    */
   checkIn(personId: number, activityId: number, at?: Date | string): string;
-  /** Undo a check-in (the reference cannot rule it out, §9); returns whether one existed. */
+  /** Undo a check-in (the reference cannot rule it out, docs/weconnect-api.md#open-questions); returns whether one existed. */
   uncheck(personId: number, activityId: number, at?: Date | string): boolean;
   /** Mint a token as a login would, for tests and demos that skip E1. */
   issueToken(personId: number): string;
@@ -103,14 +103,14 @@ export interface WeconnectSimState {
 export interface WeconnectStateOptions {
   /** Clock. @default () => new Date() */
   now?: () => Date;
-  /** Token lifetime in seconds; §2 CHOICE 90 days. @default 7_776_000 */
+  /** Token lifetime in seconds; docs/weconnect-api.md#authentication CHOICE 90 days. @default 7_776_000 */
   ttlSeconds?: number;
 }
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const DAY_MS = 86_400_000;
 
-/** §4 CHOICE: eid = "<activityId>-<YYYYMMDD>" of the occurrence's UTC start date. */
+/** docs/weconnect-api.md#object-shapes CHOICE: eid = "<activityId>-<YYYYMMDD>" of the occurrence's UTC start date. */
 export function eidOf(activityId: number, start: Date): string {
   return `${activityId}-${start.toISOString().slice(0, 10).replaceAll("-", "")}`;
 }
@@ -249,7 +249,7 @@ export function createWeconnectState(options: WeconnectStateOptions = {}): Wecon
     },
     issueToken(personId) {
       if (!people.has(personId)) throw new Error(`No person ${personId}.`);
-      // §2: 64 characters [A-Za-z0-9], LB3's default uid length; a new independent token each time.
+      // docs/weconnect-api.md#authentication: 64 characters [A-Za-z0-9], LB3's default uid length; a new independent token each time.
       let id = "";
       for (let i = 0; i < 64; i++) id += ALNUM[randomInt(ALNUM.length)];
       tokens.set(id, { id, userId: personId, created: now(), ttl: state.ttlSeconds });
@@ -265,7 +265,7 @@ export function createWeconnectState(options: WeconnectStateOptions = {}): Wecon
     authenticate(tokenId) {
       const token = tokens.get(tokenId);
       if (!token) return undefined;
-      // LB3 treats an expired token like an absent one (401), §2.
+      // LB3 treats an expired token like an absent one (401), docs/weconnect-api.md#authentication.
       const expired = token.ttl >= 0 && now().getTime() >= token.created.getTime() + token.ttl * 1000;
       return expired ? undefined : token;
     },

@@ -4,13 +4,13 @@ import type { OAuthSimulatorState } from "../oauth/state.js";
 import type { GoogleHealthState, StoredPoint } from "./state.js";
 
 const PREFIX = "/v4/users/me/";
-const ID = /^[a-z0-9-]{4,63}$/; // google §3.2
+const ID = /^[a-z0-9-]{4,63}$/; // docs/google-health-api.md#exercise-data-point
 const EXERCISE_TYPES = new Set(["RUNNING", "WALKING", "BIKING", "SWIMMING", "HIKING", "YOGA", "PILATES", "WORKOUT", "HIIT", "WEIGHTLIFTING", "STRENGTH_TRAINING", "OTHER"]);
 const READ_SCOPES = Object.values(GOOGLE_HEALTH_SCOPES).filter((s) => s.endsWith(".readonly"));
 
 const STATUS: Record<number, string> = { 400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND", 409: "ALREADY_EXISTS", 429: "RESOURCE_EXHAUSTED" };
 
-/** A google.rpc.Status error body (google §7.1). */
+/** A google.rpc.Status error body (docs/google-health-api.md#error-body). */
 function rpcError(code: number, message: string, reason?: string): Response {
   const details = reason ? [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason, domain: "health.googleapis.com", metadata: {} }] : [];
   return json(code, { error: { code, message, status: STATUS[code] ?? "UNKNOWN", details } });
@@ -22,7 +22,7 @@ export async function handleGoogleHealthRequest(state: GoogleHealthState, oauth:
   if (!url.pathname.startsWith(PREFIX)) return null;
   const auth = oauth.authenticate(bearerToken(request));
   if (!auth.ok) {
-    // google §7.2 TROUBLE: expired tokens name INVALID_AUTHENTICATOR; never echo the token.
+    // docs/google-health-api.md#status-codes TROUBLE: expired tokens name INVALID_AUTHENTICATOR; never echo the token.
     const message = auth.reason === "expired" ? "Request had invalid authentication credentials. INVALID_AUTHENTICATOR: Token expired." : "Request had invalid authentication credentials.";
     return rpcError(401, message);
   }
@@ -81,7 +81,7 @@ export async function handleGoogleHealthRequest(state: GoogleHealthState, oauth:
       if (match[2] !== "exercise") return rpcError(400, `Invalid data point name ${JSON.stringify(n)}: data type must match the parent (exercise).`, "INVALID_PARENT_DATA_TYPE_COLLECTION");
       ids.push(match[3]!);
     }
-    // google §3.5 + 3P: deleting another source's data is 403 for the whole call.
+    // docs/google-health-api.md#get-patch-delete + 3P: deleting another source's data is 403 for the whole call.
     if (ids.some((id) => points.get(id)?.writtenBy === null)) return rpcError(403, "The caller may only delete data it wrote.");
     const failedRequests: Record<string, unknown> = {};
     ids.forEach((id, index) => {
@@ -104,7 +104,7 @@ export async function handleGoogleHealthRequest(state: GoogleHealthState, oauth:
     if (method === "PATCH") {
       if (!canWrite) return scopeDenied();
       const existing = points.get(single);
-      if (!existing) return rpcError(404, `Data point ${single} not found.`); // google §3.5: "fails if the name does not exist"
+      if (!existing) return rpcError(404, `Data point ${single} not found.`); // docs/google-health-api.md#get-patch-delete: "fails if the name does not exist"
       if (existing.writtenBy === null) return rpcError(403, "The caller may only edit data it wrote.");
       const parsed = parsePoint(await request.json().catch(() => null), auth.userId, single);
       if (typeof parsed === "string") return rpcError(400, parsed);
@@ -118,7 +118,7 @@ export async function handleGoogleHealthRequest(state: GoogleHealthState, oauth:
 
 type ParsedPoint = { id: string; startMs: number; endMs: number; startOffset: number; exercise: Record<string, unknown>; recordingMethod: string };
 
-/** Validates a written DataPoint (google §3.2); returns an error message or the parts we keep. */
+/** Validates a written DataPoint (docs/google-health-api.md#exercise-data-point); returns an error message or the parts we keep. */
 function parsePoint(body: unknown, userId: string, pathId: string | null): ParsedPoint | string {
   if (typeof body !== "object" || body === null) return "Body must be a DataPoint.";
   const unknown = unknownField(body, KNOWN_FIELDS, "data_point");
@@ -236,7 +236,7 @@ function store(parsed: ParsedPoint, clientId: string, userId: string, nowMs: num
     writtenAtMs: nowMs,
     body: {
       name: `users/${userId}/dataTypes/exercise/dataPoints/${parsed.id}`,
-      // Output-only fields the server fills for API writes (google §3.2).
+      // Output-only fields the server fills for API writes (docs/google-health-api.md#exercise-data-point).
       dataSource: { recordingMethod: parsed.recordingMethod, platform: "GOOGLE_WEB_API", application: { googleWebClientId: clientId } },
       exercise: {
         ...(parsed.exercise as { displayName: string; metricsSummary: { steps?: string } }),
@@ -255,7 +255,7 @@ function civil(d: Date) {
   };
 }
 
-/** List with the civil-day filter only (google §4.1), 25 per page, newest first. */
+/** List with the civil-day filter only (docs/google-health-api.md#list), 25 per page, newest first. */
 function list(points: Map<string, StoredPoint>, url: URL): Response {
   const filter = url.searchParams.get("filter");
   let from = "";

@@ -41,13 +41,13 @@ export interface GoogleHealthStateOptions {
   now?: () => Date;
   /**
    * How a duplicate create answers: HTTP 409 ALREADY_EXISTS, or HTTP 200 with an Operation whose
-   * `error.code` is 6 (both seen in third-party code, google §3.3). @default "409"
+   * `error.code` is 6 (both seen in third-party code, docs/google-health-api.md#client-chosen-ids). @default "409"
    */
   duplicateCreate?: "409" | "operation-error";
-  /** Per-user requests per minute before 429 (google §7.3). @default 300 */
+  /** Per-user requests per minute before 429 (docs/google-health-api.md#rate-limits). @default 300 */
   perUserPerMinute?: number;
   /**
-   * UNDOCUMENTED (google §6) whether API-written exercise steps count toward daily steps; the
+   * UNDOCUMENTED (docs/google-health-api.md#do-written-steps-count) whether API-written exercise steps count toward daily steps; the
    * simulator's default is that they do not.
    */
   exerciseStepsCount?: boolean;
@@ -68,7 +68,7 @@ export type GoogleHealthState = ReturnType<typeof createGoogleHealthState>;
 export function createGoogleHealthState(options: GoogleHealthStateOptions = {}) {
   const users = new Map<string, UserRecord>();
   const now = () => (options.now ?? (() => new Date()))().getTime();
-  let ownCounter = 7_000_000_000_000_000_000n; // Fitbit-recorded exercises use long integer ids (§3.2)
+  let ownCounter = 7_000_000_000_000_000_000n; // Fitbit-recorded exercises use long integer ids (docs/google-health-api.md#exercise-data-point)
   const settings = {
     duplicateCreate: options.duplicateCreate ?? "409",
     perUserPerMinute: options.perUserPerMinute ?? 300,

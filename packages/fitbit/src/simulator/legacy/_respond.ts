@@ -1,5 +1,5 @@
-// Fitbit's wire format for the simulator: ids as bare JSON numbers even above 2^53 (Q1), the
-// error envelope of §4.1, and the observed content type (§1).
+// Fitbit's wire format for the simulator: ids as bare JSON numbers even above 2^53 (docs/fitbit-web-api.md#q1-64-bit-ids), the
+// error envelope of docs/fitbit-web-api.md#error-envelope, and the observed content type (docs/fitbit-web-api.md#conventions).
 
 const CONTENT_TYPE = "application/json;charset=UTF-8";
 

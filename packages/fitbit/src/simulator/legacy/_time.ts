@@ -1,5 +1,5 @@
 // Local-time helpers for the simulator: Fitbit keeps every date and time in the user's profile
-// zone (fitbit-web-api.md §1), so the simulator needs "today" and UTC offsets per zone.
+// zone (docs/fitbit-web-api.md#conventions), so the simulator needs "today" and UTC offsets per zone.
 
 /** The local calendar date `YYYY-MM-DD` of an instant in an IANA zone. */
 export function localDateOf(timeZone: string, at: Date): string {
@@ -19,7 +19,7 @@ function offsetMinutesAt(timeZone: string, atMs: number): number {
   return match[1] === "-" ? -minutes : minutes;
 }
 
-/** `YYYY-MM-DDTHH:mm:00.000±hh:mm` for a local wall time in a zone (the list's long shape, §3.5). */
+/** `YYYY-MM-DDTHH:mm:00.000±hh:mm` for a local wall time in a zone (the list's long shape, docs/fitbit-web-api.md#activity-log-list). */
 export function localIsoWithOffset(timeZone: string, date: string, time: string): string {
   const wallMs = Date.parse(`${date}T${time}:00Z`);
   const offset = offsetMinutesAt(timeZone, wallMs - offsetMinutesAt(timeZone, wallMs) * 60_000);

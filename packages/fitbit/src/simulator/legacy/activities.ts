@@ -8,7 +8,7 @@ const WALK = 90013;
 const RUN = 90009;
 const STRIDE_KM = 0.000762; // 76.2 cm per step, used only for the informational `distance`
 
-/** Daily summary, log list, create and delete (§3.4-§3.7); null when the path is not one of them. */
+/** Daily summary, log list, create and delete (docs/fitbit-web-api.md#daily-activity-summary to docs/fitbit-web-api.md#delete-activity-log); null when the path is not one of them. */
 export async function handleActivities(call: ApiCall): Promise<Response | null> {
   const { request, rest } = call;
   const day = /^\/activities\/date\/([^/]+)\.json$/.exec(rest);
@@ -18,7 +18,7 @@ export async function handleActivities(call: ApiCall): Promise<Response | null> 
   const del = /^\/activities\/(\d{1,20})\.json$/.exec(rest);
   if (del && request.method === "DELETE") {
     const outcome = call.state.deleteLog(call.userId, del[1]!);
-    // §3.7: 204 empty. Unknown id is UNDOCUMENTED: 404 not_found (choice). Another user's log: 403 (choice).
+    // docs/fitbit-web-api.md#delete-activity-log: 204 empty. Unknown id is UNDOCUMENTED: 404 not_found (choice). Another user's log: 403 (choice).
     if (outcome === "not_found") return fitbitError(404, "not_found", "The resource with given id doesn't exist.");
     if (outcome === "forbidden") return fitbitError(403, "insufficient_permissions", "The caller is not authorized to delete this resource.");
     return new Response(null, { status: 204 });
@@ -26,7 +26,7 @@ export async function handleActivities(call: ApiCall): Promise<Response | null> 
   return null;
 }
 
-/** Short shape of the daily summary and the create answer (§3.4, §3.6). */
+/** Short shape of the daily summary and the create answer (docs/fitbit-web-api.md#daily-activity-summary, docs/fitbit-web-api.md#create-activity-log). */
 function shortLog(log: FitbitLegacySimLog) {
   return {
     activityId: log.activityId,
@@ -49,7 +49,7 @@ function shortLog(log: FitbitLegacySimLog) {
 }
 
 function daySummary(call: ApiCall, date: string): Response {
-  // §3.4: always pass an explicit date; `today` works but is the user's local today.
+  // docs/fitbit-web-api.md#daily-activity-summary: always pass an explicit date; `today` works but is the user's local today.
   const resolved = date === "today" ? call.state.today(call.userId) : date;
   if (!isDate(resolved)) return fitbitError(400, "validation", `Invalid date: ${date}`, "date");
   const logs = call.state.logsOn(call.userId, resolved);
@@ -74,7 +74,7 @@ function daySummary(call: ApiCall, date: string): Response {
   });
 }
 
-/** Long shape of the log list (§3.5): ISO start time with the user's offset, source, tcxLink. */
+/** Long shape of the log list (docs/fitbit-web-api.md#activity-log-list): ISO start time with the user's offset, source, tcxLink. */
 function longLog(call: ApiCall, log: FitbitLegacySimLog, origin: string) {
   const timeZone = call.state.user(call.userId).timeZone;
   const start = localIsoWithOffset(timeZone, log.date, log.startTime);
@@ -95,7 +95,7 @@ function longLog(call: ApiCall, log: FitbitLegacySimLog, origin: string) {
     distance: Number((log.steps * STRIDE_KM).toFixed(2)),
     distanceUnit: "Kilometer",
     manualValuesSpecified: { calories: false, distance: log.logType === "manual", steps: log.logType === "manual" },
-    // §3.5: absent on auto-detected entries; `api` for API-created logs, `app` for the participant's own.
+    // docs/fitbit-web-api.md#activity-log-list: absent on auto-detected entries; `api` for API-created logs, `app` for the participant's own.
     ...(log.sourceType === null ? {} : { source: { id: "SIMCLNT", name: log.sourceType === "api" ? "PowerToken" : "Fitbit for Android", type: log.sourceType } }),
     activityLevel: [{ minutes: Math.round(log.durationMs / 60_000), name: "lightly" }],
     tcxLink: `${origin}/1/user/-/activities/${log.logId}.tcx`,
@@ -108,10 +108,10 @@ function list(call: ApiCall): Response {
   const q = call.url.searchParams;
   const after = q.get("afterDate");
   const before = q.get("beforeDate");
-  // §3.5: exactly one of afterDate (sort=asc) / beforeDate (sort=desc); limit ≤ 100.
+  // docs/fitbit-web-api.md#activity-log-list: exactly one of afterDate (sort=asc) / beforeDate (sort=desc); limit ≤ 100.
   if ((after === null) === (before === null)) return fitbitError(400, "validation", "Exactly one of afterDate or beforeDate is required.", "afterDate");
   const bound = (after ?? before)!;
-  // A partial `yyyy-MM-ddTHH` is rejected by the real API (§3.5).
+  // A partial `yyyy-MM-ddTHH` is rejected by the real API (docs/fitbit-web-api.md#activity-log-list).
   if (!LIST_DATE.test(bound) || !isDate(bound.slice(0, 10))) return fitbitError(400, "validation", `Invalid date: ${bound}`, after !== null ? "afterDate" : "beforeDate");
   const sort = q.get("sort");
   if (sort !== (after !== null ? "asc" : "desc")) return fitbitError(400, "validation", "sort must be asc with afterDate and desc with beforeDate.", "sort");
@@ -146,7 +146,7 @@ function list(call: ApiCall): Response {
       limit,
       offset,
       sort,
-      // §3.5: empty strings, not null, when there is no next/previous page.
+      // docs/fitbit-web-api.md#activity-log-list: empty strings, not null, when there is no next/previous page.
       next: offset + limit < matching.length ? link(offset + limit) : "",
       previous: offset > 0 ? link(Math.max(0, offset - limit)) : "",
     },
@@ -154,7 +154,7 @@ function list(call: ApiCall): Response {
 }
 
 async function create(call: ApiCall): Promise<Response> {
-  // §1: documented as query parameters; accept a form body too.
+  // docs/fitbit-web-api.md#conventions: documented as query parameters; accept a form body too.
   const p = await readParams(call.request);
   if (p.activityId === undefined && p.activityName === undefined) {
     return fitbitError(400, "validation", 'Either "activityId" or "activityName" should be present');
@@ -165,7 +165,7 @@ async function create(call: ApiCall): Promise<Response> {
     return fitbitError(400, "validation", `Invalid activityId: ${p.activityId}`, "activityId");
   }
   if (p.activityId === undefined) return fitbitError(400, "validation", "The simulator supports only activityId 90013 or 90009.", "activityName");
-  // SPEC says HH:mm:ss, the docs HH:mm (§3.6): accept both, keep HH:mm.
+  // SPEC says HH:mm:ss, the docs HH:mm (docs/fitbit-web-api.md#create-activity-log): accept both, keep HH:mm.
   const time = /^([01]\d|2[0-3]):([0-5]\d)(:[0-5]\d)?$/.exec(p.startTime ?? "");
   if (!time) return fitbitError(400, "validation", `Invalid startTime: ${p.startTime ?? ""}`, "startTime");
   const durationMs = Number(p.durationMillis);
@@ -175,7 +175,7 @@ async function create(call: ApiCall): Promise<Response> {
   const distance = Number(p.distance);
   if (p.distance === undefined || !Number.isFinite(distance) || distance < 0) return fitbitError(400, "validation", `Invalid distance: ${p.distance ?? ""}`, "distance");
   const unit = (p.distanceUnit ?? "Kilometer").toLowerCase();
-  // "Steps" is a distance unit only for Walking and Running (§3.6); PT2018 sent lowercase.
+  // "Steps" is a distance unit only for Walking and Running (docs/fitbit-web-api.md#create-activity-log); PT2018 sent lowercase.
   const steps = unit === "steps" ? Math.round(distance) : Math.round(distance / (unit === "mile" ? STRIDE_KM / 1.609344 : STRIDE_KM));
   const startTime = `${time[1]}:${time[2]}`;
   if (call.state.settings.rejectFutureLogs) {
@@ -183,7 +183,7 @@ async function create(call: ApiCall): Promise<Response> {
     const nowLocal = `${localDateOf(timeZone, call.state.now())}T${new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(call.state.now())}`;
     if (`${date}T${startTime}` > nowLocal) return fitbitError(400, "validation", "Start time is in the future.", "startTime");
   }
-  // §3.6: a directory activity is replaced by an intensity level chosen from pace; the parent
+  // docs/fitbit-web-api.md#create-activity-log: a directory activity is replaced by an intensity level chosen from pace; the parent
   // keeps 90013. Ids are illustrative (17151 slow walk, 17200 brisk walk, 12030 run).
   const perMinute = steps / (durationMs / 60_000);
   const substituted = activityId === RUN ? 12030 : perMinute < 100 ? 17151 : 17200;

@@ -29,7 +29,7 @@ export function createFitbitLegacyHandler(state: FitbitLegacyState): SimulatorHa
   return async (request) => {
     const url = new URL(request.url);
     if (state.settings.gone) {
-      // §0: the real 410 body and headers are UNDOCUMENTED; we send a minimal envelope.
+      // docs/fitbit-web-api.md#shutdown: the real 410 body and headers are UNDOCUMENTED; we send a minimal envelope.
       return fitbitError(410, "gone", "The Fitbit Web API has been turned off. Use the Google Health API.");
     }
     const oauth = await handleOAuthRequest(state.oauth, request, OAUTH_PREFIX);
@@ -41,7 +41,7 @@ export function createFitbitLegacyHandler(state: FitbitLegacyState): SimulatorHa
     const token = bearerToken(request);
     const auth = state.oauth.authenticate(token);
     if (!auth.ok) {
-      // Like the real server, the messages echo the token, so clients must redact (§4.1).
+      // Like the real server, the messages echo the token, so clients must redact (docs/fitbit-web-api.md#error-envelope).
       if (auth.reason === "missing") return fitbitError(401, "invalid_request", "Authorization header required.");
       if (auth.reason === "expired") return fitbitError(401, "expired_token", `Access token expired: ${token}. Visit https://dev.fitbit.com/docs/oauth2 for more information on the Fitbit Web API authorization process.`);
       return fitbitError(401, "invalid_token", `Access token invalid: ${token}. Visit https://dev.fitbit.com/docs/oauth2 for more information on the Fitbit Web API authorization process.`);
@@ -55,7 +55,7 @@ export function createFitbitLegacyHandler(state: FitbitLegacyState): SimulatorHa
       "fitbit-rate-limit-reset": String(quota.resetSeconds),
     };
     if (!quota.allowed) {
-      // §5 / §4.2: newer servers answer errorType `system`, "Too Many Requests", with Retry-After.
+      // docs/fitbit-web-api.md#rate-limits / docs/fitbit-web-api.md#error-types: newer servers answer errorType `system`, "Too Many Requests", with Retry-After.
       return fitbitError(429, "system", "Too Many Requests", "n/a", { ...rateHeaders, "retry-after": String(quota.resetSeconds) });
     }
 
@@ -99,7 +99,7 @@ async function route(call: ApiCall): Promise<Response> {
     const handled = await handleActivities(call);
     if (handled) return handled;
   }
-  // §4: "400 also for unknown endpoint/bad path".
+  // docs/fitbit-web-api.md#errors: "400 also for unknown endpoint/bad path".
   return fitbitError(400, "invalid_request", "The API you are requesting could not be found.");
 }
 
@@ -113,12 +113,12 @@ async function handleGoals(call: ApiCall, period: "daily" | "weekly"): Promise<R
   const goals = call.state.user(call.userId).goals[period];
   if (call.request.method === "GET") return fitbitJson(200, { goals });
   if (call.request.method !== "POST") return fitbitError(400, "invalid_request", "Unsupported method.");
-  // §1: documented as query parameters; python-fitbit sent a form body. Accept both.
+  // docs/fitbit-web-api.md#conventions: documented as query parameters; python-fitbit sent a form body. Accept both.
   const params = await readParams(call.request);
   const type = params.type ?? "";
   if (!GOAL_TYPES.includes(type)) return fitbitError(400, "validation", `Invalid goal type: ${type}`, "type");
   const value = Number(params.value);
-  // §3.3: range limits are UNDOCUMENTED; we accept positive numbers (integers for counts).
+  // docs/fitbit-web-api.md#set-daily-goal: range limits are UNDOCUMENTED; we accept positive numbers (integers for counts).
   const valid = Number.isFinite(value) && value > 0 && (type === "distance" || Number.isInteger(value));
   if (!valid) return fitbitError(400, "validation", `Invalid value: ${params.value ?? ""}`, "value");
   goals[type] = value;
@@ -128,7 +128,7 @@ async function handleGoals(call: ApiCall, period: "daily" | "weekly"): Promise<R
 const PERIOD_DAYS: Record<string, number> = { "1d": 1, "7d": 7, "30d": 30, "1w": 7, "1m": 30, "3m": 91, "6m": 182, "1y": 365 };
 
 function stepsSeries(call: ApiCall, rawDate: string, periodOrEnd: string): Response {
-  // §3.8; `timezone=UTC` is accepted and ignored (the simulator keeps only local days).
+  // docs/fitbit-web-api.md#steps-time-series; `timezone=UTC` is accepted and ignored (the simulator keeps only local days).
   const date = rawDate === "today" ? call.state.today(call.userId) : rawDate;
   if (!isDate(date)) return fitbitError(400, "validation", `Invalid date: ${rawDate}`, "date");
   let start: string;
@@ -143,7 +143,7 @@ function stepsSeries(call: ApiCall, rawDate: string, periodOrEnd: string): Respo
   }
   const series: Array<{ dateTime: string; value: string }> = [];
   for (let day = start; day <= end; day = addDays(day, 1)) {
-    // `value` is a string (§3.8).
+    // `value` is a string (docs/fitbit-web-api.md#steps-time-series).
     series.push({ dateTime: day, value: String(call.state.totalSteps(call.userId, day)) });
   }
   return fitbitJson(200, { "activities-steps": series });

@@ -8,13 +8,13 @@ export interface FitbitLegacyStateOptions {
   now?: () => Date;
   /** Start in the post-2026-11-02 world: every API and OAuth path answers 410. @default false */
   gone?: boolean;
-  /** Requests per user per clock hour (§5). @default 150 */
+  /** Requests per user per clock hour (docs/fitbit-web-api.md#rate-limits). @default 150 */
   rateLimitPerHour?: number;
   /** The OAuth client the token endpoint accepts. @default { clientId: "sim-client", clientSecret: "sim-secret" } */
   client?: { clientId: string; clientSecret: string };
-  /** Access token lifetime. @default 28800 (8 h, §2.4) */
+  /** Access token lifetime. @default 28800 (8 h, docs/fitbit-web-api.md#token-response) */
   accessTokenTtlSeconds?: number;
-  /** Reject logs that start after the user's local now (UNDOCUMENTED on the real API, §3.6). @default false */
+  /** Reject logs that start after the user's local now (UNDOCUMENTED on the real API, docs/fitbit-web-api.md#create-activity-log). @default false */
   rejectFutureLogs?: boolean;
 }
 
@@ -27,11 +27,11 @@ export interface FitbitLegacySimLog {
   startTime: string;
   durationMs: number;
   steps: number;
-  /** The substituted intensity-level id (§3.6), or the posted id for non-directory logs. */
+  /** The substituted intensity-level id (docs/fitbit-web-api.md#create-activity-log), or the posted id for non-directory logs. */
   activityId: number;
   activityParentId: number;
   logType: "manual" | "auto_detected" | "tracker";
-  /** `api` for logs created through the API, `app` for the participant's own entries (§3.5). */
+  /** `api` for logs created through the API, `app` for the participant's own entries (docs/fitbit-web-api.md#activity-log-list). */
   sourceType: "api" | "app" | null;
   createdAtMs: number;
 }
@@ -55,7 +55,7 @@ export interface FitbitLegacyDayView {
   /** The participant's own logs of the day (walks, runs, auto-detected). */
   own: Array<{ logId: string; steps: number; startTime: string; durationMs: number; logType: string }>;
   stepGoal: number | null;
-  /** Tracked steps plus every log's steps (the real combination is UNDOCUMENTED, Q5). */
+  /** Tracked steps plus every log's steps (the real combination is UNDOCUMENTED, docs/fitbit-web-api.md#q5-manual-logs-replace-tracker-data). */
   totalSteps: number;
 }
 
@@ -63,7 +63,7 @@ export interface FitbitLegacyDayView {
 export type FitbitLegacyState = ReturnType<typeof createFitbitLegacyState>;
 
 // Ids above 2^53 and odd, so no double can represent them: a client that parses them as numbers
-// gets a different id (Q1). 19 digits, below 2^63.
+// gets a different id (docs/fitbit-web-api.md#q1-64-bit-ids). 19 digits, below 2^63.
 const FIRST_LOG_ID = 9_100_000_000_000_000_001n;
 
 /** Creates the state: users, logs, goals, the rate limiter, and the Fitbit-mode OAuth state. */
@@ -93,7 +93,7 @@ export function createFitbitLegacyState(options: FitbitLegacyStateOptions = {}) 
     return log;
   }
 
-  /** Day total: tracked steps plus logged steps (Q5: the real merge is UNDOCUMENTED). */
+  /** Day total: tracked steps plus logged steps (docs/fitbit-web-api.md#q5-manual-logs-replace-tracker-data: the real merge is UNDOCUMENTED). */
   const totalSteps = (userId: string, date: string): number =>
     (user(userId).trackedSteps.get(date) ?? 0) + logsOn(userId, date).reduce((sum, log) => sum + log.steps, 0);
 
@@ -197,7 +197,7 @@ export function createFitbitLegacyState(options: FitbitLegacyStateOptions = {}) 
       settings.gone = gone;
     },
     /**
-     * Counts one request against the user's hourly quota (§5: 150 per user, reset at the top of
+     * Counts one request against the user's hourly quota (docs/fitbit-web-api.md#rate-limits: 150 per user, reset at the top of
      * the clock hour, not a rolling window).
      */
     takeQuota(userId: string): { allowed: boolean; limit: number; remaining: number; resetSeconds: number } {

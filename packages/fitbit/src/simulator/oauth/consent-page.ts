@@ -17,8 +17,8 @@ const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /**
- * Renders the consent step like Google's and Fitbit's (google-health-api.md §1.2, fitbit-web-api.md
- * §2.2): the app name, one checkbox per requested scope (all ticked, any can be unticked) and
+ * Renders the consent step like Google's and Fitbit's (docs/google-health-api.md#scopes, fitbit-web-api.md
+ * docs/fitbit-web-api.md#authorize): the app name, one checkbox per requested scope (all ticked, any can be unticked) and
  * Allow / Cancel buttons. A plain HTML form, so it works without JavaScript; the scope boxes share
  * the name `scope` so the POST carries only the ticked ones.
  */

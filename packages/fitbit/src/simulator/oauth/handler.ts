@@ -20,7 +20,7 @@ export async function handleOAuthRequest(state: OAuthSimulatorState, request: Re
 
 const CARRIED = ["client_id", "redirect_uri", "response_type", "state", "code_challenge", "code_challenge_method", "login_hint"] as const;
 
-/** The authorize request's problem, shown to the user rather than the app (fitbit §2.2), or null. */
+/** The authorize request's problem, shown to the user rather than the app (docs/fitbit-web-api.md#authorize), or null. */
 function invalidAuthorize(state: OAuthSimulatorState, q: URLSearchParams): Response | null {
   if (q.get("client_id") !== state.client.clientId || !q.get("redirect_uri") || q.get("response_type") !== "code") {
     return new Response("invalid_request: unknown client, missing redirect_uri or unsupported response_type", { status: 400 });
@@ -43,7 +43,7 @@ function redirectBack(state: OAuthSimulatorState, q: URLSearchParams, scopes: st
   }
   const st = q.get("state");
   if (st !== null) target.searchParams.set("state", st);
-  if (state.mode === "fitbit") target.hash = "_=_"; // fitbit §2.2: Fitbit appended #_=_
+  if (state.mode === "fitbit") target.hash = "_=_"; // docs/fitbit-web-api.md#authorize: Fitbit appended #_=_
   return new Response(null, { status, headers: { location: target.toString() } });
 }
 
@@ -64,7 +64,7 @@ function authorize(state: OAuthSimulatorState, url: URL): Response {
   if (invalid) return invalid;
   const requested = (q.get("scope") ?? "").split(/\s+/).filter(Boolean);
   if (state.settings.consent === "auto") {
-    // Granular consent: the participant may untick scopes (google §1.2, fitbit Q7).
+    // Granular consent: the participant may untick scopes (docs/google-health-api.md#scopes, docs/fitbit-web-api.md#q7-unticked-scopes).
     const scopes = state.autoApprove.scopes === null ? requested : requested.filter((s) => state.autoApprove.scopes!.includes(s));
     return redirectBack(state, q, scopes, 302);
   }
@@ -94,7 +94,7 @@ function clientAuthenticated(state: OAuthSimulatorState, request: Request, param
 }
 
 function oauthError(state: OAuthSimulatorState, status: number, error: string, message: string): Response {
-  // Fitbit uses its own envelope on the token endpoint (fitbit §4.1); Google uses RFC 6749.
+  // Fitbit uses its own envelope on the token endpoint (docs/fitbit-web-api.md#error-envelope); Google uses RFC 6749.
   return state.mode === "fitbit"
     ? json(status, { errors: [{ errorType: error, message }], success: false })
     : json(status, { error, error_description: message });
@@ -111,7 +111,7 @@ async function token(state: OAuthSimulatorState, request: Request): Promise<Resp
   if (params.grant_type === "refresh_token") {
     const presented = params.refresh_token ?? "";
     const result = state.refresh(presented);
-    // fitbit §2.5: 409 on concurrent refresh; body UNDOCUMENTED, we send the usual envelope.
+    // docs/fitbit-web-api.md#refresh-tokens: 409 on concurrent refresh; body UNDOCUMENTED, we send the usual envelope.
     if (result === "conflict") return oauthError(state, 409, "conflict", "Another request is refreshing this token.");
     if (result === "invalid_grant") {
       // Like the real Fitbit server, the message embeds the token (so clients must redact it).

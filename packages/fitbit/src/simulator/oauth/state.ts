@@ -14,7 +14,7 @@ export interface OAuthSimulatorOptions {
   accessTokenTtlSeconds?: number;
   /**
    * Whether a refresh answers with a new refresh token. Google does not rotate by default
-   * (google-health-api.md §1.4); Fitbit always does (fitbit-web-api.md §2.5).
+   * (docs/google-health-api.md#token-refresh); Fitbit always does (docs/fitbit-web-api.md#refresh-tokens).
    * @default false (google) / true (fitbit)
    */
   rotateRefreshTokens?: boolean;
@@ -22,7 +22,7 @@ export interface OAuthSimulatorOptions {
   singleUseRefreshTokens?: boolean;
   /**
    * How long a used single-use refresh token, presented again unchanged, gets the same answer
-   * again (Fitbit's grace period, fitbit-web-api.md §2.5). 0 switches replays off.
+   * again (Fitbit's grace period, docs/fitbit-web-api.md#refresh-tokens). 0 switches replays off.
    * @default 120 (fitbit) / 0 (google)
    */
   replayWindowSeconds?: number;
@@ -93,8 +93,8 @@ export interface TokenBody {
 /** Result of checking an access token on an API call. */
 export type AuthCheck = { ok: true; userId: string; scopes: string[] } | { ok: false; reason: "missing" | "invalid" | "expired" };
 
-const FITBIT_REPLAY_WINDOW_S = 120; // fitbit-web-api.md §2.5: older docs say two minutes
-const CODE_TTL_MS = 10 * 60_000; // §2.2: codes live 10 minutes
+const FITBIT_REPLAY_WINDOW_S = 120; // docs/fitbit-web-api.md#refresh-tokens: older docs say two minutes
+const CODE_TTL_MS = 10 * 60_000; // docs/fitbit-web-api.md#authorize: codes live 10 minutes
 
 /** In-memory OAuth server state shared by the handler and tests. */
 export type OAuthSimulatorState = ReturnType<typeof createOAuthSimulatorState>;
@@ -126,7 +126,7 @@ export function createOAuthSimulatorState(options: OAuthSimulatorOptions) {
   const newAccessToken = (userId: string) =>
     mode === "google"
       ? `ya29.sim-${random(24)}`
-      : // Fitbit access tokens are HS256 JWTs (§2.4); shape only, the signature is random.
+      : // Fitbit access tokens are HS256 JWTs (docs/fitbit-web-api.md#token-response); shape only, the signature is random.
         `eyJhbGciOiJIUzI1NiJ9.${Buffer.from(JSON.stringify({ sub: userId, iss: "Fitbit", typ: "access_token", jti: random(6) })).toString("base64url")}.${random(32)}`;
   const newRefreshToken = () => (mode === "google" ? `1//sim-${random(32)}` : randomBytes(32).toString("hex"));
 
@@ -142,7 +142,7 @@ export function createOAuthSimulatorState(options: OAuthSimulatorOptions) {
     const grant = grants.get(userId) ?? { userId, scopes, refreshTokens: new Set<string>() };
     grant.scopes = scopes;
     if (mode === "fitbit") {
-      // One active refresh token per user and app (§2.5).
+      // One active refresh token per user and app (docs/fitbit-web-api.md#refresh-tokens).
       for (const token of grant.refreshTokens) refreshOwner.delete(token);
       grant.refreshTokens.clear();
     }
@@ -179,7 +179,7 @@ export function createOAuthSimulatorState(options: OAuthSimulatorOptions) {
     expireAccessTokens(userId: string): void {
       for (const record of access.values()) if (record.userId === userId) record.expiresAt = now() - 1;
     },
-    /** Fitbit: answer the next `count` refreshes with 409 (concurrent refresh, §2.5). */
+    /** Fitbit: answer the next `count` refreshes with 409 (concurrent refresh, docs/fitbit-web-api.md#refresh-tokens). */
     conflictNextRefresh(count = 1): void {
       conflictsLeft += count;
     },
@@ -219,7 +219,7 @@ export function createOAuthSimulatorState(options: OAuthSimulatorOptions) {
       const userId = refreshOwner.get(refreshToken);
       if (userId === undefined) {
         const replay = replays.get(refreshToken);
-        // fitbit §2.5: an identical repeat within the window gets the same answer, unless a new token was used.
+        // docs/fitbit-web-api.md#refresh-tokens: an identical repeat within the window gets the same answer, unless a new token was used.
         if (
           replay &&
           now() - replay.at < settings.replayWindowSeconds * 1000 &&
@@ -235,7 +235,7 @@ export function createOAuthSimulatorState(options: OAuthSimulatorOptions) {
       const grant = grants.get(userId)!;
       stats.refreshes += 1;
       if (!settings.rotateRefreshTokens) {
-        // Google keeps the refresh token and answers without one (google-health-api.md §1.4).
+        // Google keeps the refresh token and answers without one (docs/google-health-api.md#token-refresh).
         const body = mint(userId, grant.scopes, refreshToken);
         delete body.refresh_token;
         return body;
