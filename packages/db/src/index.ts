@@ -12,12 +12,14 @@ export {
   findParticipantByName,
   listParticipants,
   updateParticipant,
+  setParticipantPaused,
   PARTICIPANT_STATUSES,
   PROGRESS_MAPPINGS,
   type Participant,
   type CreateParticipantInput,
   type UpdateParticipantInput,
   type ListParticipantsFilter,
+  type SetParticipantPausedResult,
 } from "./participants.js";
 export { removeParticipant, listIncompleteParticipants, type RemoveParticipantInput } from "./participant-removal.js";
 export { changeParticipantStatus, type ChangeParticipantStatusInput } from "./participant-status.js";

@@ -17,6 +17,8 @@ export interface Participant {
   mapping: ProgressMapping;
   goalSteps: number;
   stepsPerUnit: number;
+  /** When staff paused the participant; null while not paused. Paused participants are neither polled nor maintained. */
+  pausedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -59,6 +61,7 @@ export function toParticipant(row: ParticipantRow): Participant {
     mapping: row.mapping,
     goalSteps: row.goal_steps,
     stepsPerUnit: row.steps_per_unit,
+    pausedAt: row.paused_at === null ? null : fromIso(row.paused_at),
     createdAt: fromIso(row.created_at),
     updatedAt: fromIso(row.updated_at),
   };
@@ -143,6 +146,8 @@ export async function findParticipantByName(db: Kysely<Database>, name: string):
 export interface ListParticipantsFilter {
   statuses?: readonly ParticipantStatus[];
   ids?: readonly number[];
+  /** `false`: only participants who are not paused; `true`: only paused ones. @default either */
+  paused?: boolean;
 }
 
 /** Participants ordered by id. Any number of `ids`: they are sent in chunks under both dialects' parameter limits. */
@@ -152,6 +157,7 @@ export async function listParticipants(db: Kysely<Database>, filter: ListPartici
     if (filter.statuses.length === 0) return [];
     query = query.where("status", "in", [...filter.statuses]);
   }
+  if (filter.paused !== undefined) query = query.where("paused_at", filter.paused ? "is not" : "is", null);
   if (!filter.ids) return (await query.execute()).map(toParticipant);
   const rows = [];
   for (const chunk of chunkRows([...new Set(filter.ids)].sort((a, b) => a - b), 1)) {
@@ -191,5 +197,35 @@ export async function updateParticipant(db: Kysely<Database>, id: number, patch:
     }
     if (!row) throw new DbError("NOT_FOUND", `No participant with id ${id}. List participants to find the right one.`, { table: "participants" });
     return toParticipant(row);
+  });
+}
+
+/** What `setParticipantPaused` returns: the participant, and whether this call changed anything. */
+export interface SetParticipantPausedResult {
+  participant: Participant;
+  /** False when the participant already was in the asked state (the call is idempotent). */
+  changed: boolean;
+}
+
+/**
+ * Pauses (`paused: true`) or resumes a participant. Pausing an already paused participant keeps
+ * the first `pausedAt`, so "paused since" stays true; `changed` says whether anything happened.
+ * @throws DbError NOT_FOUND
+ */
+export async function setParticipantPaused(db: Kysely<Database>, id: number, paused: boolean, now: Date = new Date()): Promise<SetParticipantPausedResult> {
+  const at = toIso(now, "now");
+  return inTransaction(db, async (trx) => {
+    const row = await trx
+      .updateTable("participants")
+      .set({ paused_at: paused ? at : null, updated_at: at })
+      .where("id", "=", id)
+      // Only a real change is written: a second pause must not move the pause's start.
+      .where("paused_at", paused ? "is" : "is not", null)
+      .returningAll()
+      .executeTakeFirst();
+    if (row) return { participant: toParticipant(row), changed: true };
+    const current = await trx.selectFrom("participants").selectAll().where("id", "=", id).executeTakeFirst();
+    if (!current) throw new DbError("NOT_FOUND", `No participant with id ${id}. List participants to find the right one.`, { table: "participants" });
+    return { participant: toParticipant(current), changed: false };
   });
 }

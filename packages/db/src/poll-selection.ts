@@ -4,7 +4,7 @@ import { toActivity, type Activity } from "./activities.js";
 import { toDay, type Day } from "./days.js";
 import type { Database } from "./schema/database.js";
 
-/** What a poll's selection reads in one go: the active participants and what it decides by. */
+/** What a poll's selection reads in one go: the active participants (paused ones left out) and what it decides by. */
 export interface PollSelection {
   /** Active participants, by id. */
   participants: { id: number; timeZone: string }[];
@@ -28,12 +28,13 @@ export interface LoadPollSelectionInput {
  */
 export async function loadPollSelection(db: Kysely<Database>, input: LoadPollSelectionInput): Promise<PollSelection> {
   const fromDate = checkLocalDate(input.fromDate, "fromDate");
-  const participants = await db.selectFrom("participants").select(["id", "time_zone"]).where("status", "=", "active").orderBy("id").execute();
+  const participants = await db.selectFrom("participants").select(["id", "time_zone"]).where("status", "=", "active").where("paused_at", "is", null).orderBy("id").execute();
   const activities = await db
     .selectFrom("activities as a")
     .innerJoin("participants as p", "p.id", "a.participant_id")
     .selectAll("a")
     .where("p.status", "=", "active")
+    .where("p.paused_at", "is", null)
     .orderBy("a.participant_id")
     .orderBy("a.id")
     .execute();
@@ -44,21 +45,23 @@ export async function loadPollSelection(db: Kysely<Database>, input: LoadPollSel
   return { participants: participants.map((p) => ({ id: p.id, timeZone: p.time_zone })), activities: activities.map(toActivity), days: days.map(toDay) };
 }
 
-/** Active participants' days from `fromDate` on. Exported for the query-plan test. */
+/** Active, unpaused participants' days from `fromDate` on. Exported for the query-plan test. */
 export function recentDaysQuery(db: Kysely<Database>, fromDate: string) {
   return db
     .selectFrom("participants as p")
     .innerJoin("days as d", (join) => join.onRef("d.participant_id", "=", "p.id").on("d.local_date", ">=", fromDate))
     .selectAll("d")
-    .where("p.status", "=", "active");
+    .where("p.status", "=", "active")
+    .where("p.paused_at", "is", null);
 }
 
-/** Active participants' days in state `pending`, whatever their date. Exported for the query-plan test. */
+/** Active, unpaused participants' days in state `pending`, whatever their date. Exported for the query-plan test. */
 export function pendingDaysQuery(db: Kysely<Database>) {
   return db
     .selectFrom("days as d")
     .innerJoin("participants as p", "p.id", "d.participant_id")
     .selectAll("d")
     .where("d.write_state", "=", "pending")
-    .where("p.status", "=", "active");
+    .where("p.status", "=", "active")
+    .where("p.paused_at", "is", null);
 }

@@ -32,6 +32,8 @@ export interface ParticipantsTable {
   goal_steps: number;
   /** Steps per check-in (tally) or per weight point (charge). */
   steps_per_unit: number;
+  /** When staff paused the participant (ISO); null while not paused. A paused participant keeps their status but is neither polled nor maintained. */
+  paused_at: string | null;
   created_at: string;
   updated_at: string;
 }
