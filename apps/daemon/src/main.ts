@@ -1,4 +1,4 @@
-import { createRuntime, handleShutdownSignals, isCoreError, isPowerTokenError, loadConfig, redactConfig, runMaintenance, runPoll, signalExitCode, type PowerTokenConfig, type SignalSource } from "@powertoken/core";
+import { createRuntime, handleShutdownSignals, recoverOrphanedRefreshes, isCoreError, isPowerTokenError, loadConfig, redactConfig, runRecordedJob, signalExitCode, type PowerTokenConfig, type SignalSource } from "@powertoken/core";
 import { migrationStatus } from "@powertoken/db";
 import type { DestinationStream } from "pino";
 import { parseDaemonArgs, USAGE } from "./args.js";
@@ -8,6 +8,7 @@ import { acquireInstanceLock, type InstanceLock } from "./instance-lock.js";
 import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 import { createReplicaId } from "./replica-id.js";
+import { checkWebConfig, createWebListener } from "./web-pages.js";
 import { cycleEndsAt, parseSchedule } from "./schedule.js";
 import type { RunCycle } from "./scheduler.js";
 
@@ -59,7 +60,7 @@ export async function runDaemon(io: DaemonIo): Promise<number> {
     const code = known ? (error as { code: string }).code : "UNEXPECTED";
     log.error(known ? (error as Error).message : "the daemon could not start", { code, error: known ? undefined : error });
     io.stderr(`powertoken-daemon: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}`);
-    const badConfig = (isCoreError(error) && error.code.startsWith("CONFIG_")) || (isDaemonError(error) && error.code === "SCHEDULE_INVALID");
+    const badConfig = (isCoreError(error) && error.code.startsWith("CONFIG_")) || (isDaemonError(error) && (error.code === "SCHEDULE_INVALID" || error.code === "WEB_CONFIG_INCOMPLETE"));
     return badConfig ? EXIT.CONFIG : EXIT.FAILURE;
   };
 
@@ -73,6 +74,7 @@ export async function runDaemon(io: DaemonIo): Promise<number> {
     // Bad cron expressions are configuration errors: refuse before touching the database.
     parseSchedule(config.daemon.pollSchedule, "daemon.pollSchedule", config.daemon.scheduleTimeZone);
     parseSchedule(config.daemon.maintenanceSchedule, "daemon.maintenanceSchedule", config.daemon.scheduleTimeZone);
+    checkWebConfig(config);
     const sqliteFile = sqlitePath(config.database.url);
     if (sqliteFile !== null) lock = acquireInstanceLock(sqliteFile, replica);
   } catch (error) {
@@ -82,11 +84,15 @@ export async function runDaemon(io: DaemonIo): Promise<number> {
   const metrics = createMetrics({ processMetrics: true });
   let runtime: Awaited<ReturnType<typeof createRuntime>>;
   try {
-    runtime = await createRuntime(config, { log, onRequest: (info) => metrics.onRequest(info) });
+    runtime = await createRuntime(config, { log, owner: replica, onRequest: (info) => metrics.onRequest(info) });
   } catch (error) {
     lock?.release();
     return refuse(error);
   }
+
+  // A refresh this process's predecessor left in flight when it died: finish it while the
+  // provider still accepts the replay (issue 16). Not fatal: maintenance tries again.
+  await recoverOrphanedRefreshes(runtime.ctx).catch((error: unknown) => log.warn("could not recover interrupted token refreshes", { code: isPowerTokenError(error) ? error.code : "UNEXPECTED" }));
 
   // Leases only when replicas share PostgreSQL. On SQLite the lock above makes this the only
   // replica, and without leases a restart after a crash does not wait for them to expire.
@@ -99,8 +105,9 @@ export async function runDaemon(io: DaemonIo): Promise<number> {
   };
   const daemon = createDaemon({
     jobs: {
-      poll: (signal, cycle) => runPoll(runtime.ctx, { signal, ...leasing(cycle) }),
-      maintenance: (signal, cycle) => runMaintenance(runtime.ctx, { signal, ...leasing(cycle) }),
+      // runRecordedJob stores each run (job health on the dashboard) and evaluates the alert rules.
+      poll: (signal, cycle) => runRecordedJob(runtime, "poll", { signal, replica, ...leasing(cycle) }),
+      maintenance: (signal, cycle) => runRecordedJob(runtime, "maintenance", { signal, replica, ...leasing(cycle) }),
     },
     schedules: { poll: config.daemon.pollSchedule, maintenance: config.daemon.maintenanceSchedule },
     ...(config.daemon.scheduleTimeZone === undefined ? {} : { timeZone: config.daemon.scheduleTimeZone }),
@@ -108,6 +115,8 @@ export async function runDaemon(io: DaemonIo): Promise<number> {
     metrics,
     checkDatabase: () => migrationStatus(runtime.db.db).then(() => undefined),
     http: { host: config.daemon.httpHost, port: config.daemon.httpPort },
+    web: createWebListener(config, runtime, log),
+    runSchedules: !args.noSchedules,
   });
 
   const stopped = new Promise<number>((resolve) => {
