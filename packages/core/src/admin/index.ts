@@ -16,6 +16,7 @@ export {
 export { getStatusReport, participantStatusRow, type InviteLinkSummary, type ParticipantStatusRow, type StatusReport, type StatusReportOptions, type StatusReportRow } from "./status-report.js";
 export { describeParticipant, type ParticipantDescription } from "./describe-participant.js";
 export { pollParticipantNow } from "./poll-participant-now.js";
+export { pauseParticipant, resumeParticipant, type PauseParticipantResult } from "./pause-participant.js";
 export type { TokenProblem } from "./token-health.js";
 export { listParticipants, listAuditLog } from "./list-participants.js";
 export { importParticipants, type ImportParticipantInput } from "./import-participants.js";

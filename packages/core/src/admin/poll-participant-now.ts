@@ -6,11 +6,15 @@ import { findParticipant } from "./find-participant.js";
 
 /**
  * Poll one participant now, due or not (a "sync now" button), and return their outcome. A
- * participant who is not active comes back `skipped`; a failure comes back `failed` with its code.
+ * participant who is not active comes back `skipped` (code `NOT_ACTIVE`), a paused one `skipped` with code `PAUSED`; a failure comes back `failed` with its code.
  * @throws CoreError PARTICIPANT_NOT_FOUND
  */
 export async function pollParticipantNow(runtime: Pick<AdminRuntime, "db" | "ctx">, participantId: number, options: { dryRun?: boolean } = {}): Promise<ParticipantOutcome> {
   const participant = await findParticipant(runtime, participantId);
+  // Staff paused them: a "poll now" must not write to their tracker behind the pause.
+  if (participant.pausedAt !== null) {
+    return { participantId: participant.id, name: participant.name, outcome: "skipped", code: "PAUSED", message: `${participant.name} is paused.` };
+  }
   const result = await runPoll(runtime.ctx, { participantIds: [participant.id], dryRun: options.dryRun ?? false });
   const outcome = result.participants.find((p) => p.participantId === participant.id);
   if (outcome !== undefined) return outcome;

@@ -10,6 +10,10 @@ export interface ParticipantStatusRow {
   id: number;
   name: string;
   state: ParticipantStatus;
+  /** True while staff have paused the participant (neither polled nor maintained); the state stays. */
+  paused: boolean;
+  /** When the pause began; null while not paused. */
+  pausedAt: Date | null;
   /** The participant's local today the row describes. */
   localDate: string;
   /** When today's day row was last updated by a poll; null before the first poll of the day. */
@@ -93,6 +97,8 @@ export async function participantStatusRow(runtime: Pick<AdminRuntime, "db">, p:
     id: p.id,
     name: p.name,
     state: p.status,
+    paused: p.pausedAt !== null,
+    pausedAt: p.pausedAt,
     localDate,
     lastPollAt: day?.updatedAt ?? null,
     checkIns: day ? { done: day.completedCount, planned: day.plannedCount } : null,

@@ -112,6 +112,7 @@ export interface AuditRecord {
  * Every write is idempotent; each method is one transaction.
  */
 export interface CoreData {
+  /** Participants (by id when `ids` is given) who are not paused: what the poll and maintenance work on. */
   listParticipants(filter?: { ids?: readonly number[] }): Promise<ParticipantRecord[]>;
   /** Active participants with their activities and ledger facts (recent days relative to `now`). */
   listPollCandidates(now: Date): Promise<PollCandidate[]>;

@@ -89,7 +89,8 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
 
   return {
     async listParticipants(filter) {
-      const participants = await listParticipants(db, filter?.ids ? { ids: filter.ids } : {});
+      // Paused participants are left out: neither the poll nor maintenance may touch them.
+      const participants = await listParticipants(db, { ...(filter?.ids ? { ids: filter.ids } : {}), paused: false });
       if (participants.length === 0) return [];
       const ids = participants.map((p) => p.id);
       const accountsOf = await listTrackerAccountSummaries(db, ids);
