@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findTrackerAccount, getDay, listDaysNeedingWrite, openDatabase } from "@powertoken/db";
+import { findTrackerAccount, getDay, openDatabase } from "@powertoken/db";
+import { daysNeedingWrite } from "./helpers/days-needing-write.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startDaemonProcess, type DaemonProcess } from "./helpers/daemon-process.js";
 import { startStudy, type Study } from "./helpers/study.js";
@@ -70,7 +71,7 @@ describe("the built daemon on SQLite", () => {
 
     const handle = await openDatabase({ url: `sqlite:${file}` });
     try {
-      expect(await listDaysNeedingWrite(handle.db)).toEqual([]);
+      expect(await daysNeedingWrite(handle.db)).toEqual([]);
       const today = new Date().toISOString().slice(0, 10);
       const day = await getDay(handle.db, participantId, today);
       expect(day).toMatchObject({ confirmedSteps: 1000 });

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { listDaysNeedingWrite, openDatabase } from "@powertoken/db";
+import { openDatabase } from "@powertoken/db";
+import { daysNeedingWrite } from "./helpers/days-needing-write.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDaemonProcess, type DaemonProcess } from "./helpers/daemon-process.js";
 import { startStudy, type Study } from "./helpers/study.js";
@@ -184,7 +185,7 @@ describe("three replicas over one PostgreSQL", () => {
 
     const handle = await openDatabase({ url: DAEMON_URL });
     try {
-      expect(await listDaysNeedingWrite(handle.db)).toEqual([]);
+      expect(await daysNeedingWrite(handle.db)).toEqual([]);
     } finally {
       await handle.close();
     }

@@ -31,11 +31,6 @@ export interface Day {
   writeState: DayWriteState;
   pendingAt: Date | null;
   updatedAt: Date;
-  /**
-   * True when a write is pending or the desired value differs from the confirmed one; a desired
-   * 0 over a confirmed "nothing shown" needs none, whatever the label (nothing shows a label).
-   */
-  needsWrite: boolean;
 }
 
 /** What `upsertDay` takes: the freshly computed values of a day. */
@@ -54,7 +49,7 @@ export interface UpsertDayInput {
 
 /** Row → `Day`. */
 export function toDay(row: DayRow): Day {
-  const day: Omit<Day, "needsWrite" | "nothingShown"> = {
+  const day: Omit<Day, "nothingShown"> = {
     id: row.id,
     participantId: row.participant_id,
     localDate: row.local_date,
@@ -72,11 +67,8 @@ export function toDay(row: DayRow): Day {
     pendingAt: fromIsoOrNull(row.pending_at),
     updatedAt: fromIso(row.updated_at),
   };
-  const nothingShown = day.confirmedSteps === 0 && day.entryId === null;
-  const needsWrite =
-    day.writeState === "pending" ||
-    (day.desiredSteps !== null && !(day.desiredSteps === 0 && nothingShown) && (day.desiredSteps !== day.confirmedSteps || day.desiredLabel !== day.confirmedLabel));
-  return { ...day, nothingShown, needsWrite };
+  // Whether the day still needs a write is core's rule (`dayNeedsWrite`), not a stored fact.
+  return { ...day, nothingShown: day.confirmedSteps === 0 && day.entryId === null };
 }
 
 function checkSteps(steps: number | null, field: string): number | null {
@@ -255,30 +247,3 @@ export async function recordTrackerWrite(db: Kysely<Database>, input: RecordTrac
   });
 }
 
-/** Days whose tracker display is behind (pending, or desired ≠ confirmed; see `Day.needsWrite`), oldest first. */
-export async function listDaysNeedingWrite(db: Kysely<Database>, filter: { participantId?: number; fromDate?: string; limit?: number } = {}): Promise<Day[]> {
-  let query = db
-    .selectFrom("days")
-    .selectAll()
-    .where((eb) =>
-      eb.or([
-        eb("write_state", "=", "pending"),
-        eb.and([
-          eb("desired_steps", "is not", null),
-          // A desired 0 over a confirmed "nothing shown" (0, no entry) needs no write.
-          eb.not(eb.and([eb("desired_steps", "=", 0), eb("confirmed_steps", "=", 0), eb("entry_id", "is", null)])),
-          eb.or([
-            eb("confirmed_steps", "is", null),
-            eb("desired_steps", "<>", eb.ref("confirmed_steps")),
-            eb(eb.fn.coalesce("desired_label", eb.val("")), "<>", eb.fn.coalesce("confirmed_label", eb.val(""))),
-          ]),
-        ]),
-      ]),
-    )
-    .orderBy("local_date")
-    .orderBy("id")
-    .limit(filter.limit ?? 1_000);
-  if (filter.participantId !== undefined) query = query.where("participant_id", "=", filter.participantId);
-  if (filter.fromDate !== undefined) query = query.where("local_date", ">=", checkLocalDate(filter.fromDate, "fromDate"));
-  return (await query.execute()).map(toDay);
-}

@@ -63,7 +63,6 @@ export {
   upsertDay,
   markDayPending,
   recordTrackerWrite,
-  listDaysNeedingWrite,
   type Day,
   type UpsertDayInput,
   type MarkDayPendingInput,

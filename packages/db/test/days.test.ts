@@ -4,7 +4,6 @@ import {
   createParticipant,
   getDay,
   listAudit,
-  listDaysNeedingWrite,
   listErrors,
   markDayPending,
   recordError,
@@ -25,10 +24,10 @@ describe.each(DIALECTS)("days, audit and errors on %s", (dialect) => {
     const p = await participant();
     expect(await getDay(db, p.id, "2026-11-25")).toBeNull();
     const day = await upsertDay(db, { participantId: p.id, localDate: "2026-11-25", ...base, now });
-    expect(day).toMatchObject({ localDate: "2026-11-25", dailyProgress: 0.25, desiredSteps: 25_000, confirmedSteps: null, entryId: null, writeState: "confirmed", needsWrite: true });
+    expect(day).toMatchObject({ localDate: "2026-11-25", dailyProgress: 0.25, desiredSteps: 25_000, confirmedSteps: null, entryId: null, writeState: "confirmed" });
     await recordTrackerWrite(db, { participantId: p.id, localDate: "2026-11-25", backend: "google-health", steps: 25_000, label: "1 of 4", entryId: "e-1", outcome: "ok", now });
     const again = await upsertDay(db, { participantId: p.id, localDate: "2026-11-25", ...base, completedCount: 2, dailyProgress: 0.5, desiredSteps: 50_000, desiredLabel: "2 of 4" });
-    expect(again).toMatchObject({ completedCount: 2, desiredSteps: 50_000, confirmedSteps: 25_000, entryId: "e-1", needsWrite: true });
+    expect(again).toMatchObject({ completedCount: 2, desiredSteps: 50_000, confirmedSteps: 25_000, entryId: "e-1" });
     await expect(upsertDay(db, { participantId: p.id, localDate: "2026-11-25", ...base, dailyProgress: Number.NaN })).rejects.toMatchObject({ code: "INVALID_INPUT" });
     await expect(upsertDay(db, { participantId: p.id, localDate: "2026-11-25", ...base, desiredSteps: -1 })).rejects.toMatchObject({ code: "INVALID_INPUT" });
   });
@@ -38,12 +37,10 @@ describe.each(DIALECTS)("days, audit and errors on %s", (dialect) => {
     const p = await participant();
     await upsertDay(db, { participantId: p.id, localDate: "2026-11-25", ...base, desiredSteps: 0, desiredLabel: "0 of 4" });
     const pending = await markDayPending(db, { participantId: p.id, localDate: "2026-11-25", steps: 0, label: "0 of 4", backend: "google-health", now });
-    expect(pending).toMatchObject({ writeState: "pending", pendingAt: now, entryBackend: "google-health", needsWrite: true });
-    expect((await listDaysNeedingWrite(db, { participantId: p.id })).map((d) => d.id)).toEqual([pending.id]);
+    expect(pending).toMatchObject({ writeState: "pending", pendingAt: now, entryBackend: "google-health" });
 
     const { day, auditId } = await recordTrackerWrite(db, { participantId: p.id, localDate: "2026-11-25", backend: "google-health", steps: 0, label: "0 of 4", entryId: "dp-9", outcome: "ok", now });
-    expect(day).toMatchObject({ writeState: "confirmed", confirmedSteps: 0, confirmedLabel: "0 of 4", entryId: "dp-9", pendingAt: null, needsWrite: false });
-    expect(await listDaysNeedingWrite(db, { participantId: p.id })).toEqual([]);
+    expect(day).toMatchObject({ writeState: "confirmed", confirmedSteps: 0, confirmedLabel: "0 of 4", entryId: "dp-9", pendingAt: null });
     const audit = await listAudit(db, { participantId: p.id });
     expect(audit).toEqual([
       expect.objectContaining({ id: auditId, action: "tracker-write", participantName: p.name, localDate: "2026-11-25", steps: 0, backend: "google-health", entryId: "dp-9", outcome: "ok", dailyProgress: 0.25, weeklyProgress: 0.1, at: now }),
@@ -57,7 +54,7 @@ describe.each(DIALECTS)("days, audit and errors on %s", (dialect) => {
     await upsertDay(db, { participantId: p.id, localDate: "2026-11-26", ...base });
     await markDayPending(db, { participantId: p.id, localDate: "2026-11-26", steps: 25_000, label: "1 of 4", backend: "fitbit-legacy" });
     const { day } = await recordTrackerWrite(db, { participantId: p.id, localDate: "2026-11-26", backend: "fitbit-legacy", steps: 25_000, entryId: "log-77", outcome: "failed", detail: "verify read returned 0 steps" });
-    expect(day).toMatchObject({ writeState: "pending", confirmedSteps: null, entryId: "log-77", needsWrite: true });
+    expect(day).toMatchObject({ writeState: "pending", confirmedSteps: null, entryId: "log-77" });
     const cleared = await recordTrackerWrite(db, { participantId: p.id, localDate: "2026-11-26", action: "tracker-clear", backend: "fitbit-legacy", steps: null, entryId: "log-77", outcome: "ok" });
     expect(cleared.day).toMatchObject({ entryId: null, writeState: "confirmed", confirmedSteps: null });
     const actions = (await listAudit(db, { participantId: p.id })).map((a) => `${a.action}:${a.outcome}`);
@@ -70,14 +67,12 @@ describe.each(DIALECTS)("days, audit and errors on %s", (dialect) => {
     await upsertDay(db, { participantId: p.id, localDate: "2026-11-27", ...base, desiredSteps: null, desiredLabel: null });
     await markDayPending(db, { participantId: p.id, localDate: "2026-11-27", steps: 0, label: "0 of 4", backend: "google-health", now });
     const { day } = await recordTrackerWrite(db, { participantId: p.id, localDate: "2026-11-27", backend: "google-health", steps: 0, label: "0 of 4", entryId: null, outcome: "ok", now });
-    expect(day).toMatchObject({ writeState: "confirmed", confirmedSteps: 0, entryId: null, nothingShown: true, needsWrite: false });
+    expect(day).toMatchObject({ writeState: "confirmed", confirmedSteps: 0, entryId: null, nothingShown: true });
     // A new activity changes the label only: still nothing to show, so nothing to write.
     const relabelled = await upsertDay(db, { participantId: p.id, localDate: "2026-11-27", ...base, desiredSteps: 0, desiredLabel: "0 of 5" });
-    expect(relabelled).toMatchObject({ nothingShown: true, needsWrite: false });
-    expect(await listDaysNeedingWrite(db, { participantId: p.id })).toEqual([]);
+    expect(relabelled).toMatchObject({ nothingShown: true });
     const raised = await upsertDay(db, { participantId: p.id, localDate: "2026-11-27", ...base, desiredSteps: 2_000, desiredLabel: "1 of 5" });
-    expect(raised).toMatchObject({ nothingShown: true, needsWrite: true });
-    expect((await listDaysNeedingWrite(db, { participantId: p.id })).map((d) => d.localDate)).toEqual(["2026-11-27"]);
+    expect(raised).toMatchObject({ nothingShown: true });
   });
 
   it("keeps the backend a recorded entry id came from while another backend's write is pending", async () => {
