@@ -22,7 +22,7 @@ export default command({
     env.out.result({ at: now, counts: report.counts, participants: views }, () =>
       env.out.table(views, [
         { header: "participant", value: (v) => v.name },
-        { header: "state", value: (v) => v.state },
+        { header: "state", value: (v) => (v.pausedAt ? `${v.state}, paused since ${v.pausedAt.toISOString().slice(0, 16).replace("T", " ")}` : v.state) },
         { header: "last poll", value: (v) => (v.lastPollAt ? ago(v.lastPollAt, now) : "never") },
         { header: "check-ins", value: (v) => (v.checkIns ? `${v.checkIns.done}/${v.checkIns.planned}` : "-") },
         { header: "tracker shows", value: (v) => (v.tracker ? `${v.tracker.nothingShown ? "nothing (0)" : (v.tracker.steps ?? "-")}${v.tracker.pending ? " (pending)" : ""}` : "-") },

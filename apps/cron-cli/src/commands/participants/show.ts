@@ -15,7 +15,7 @@ export default command({
     env.out.result(view, () => {
       const p = view.participant;
       env.out.line(`${p.name} (id ${p.id})`);
-      env.out.line(`  state        ${p.status}`);
+      env.out.line(`  state        ${p.status}${p.pausedAt ? `, paused since ${p.pausedAt.toISOString()} (not polled or maintained)` : ""}`);
       env.out.line(`  time zone    ${p.timeZone}`);
       env.out.line(`  enrolled     ${p.enrollmentStart} → ${p.enrollmentEnd ?? "open"}`);
       env.out.line(`  mapping      ${p.mapping} (goal ${p.goalSteps} steps, ${p.stepsPerUnit} per unit)`);
