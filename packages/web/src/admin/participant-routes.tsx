@@ -1,4 +1,4 @@
-import { createInvite, getParticipantHistory, isCoreError, pollParticipantNow, removeParticipant, updateParticipantSettings, type MappingName } from "@powertoken/core";
+import { createInvite, getParticipantHistory, isCoreError, pauseParticipant, pollParticipantNow, removeParticipant, resumeParticipant, updateParticipantSettings, type MappingName } from "@powertoken/core";
 import type { Context, Hono } from "hono";
 import { z } from "zod";
 import type { WebDeps } from "../_deps.js";
@@ -14,8 +14,10 @@ const SettingsForm = z.object({ mapping: z.enum(MAPPINGS), goalSteps: z.coerce.n
 const NOTICES: Record<string, string> = {
   polled: "Polled.",
   "poll-failed": "The poll did not succeed: see the errors below.",
-  "poll-skipped": "Not polled: the participant is not active.",
+  "poll-skipped": "Not polled: the participant is not active or is paused.",
   saved: "Settings saved; the next poll writes with them.",
+  paused: "Paused: neither polled nor maintained until resumed.",
+  resumed: "Resumed: the next poll includes the participant again.",
 };
 
 /** A participant's page and the admin actions on it. */
@@ -40,7 +42,7 @@ export function addParticipantRoutes(admin: Hono<AdminEnv>, deps: WebDeps): void
     withParticipant(c, async (id) => {
       const history = await getParticipantHistory(runtime, id);
       const notice = NOTICES[c.req.query("done") ?? ""];
-      return c.html(<ParticipantPage {...frameOf(c, deps)} history={history} canAct={c.get("coordinator").role === "admin"} canPause={false} {...(notice ? { notice } : {})} />);
+      return c.html(<ParticipantPage {...frameOf(c, deps)} history={history} canAct={c.get("coordinator").role === "admin"} canPause {...(notice ? { notice } : {})} />);
     }),
   );
 
@@ -59,6 +61,23 @@ export function addParticipantRoutes(admin: Hono<AdminEnv>, deps: WebDeps): void
       log.info("web: poll now", { participantId: id, outcome: outcome.outcome, coordinatorId: c.get("coordinator").id });
       const done = outcome.outcome === "failed" ? "poll-failed" : outcome.outcome === "skipped" ? "poll-skipped" : "polled";
       return c.redirect(`${pageOf(id)}?done=${done}`, 303);
+    }),
+  );
+
+  // Admin only and CSRF-checked like every POST here (admin-session.ts and the CSRF middleware).
+  admin.post("/participants/:id/pause", (c) =>
+    withParticipant(c, async (id) => {
+      await pauseParticipant(runtime, id, { reason: `paused from the dashboard by coordinator ${c.get("coordinator").id}` });
+      log.info("web: participant paused", { participantId: id, coordinatorId: c.get("coordinator").id });
+      return c.redirect(`${pageOf(id)}?done=paused`, 303);
+    }),
+  );
+
+  admin.post("/participants/:id/resume", (c) =>
+    withParticipant(c, async (id) => {
+      await resumeParticipant(runtime, id);
+      log.info("web: participant resumed", { participantId: id, coordinatorId: c.get("coordinator").id });
+      return c.redirect(`${pageOf(id)}?done=resumed`, 303);
     }),
   );
 

@@ -1,6 +1,7 @@
 import type { JobHealth, ParticipantRowsPage, ParticipantStatus } from "@powertoken/core";
 import { ADMIN } from "../admin-env.js";
 import { AdminLayout, Pager, StateBadge, type AdminFrame } from "../admin-layout.js";
+import { PausedBadge } from "./participant-page.js";
 import { formatDuration, formatTime, STATES, withQuery } from "../query.js";
 
 /** An open alert as the overview lists it. */
@@ -115,7 +116,7 @@ export function OverviewPage(
                     <a href={`${ADMIN}/participants/${row.id}`}>{row.name}</a>
                   </td>
                   <td>
-                    <StateBadge state={row.state} />
+                    <StateBadge state={row.state} /> <PausedBadge pausedAt={row.pausedAt} />
                   </td>
                   <td>{row.checkIns ? `${row.checkIns.done}/${row.checkIns.planned}` : "—"}</td>
                   <td>{row.tracker ? `${row.tracker.label ?? row.tracker.steps ?? "—"}${row.tracker.pending ? " (pending)" : ""}` : "—"}</td>

@@ -11,6 +11,16 @@ import { ExportForm } from "./overview-page.js";
 /** The mappings an admin can pick. */
 export const MAPPINGS = ["seed", "plan", "weight", "tally", "charge"] as const;
 
+/** Marks a paused participant next to their state (the state itself stays while paused). */
+export function PausedBadge(props: { pausedAt: Date | null }) {
+  if (props.pausedAt === null) return null;
+  return (
+    <span class="badge state-ended" title={`paused since ${formatTime(props.pausedAt)}`}>
+      paused
+    </span>
+  );
+}
+
 /** One participant: enrolment, accounts, links, the day chart, today, recent audit and errors, and (admins) actions. */
 export function ParticipantPage(props: AdminFrame & { history: ParticipantHistory; notice?: string; canAct: boolean; canPause: boolean }) {
   const { history: h } = props;
@@ -23,7 +33,7 @@ export function ParticipantPage(props: AdminFrame & { history: ParticipantHistor
         <a href={ADMIN}>Overview</a> › participant
       </p>
       <h1>
-        {p.name} <StateBadge state={p.status} />
+        {p.name} <StateBadge state={p.status} /> <PausedBadge pausedAt={p.pausedAt} />
       </h1>
       {props.notice ? (
         <p class="success" role="status">
@@ -36,6 +46,12 @@ export function ParticipantPage(props: AdminFrame & { history: ParticipantHistor
           <dd>
             {h.enrolment.start} – {h.enrolment.end ?? "open-ended"} ({p.timeZone})
           </dd>
+          {p.pausedAt ? (
+            <>
+              <dt>Paused</dt>
+              <dd>since {formatTime(p.pausedAt)}: neither polled nor maintained until resumed</dd>
+            </>
+          ) : null}
           <dt>Mapping</dt>
           <dd>
             {h.mapping}, goal {h.goalSteps.toLocaleString("en-US")} steps
@@ -85,10 +101,10 @@ export function ParticipantPage(props: AdminFrame & { history: ParticipantHistor
               </button>
             </form>
             {props.canPause ? (
-              <form method="post" action={`${base}/${p.status === "ended" ? "resume" : "pause"}`}>
+              <form method="post" action={`${base}/${p.pausedAt ? "resume" : "pause"}`}>
                 {hidden}
                 <button type="submit" class="secondary">
-                  {p.status === "ended" ? "Resume" : "Pause"}
+                  {p.pausedAt ? "Resume" : "Pause"}
                 </button>
               </form>
             ) : null}
