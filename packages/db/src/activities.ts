@@ -152,7 +152,7 @@ export async function deleteExpiredActivities(db: Kysely<Database>, options: { e
   return count(result.numDeletedRows);
 }
 
-/** Deletes a participant's activities whose WEconnect ids are not in `keep` (deleted in WEconnect, §9.13). Any number of ids. */
+/** Deletes a participant's activities whose WEconnect ids are not in `keep` (deleted in WEconnect, docs/original-system.md#bug-13-change-detection-by-datemodified). Any number of ids. */
 export async function deleteActivitiesNotIn(db: Kysely<Database>, participantId: number, keep: readonly string[]): Promise<number> {
   return inTransaction(db, async (trx) => {
     // The stored ids minus `keep`, then deleted by id: a NOT IN list cannot be chunked.

@@ -31,7 +31,7 @@ export interface EventInput {
   localDate: string;
   startsAt: Date;
   endsAt: Date;
-  /** WEconnect's current value, written as is (an un-check-in sets it back to false, §9.4). */
+  /** WEconnect's current value, written as is (an un-check-in sets it back to false, docs/original-system.md#bug-4-zero-never-written). */
   checkedIn: boolean;
 }
 

@@ -41,7 +41,7 @@ export async function removeParticipant(db: Kysely<Database>, input: RemoveParti
 /**
  * Participants created before `olderThan` that still lack a WEconnect account or any tracker
  * account: maintenance removes these, but only after a grace period, so nobody half-way
- * through sign-up is deleted (the original deleted them hourly, §9.17).
+ * through sign-up is deleted (the original deleted them hourly, docs/original-system.md#bug-17-half-enrolled-users-deleted).
  */
 export async function listIncompleteParticipants(db: Kysely<Database>, options: { olderThan: Date }): Promise<Participant[]> {
   const rows = await db

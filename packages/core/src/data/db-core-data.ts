@@ -98,7 +98,7 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
       const out: ParticipantRecord[] = [];
       for (const p of participants) {
         const mine = accountsOf.get(p.id) ?? [];
-        // Prefer Google Health: the legacy API is switched off (fitbit-web-api.md §0).
+        // Prefer Google Health: the legacy API is switched off (docs/fitbit-web-api.md#shutdown).
         const account = mine.find((a) => a.backend === "google-health") ?? mine[0];
         const wc = weconnectAccounts.get(p.id);
         out.push({

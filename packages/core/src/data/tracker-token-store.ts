@@ -15,7 +15,7 @@ export interface TrackerTokenStoreOptions {
  * The `TokenStore` the tracker token managers use, over core's data port: `save` is a
  * compare-and-swap on the account's `version` (and clears a re-auth flag), and with `db` a lease
  * row per account is held from before each token request until its answer is saved, so no two
- * processes ever send the same single-use refresh token (docs/fitbit-web-api.md §2.5).
+ * processes ever send the same single-use refresh token (docs/fitbit-web-api.md#refresh-tokens).
  * @example
  * const store = createTrackerTokenStore(createDbCoreData(handle), { db: handle.db });
  */

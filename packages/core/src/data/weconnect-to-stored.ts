@@ -22,7 +22,7 @@ export function storedActivityOf(activity: Activity, weight: number = DEFAULT_AC
   };
 }
 
-/** Every occurrence of every activity, as stored for a local day (the 2019 code read only events[0], §9.11). */
+/** Every occurrence of every activity, as stored for a local day (the 2019 code read only events[0], docs/original-system.md#bug-11-only-the-first-event). */
 export function storedEventsOf(activities: readonly ActivityWithEvents[]): StoredEvent[] {
   return activities.flatMap((activity) =>
     activity.events.map((event) => ({

@@ -74,7 +74,7 @@ export async function runMaintenance(ctx: PowerTokenContext, options: RunMainten
       complete.push(p);
       continue;
     }
-    // Someone half-way through sign-up keeps their row for the grace period (§9.17).
+    // Someone half-way through sign-up keeps their row for the grace period (docs/original-system.md#bug-17-half-enrolled-users-deleted).
     if (startedAt.getTime() - p.createdAt.getTime() < graceMs) continue;
     counts.removedIncomplete += 1;
     recorder.add({ participantId: p.id, name: p.name, outcome: dryRun ? "skipped" : "removed", code: dryRun ? "DRY_RUN" : "INCOMPLETE", message: p.weconnect ? "no tracker account" : "no WEconnect account" });

@@ -9,7 +9,7 @@ export interface ActivityChanges {
 }
 
 /**
- * Compare WEconnect's list with the stored one by `dateModified` (not a 24 h window, §9.13):
+ * Compare WEconnect's list with the stored one by `dateModified` (not a 24 h window, docs/original-system.md#bug-13-change-detection-by-datemodified):
  * new or modified activities are upserted keeping the participant's weight; stored activities
  * WEconnect no longer lists are removed. Pure.
  */

@@ -47,7 +47,7 @@ function fractionOf(numerator: number, denominator: number, scale: number): numb
 /**
  * Turn today's check-ins into the step count the tracker should show. Pure and deterministic:
  * the same events always give the same number, un-check-ins lower it, and nothing here adds to a
- * previous write (the original's non-delta bug, §9.14).
+ * previous write (the original's non-delta bug, docs/original-system.md#bug-14-non-delta-writes).
  *
  * - `seed`: completed ÷ planned × 1,000,000 (the 2018 README; legacy goal 1,000,000).
  * - `plan`: completed ÷ planned × scale (10,000).

@@ -1,4 +1,4 @@
-/** The five ways PowerToken turns check-ins into a step count (original-system.md §2, §5). */
+/** The five ways PowerToken turns check-ins into a step count (docs/original-system.md#era-b-cron-jobs, docs/original-system.md#era-e-metaphors). */
 export type MappingName = "seed" | "plan" | "weight" | "tally" | "charge";
 
 /** Every mapping name, in documentation order. */

@@ -46,7 +46,7 @@ export function dayNeedsWrite(ledger: Pick<DayLedger, "desiredSteps" | "desiredL
  * Write when the tracker has not confirmed exactly this value and label for the day. A pending
  * intent ({@link dayNeedsWrite}, left by a crash or a failed write) is rewritten even when the new
  * value equals the old confirmed one, because the tracker may hold the half-written value.
- * Integers only, so A→B→A is seen as a change (unlike the original's float check, §9.14).
+ * Integers only, so A→B→A is seen as a change (unlike the original's float check, docs/original-system.md#bug-14-non-delta-writes).
  */
 export function decideWrite(ledger: DayLedger | null, next: { steps: number; label: string }): WriteDecision {
   if (ledger === null || ledger.confirmedSteps === null) return { action: "write", reason: "first" };

@@ -109,7 +109,7 @@ function computeDay(participant: ParticipantRecord, inputs: DayInputs): Computed
     dailyProgress: computed.planned === 0 ? 0 : computed.checkedIn / computed.planned,
     weeklyProgress: inputs.week.total === 0 ? 0 : Math.min(1, inputs.week.completed / inputs.week.total),
     events,
-    // An activity added in WEconnect today counts at once, not after the next maintenance (§9.11).
+    // An activity added in WEconnect today counts at once, not after the next maintenance (docs/original-system.md#bug-11-only-the-first-event).
     newActivities: inputs.activities.filter((a) => !known.has(a.activityId)).map((a) => storedActivityOf(a)),
   };
 }

@@ -11,7 +11,7 @@ export interface SelectDueOptions {
  * True when one of the activities has a real occurrence that starts or ends within the next
  * `windowMinutes` (both ends inclusive). Occurrences are expanded per date by WEconnect's own
  * rule, so a weekly activity matches only on its weekday, a window crossing midnight matches,
- * and a daily activity follows its real instant across a DST change (§9.8).
+ * and a daily activity follows its real instant across a DST change (docs/original-system.md#bug-8-time-of-day-matching).
  */
 export function hasOccurrenceSoon(activities: readonly RecurringActivity[], options: SelectDueOptions): boolean {
   const from = options.now.getTime();

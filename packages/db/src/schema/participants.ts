@@ -12,7 +12,7 @@ export type ParticipantStatus =
   | "needs-google-health"
   | "ended";
 
-/** How check-in progress becomes a step count (see the original system's metaphors, §5). */
+/** How check-in progress becomes a step count (see the original system's metaphors, docs/original-system.md#era-e-metaphors). */
 export type ProgressMapping = "seed" | "plan" | "weight" | "tally" | "charge";
 
 /** `participants`: one row per study participant. */
