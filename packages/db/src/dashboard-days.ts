@@ -63,13 +63,14 @@ export async function pageDayRows(db: Kysely<Database>, input: PageDayRowsInput)
   }));
 }
 
-/** Participants (active, enrolled on or before `since`) with no checked-in activity on any day from `since` on. */
+/** Participants (active, not paused, enrolled on or before `since`) with no checked-in activity on any day from `since` on. */
 export async function listWithoutCheckInSince(db: Kysely<Database>, since: string): Promise<number[]> {
   const from = checkLocalDate(since, "since");
   const rows = await db
     .selectFrom("participants as p")
     .select("p.id")
     .where("p.status", "=", "active")
+    .where("p.paused_at", "is", null)
     .where("p.enrollment_start", "<=", from)
     .where(({ not, exists, selectFrom }) =>
       not(exists(selectFrom("days as d").select(sql`1`.as("one")).whereRef("d.participant_id", "=", "p.id").where("d.local_date", ">=", from).where("d.completed_count", ">", 0))),
@@ -147,7 +148,7 @@ export async function countInviteProgress(db: Kysely<Database>): Promise<{ sent:
 }
 
 /**
- * Active participants enrolled before `before` whose days were last updated by a poll before it
+ * Active, unpaused participants enrolled before `before` whose days were last updated by a poll before it
  * (or never): the poll has not reached them since.
  */
 export async function listNotPolledSince(db: Kysely<Database>, before: Date): Promise<number[]> {
@@ -157,6 +158,7 @@ export async function listNotPolledSince(db: Kysely<Database>, before: Date): Pr
     .leftJoin("days as d", "d.participant_id", "p.id")
     .select("p.id")
     .where("p.status", "=", "active")
+    .where("p.paused_at", "is", null)
     .where("p.created_at", "<", cutoff)
     .groupBy("p.id")
     .having((eb) => eb.or([eb(eb.fn.max("d.updated_at"), "is", null), eb(eb.fn.max("d.updated_at"), "<", cutoff)]))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createParticipant, findParticipantById, listParticipants, loadPollSelection, markDayPending, setParticipantPaused, upsertActivities, upsertDay } from "../src/index.js";
+import { createParticipant, findParticipantById, listNotPolledSince, listParticipants, listWithoutCheckInSince, loadPollSelection, markDayPending, setParticipantPaused, upsertActivities, upsertDay } from "../src/index.js";
 import { DIALECTS, uniqueName, useMigratedDatabase } from "./_dialects.js";
 
 const now = new Date("2026-11-25T20:00:00.000Z");
@@ -29,6 +29,17 @@ describe.each(DIALECTS)("pausing a participant on %s", (dialect) => {
     expect(resumed.participants).toContainEqual({ id: p.id, timeZone: "America/Chicago" });
     expect(resumed.days.filter((d) => d.participantId === p.id).map((d) => d.localDate)).toEqual(["2026-10-01", "2026-11-25"]);
     expect(resumed.activities.some((a) => a.participantId === p.id)).toBe(true);
+  });
+
+  it("raises no not-polled or no-check-in alert candidate for a paused participant (a pause is deliberate)", async () => {
+    const { db } = database.get();
+    const p = await activeParticipant();
+    const wayLater = new Date(Date.now() + 86_400_000);
+    expect(await listNotPolledSince(db, wayLater)).toContain(p.id);
+    expect(await listWithoutCheckInSince(db, "2026-11-01")).toContain(p.id);
+    await setParticipantPaused(db, p.id, true, now);
+    expect(await listNotPolledSince(db, wayLater)).not.toContain(p.id);
+    expect(await listWithoutCheckInSince(db, "2026-11-01")).not.toContain(p.id);
   });
 
   it("keeps the status while paused and the first pause time when paused twice", async () => {
