@@ -1,3 +1,4 @@
+import { isIanaTimeZone } from "@powertoken/core";
 import { z } from "zod";
 import { parseCsv } from "./_csv.js";
 import { CliError } from "./_errors.js";
@@ -43,14 +44,7 @@ const date = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD")
   .refine(isCalendarDate, "is not a day of the calendar (e.g. 2026-02-30, month 13)");
 const instant = z.iso.datetime({ offset: true, message: "expected an ISO date-time, e.g. 2026-12-01T00:00:00Z" });
-const timeZone = z.string().refine((zone) => {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}, "expected an IANA time zone, e.g. America/Chicago");
+const timeZone = z.string().refine(isIanaTimeZone, "expected an IANA time zone, e.g. America/Chicago");
 const count = z.coerce.number().int("expected a whole number").min(0, "expected 0 or more");
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional());
 

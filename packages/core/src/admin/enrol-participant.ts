@@ -1,6 +1,7 @@
 import { createParticipant, isDbError, type Participant } from "@powertoken/db";
 import { localDateOf } from "@powertoken/weconnect";
 import { z } from "zod";
+import { isIanaTimeZone } from "../config/time-zone.js";
 import { CoreError } from "../errors.js";
 import { defaultStepsFor } from "../mapping/mapping-settings.js";
 import type { AdminRuntime } from "./admin-runtime.js";
@@ -11,7 +12,7 @@ const count = z.number().int("expected a whole number").min(0, "expected 0 or mo
 const EnrolSchema = z
   .object({
     name: z.string().trim().min(1, "required").max(100, "at most 100 characters"),
-    timeZone: z.string().refine(isTimeZone, "expected an IANA time zone, e.g. America/Chicago").optional(),
+    timeZone: z.string().refine(isIanaTimeZone, "expected an IANA time zone, e.g. America/Chicago").optional(),
     startDate: date.optional(),
     endDate: date.nullable().optional(),
     mapping: z.enum(["seed", "plan", "weight", "tally", "charge"]).optional(),
@@ -39,15 +40,6 @@ export interface EnrolParticipantInput {
   scale?: number;
   /** The tracker the participant will consent on; validated only (the consent decides the account). @default config.defaults.backend */
   backend?: "google-health" | "fitbit-legacy";
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -1,18 +1,11 @@
 import { z } from "zod";
+import { isIanaTimeZone } from "./time-zone.js";
 
 const url = z.url({ protocol: /^https?$/ });
 const backend = z.enum(["google-health", "fitbit-legacy"]);
 const mapping = z.enum(["seed", "plan", "weight", "tally", "charge"]);
-const ianaZone = z.string().refine(isTimeZone, "expected an IANA time zone such as America/Chicago");
+const ianaZone = z.string().refine(isIanaTimeZone, "expected an IANA time zone such as America/Chicago");
 
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function isBareUrl(text: string): boolean {
   // The url check reports a malformed value; this one only adds "no query, no fragment".
