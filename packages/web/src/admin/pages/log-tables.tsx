@@ -5,6 +5,11 @@ import { formatTime } from "../query.js";
 type AuditRow = ParticipantHistory["recentAudit"][number];
 type ErrorRow = ParticipantHistory["recentErrors"][number];
 
+/** The participant a log row is about, linked to their page (a row may concern no one). */
+function ParticipantCell(props: { id: number | null; name: string | null }) {
+  return <td>{props.id === null ? "—" : <a href={`${ADMIN}/participants/${props.id}`}>{props.name ?? `#${props.id}`}</a>}</td>;
+}
+
 /** Audit entries, newest first. */
 export function AuditTable(props: { rows: AuditRow[]; showParticipant?: boolean }) {
   if (props.rows.length === 0) return <p>No entries.</p>;
@@ -26,7 +31,7 @@ export function AuditTable(props: { rows: AuditRow[]; showParticipant?: boolean 
           {props.rows.map((row) => (
             <tr>
               <td>{formatTime(row.at)}</td>
-              {props.showParticipant ? <td>{row.participantId === null ? "—" : <a href={`${ADMIN}/participants/${row.participantId}`}>{row.participantName ?? `#${row.participantId}`}</a>}</td> : null}
+              {props.showParticipant ? <ParticipantCell id={row.participantId} name={row.participantName} /> : null}
               <td>{row.action}</td>
               <td>{row.outcome}</td>
               <td>{row.localDate ?? "—"}</td>
@@ -59,7 +64,7 @@ export function ErrorTable(props: { rows: ErrorRow[]; showParticipant?: boolean 
           {props.rows.map((row) => (
             <tr>
               <td>{formatTime(row.at)}</td>
-              {props.showParticipant ? <td>{row.participantId === null ? "—" : <a href={`${ADMIN}/participants/${row.participantId}`}>#{row.participantId}</a>}</td> : null}
+              {props.showParticipant ? <ParticipantCell id={row.participantId} name={null} /> : null}
               <td>{row.origin}</td>
               <td>
                 <code>{row.code}</code>
