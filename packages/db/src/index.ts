@@ -123,3 +123,4 @@ export { syncAlerts, listOpenAlertRecords, type AlertCondition, type AlertRecord
 export { pageParticipants, countParticipantsByStatus, pageAudit, pageErrors, type Page, type PageParticipantsFilter, type PageAuditFilter, type PageErrorsFilter } from "./dashboard-pages.js";
 export { pageDayRows, listWithoutCheckInSince, listAccountProblems, listOnLegacyOnly, listNeverConnected, listNotPolledSince, countInviteProgress, type DayExportRow, type PageDayRowsInput } from "./dashboard-days.js";
 export { loadMaintenanceBatch, type MaintenanceBatch, type MaintenanceBatchItem, type TrackerAccountExpiry, type StoredDayEvent } from "./maintenance-batch.js";
+export { insertParticipantsWithAccounts, type BulkParticipantInput, type BulkInsertResult } from "./bulk-seed.js";
