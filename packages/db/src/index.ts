@@ -21,6 +21,7 @@ export {
   type ListParticipantsFilter,
   type SetParticipantPausedResult,
 } from "./participants.js";
+export { insertParticipants, findTakenParticipantNames } from "./participants-bulk.js";
 export { removeParticipant, listIncompleteParticipants, type RemoveParticipantInput } from "./participant-removal.js";
 export { changeParticipantStatus, type ChangeParticipantStatusInput } from "./participant-status.js";
 export { loadPollSelection, type LoadPollSelectionInput, type PollSelection } from "./poll-selection.js";
