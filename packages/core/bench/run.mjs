@@ -1,8 +1,17 @@
-// Figures for one poll cycle against the simulators with injected latency. Prints, asserts nothing.
-// Usage: node bench/run.mjs [N ...]   (default: 1000 10000). Needs `npx tsup` first (imports ./dist).
+// Figures for two poll cycles against the simulators with injected latency: the first writes every
+// participant's tracker (no day row yet), the second finds every one unchanged. Prints, asserts nothing.
+// Usage: node bench/run.mjs [N ...] [--concurrency=C] [--pg] [--fetch=undici]
+//   default sizes 1000 10000; concurrency 8 below 10,000, else 64. Needs `npx tsup` first (imports ./dist).
+//   --pg: PostgreSQL at DATABASE_URL (default postgres://root@127.0.0.1:5432/test), in a fresh schema
+//   dropped afterwards, pool size 10 (the config's default; --pool=N to change); otherwise a SQLite temp file.
+//   --fetch=undici: Node's fetch instead of createNodeHttpFetch (the runtime's transport).
 // The simulators run in a child process (bench/simulators.mjs), so CPU ms and peak RSS below are
 // PowerToken's own (this process: core, clients, SQLite); the simulators' CPU is printed apart.
-// BENCH_CPU_PROF=out.cpuprofile profiles this process during the poll only (open in Chrome DevTools).
+// Latency bound: ceil(participants / concurrency) × round trips one participant needs in sequence ×
+// latency. A written participant needs 2 (WEconnect's day and week reads go out together, then the
+// tracker write), an unchanged one 1; a token refresh or a retry would add more (none here).
+// BENCH_CPU_PROF=out.cpuprofile profiles this process during the first (writing) poll only;
+// summarise it with `node bench/profile-summary.mjs out.cpuprofile`.
 import { fork } from "node:child_process";
 import { once } from "node:events";
 import { randomBytes } from "node:crypto";
@@ -13,11 +22,16 @@ import { fileURLToPath } from "node:url";
 import { Session } from "node:inspector/promises";
 import { writeFileSync } from "node:fs";
 import { createParticipant, saveTrackerAccount, saveWeconnectAccount, upsertActivities } from "@powertoken/db";
-import { ConfigSchema, createRuntime, runPoll } from "../dist/index.js";
+import { ConfigSchema, createNodeHttpFetch, createRuntime, runPoll } from "../dist/index.js";
 
 const LATENCY_MS = 50;
 const args = process.argv.slice(2);
 const concurrencyArg = args.find((a) => a.startsWith("--concurrency="));
+const poolArg = args.find((a) => a.startsWith("--pool="));
+const usePg = args.includes("--pg");
+const useUndici = args.includes("--fetch=undici");
+const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://root@127.0.0.1:5432/test";
+const POOL_SIZE = poolArg ? Number(poolArg.split("=")[1]) : 10;
 const sizes = args.filter((a) => !a.startsWith("--")).map(Number).filter((n) => n > 0);
 const runs = sizes.length > 0 ? sizes : [1000, 10000];
 
@@ -49,13 +63,15 @@ async function bench(n, concurrency) {
   const dir = mkdtempSync(join(tmpdir(), "pt-bench-"));
   let latency = 0;
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const transport = useUndici ? globalThis.fetch : createNodeHttpFetch();
   const fetchWithLatency = async (input, init) => {
     if (latency > 0) await sleep(latency);
-    return globalThis.fetch(input, init);
+    return transport(input, init);
   };
   const googleOauth = seeded.googleOauthUrl;
+  const schema = `bench_poll_${process.pid}_${n}`;
   const config = ConfigSchema.parse({
-    database: { url: join(dir, "bench.sqlite") },
+    database: usePg ? { url: DATABASE_URL, schema, poolSize: POOL_SIZE } : { url: join(dir, "bench.sqlite") },
     encryption: { key: randomBytes(32).toString("base64") },
     weconnect: { baseUrl: seeded.weconnectUrl },
     googleHealth: { apiUrl: seeded.googleUrl, tokenUrl: `${googleOauth}/token`, revocationUrl: `${googleOauth}/revoke`, authorizationUrl: `${googleOauth}/authorize`, clientId: "sim-client", clientSecret: "sim-secret" },
@@ -77,8 +93,42 @@ async function bench(n, concurrency) {
   await sims.stats(); // warms the IPC path; the simulators' CPU counts from "ready"
 
   latency = LATENCY_MS;
+  const written = await measurePoll(runtime, sims, n, concurrency, process.env.BENCH_CPU_PROF);
+  const unchanged = await measurePoll(runtime, sims, n, concurrency, undefined);
+  const rounds = { written: 2, unchanged: 1 };
+  const line = (name, m, goalCpu) => {
+    const boundMs = Math.ceil(n / concurrency) * rounds[name] * LATENCY_MS;
+    return {
+      poll: name,
+      [name]: m.result[name],
+      failed: m.result.failed,
+      failuresByCode: m.result.failuresByCode,
+      cpuMsPerParticipantPoll: m.cpuMsPer,
+      cpuGoalMs: goalCpu,
+      wallMs: Math.round(m.wallMs),
+      boundMs,
+      wallOverBound: Number((m.wallMs / boundMs).toFixed(2)),
+      wallGoal: "<= 1.15 (at 10,000, concurrency 64)",
+      requestsPerParticipant: { weconnect: Number((m.result.requests.weconnect / n).toFixed(2)), tracker: Number((m.result.requests.tracker / n).toFixed(2)) },
+      simulatorsCpuMsPerParticipantPoll: m.simCpuMsPer,
+      loadAverage1m: m.load,
+    };
+  };
+  console.log(JSON.stringify({ participants: n, concurrency, latencyMs: LATENCY_MS, database: usePg ? `postgres (pool ${POOL_SIZE})` : "sqlite", transport: useUndici ? "undici fetch" : "node:http", setupMs: Math.round(setupMs) }));
+  console.log(JSON.stringify(line("written", written, 1.0)));
+  if (usePg) console.log(JSON.stringify({ pgTrackerWritesPerSecond: Math.round(written.result.written / (written.wallMs / 1000)), pgGoal: ">= 1000 (tracker writes with their ledger and audit rows)", poolSize: POOL_SIZE }));
+  console.log(JSON.stringify(line("unchanged", unchanged, 0.5)));
+  console.log(JSON.stringify({ peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), rssGoal: "flat in N (<= 200 MB at 100,000; h3's bench)" }));
+  if (!useUndici) transport.close();
+  if (usePg) await db.schema.dropSchema(schema).ifExists().cascade().execute();
+  await runtime.close();
+  await sims.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function measurePoll(runtime, sims, n, concurrency, profilePath) {
   const simBefore = await sims.stats();
-  const profiler = process.env.BENCH_CPU_PROF ? new Session() : null;
+  const profiler = profilePath ? new Session() : null;
   if (profiler) {
     profiler.connect();
     await profiler.post("Profiler.enable");
@@ -92,38 +142,16 @@ async function bench(n, concurrency) {
   const simAfter = await sims.stats();
   if (profiler) {
     const { profile } = await profiler.post("Profiler.stop");
-    writeFileSync(`${process.env.BENCH_CPU_PROF}`, JSON.stringify(profile));
+    writeFileSync(profilePath, JSON.stringify(profile));
     profiler.disconnect();
   }
-  const requests = result.requests.weconnect + result.requests.tracker;
-  const boundMs = Math.ceil(requests / concurrency) * LATENCY_MS;
-  console.log(
-    JSON.stringify(
-      {
-        participants: n,
-        concurrency,
-        latencyMs: LATENCY_MS,
-        written: result.written,
-        unchanged: result.unchanged,
-        failed: result.failed,
-        failuresByCode: result.failuresByCode,
-        wallMs: Math.round(wallMs),
-        boundMs,
-        wallOverBound: Number((wallMs / boundMs).toFixed(2)),
-        requestsPerParticipant: { weconnect: Number((result.requests.weconnect / n).toFixed(2)), tracker: Number((result.requests.tracker / n).toFixed(2)) },
-        cpuMsPerParticipantPoll: Number(((cpu.user + cpu.system) / 1000 / n).toFixed(2)),
-        peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-        simulatorsCpuMsPerParticipantPoll: Number(((simAfter.cpuMs - simBefore.cpuMs) / n).toFixed(2)),
-        setupMs: Math.round(setupMs),
-        loadAverage1m: Number(loadavg()[0].toFixed(1)),
-      },
-      null,
-      0,
-    ),
-  );
-  await runtime.close();
-  await sims.close();
-  rmSync(dir, { recursive: true, force: true });
+  return {
+    result,
+    wallMs,
+    cpuMsPer: Number(((cpu.user + cpu.system) / 1000 / n).toFixed(2)),
+    simCpuMsPer: Number(((simAfter.cpuMs - simBefore.cpuMs) / n).toFixed(2)),
+    load: Number(loadavg()[0].toFixed(1)),
+  };
 }
 
 console.log(`# core poll bench: Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}; simulators in a child process (their CPU is not in cpuMs/RSS), SQLite in this process`);
