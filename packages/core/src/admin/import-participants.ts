@@ -1,4 +1,4 @@
-import { createParticipant, saveTrackerAccount, saveWeconnectAccount, type Participant } from "@powertoken/db";
+import { findTakenParticipantNames, insertParticipants, saveTrackerAccount, saveWeconnectAccount, type CreateParticipantInput, type EncryptionKeys } from "@powertoken/db";
 import type { TrackerBackend } from "@powertoken/fitbit";
 import { localDateOf } from "@powertoken/weconnect";
 import type { ParticipantStatus } from "../data/core-data.js";
@@ -14,46 +14,112 @@ export interface ImportParticipantInput extends EnrolParticipantInput {
   tracker?: { backend: TrackerBackend; accessToken: string; refreshToken?: string | null; expiresAt: Date; scopes: readonly string[]; externalUserId?: string | null };
 }
 
+/** A participant as an import created it. */
+export interface ImportedParticipant {
+  id: number;
+  name: string;
+  status: ParticipantStatus;
+}
+
+/** Options of {@link importParticipants}. */
+export interface ImportParticipantsOptions {
+  /** Rows per multi-row insert. @default 1000 */
+  batchSize?: number;
+  /** Called with each batch once inserted (still inside the transaction), e.g. to count or print progress. */
+  onBatch?: (imported: readonly ImportedParticipant[]) => void;
+}
+
+/** What {@link importParticipants} did. */
+export interface ImportParticipantsResult {
+  imported: number;
+  withTokens: number;
+  byStatus: Partial<Record<ParticipantStatus, number>>;
+}
+
+const DEFAULT_BATCH = 1000;
+
 /**
- * Enrol many participants with their tokens in one transaction: a failing row (a taken name)
- * leaves the database as it was. Each one's state follows from the tokens given. The inputs are
- * validated by the caller (the CLI's roster schema); tokens are stored encrypted.
+ * Enrol many participants with their tokens in ONE transaction, however many there are: a failing
+ * row (a taken name, tokens without a key) leaves the database as it was. `inputs` may be an async
+ * iterable (a roster streamed from disk): it is consumed batch by batch with multi-row inserts, so
+ * memory stays bounded by the batch, not the roster. Each participant's state follows from the
+ * tokens given; tokens are stored encrypted. The inputs are validated by the caller (the CLI's
+ * roster schema); find taken names first with {@link findEnrolledNames} to report them all.
  * @throws CoreError NOT_CONFIGURED when tokens are given without an encryption key; DbError CONFLICT, INVALID_INPUT
+ * @example await importParticipants(runtime, [{ name: "p-001", timeZone: "America/Chicago" }]);
  */
-export async function importParticipants(runtime: Pick<AdminRuntime, "db" | "config" | "ctx">, inputs: readonly ImportParticipantInput[]): Promise<{ id: number; name: string; status: ParticipantStatus }[]> {
-  const withTokens = inputs.some((i) => i.weconnect !== undefined || i.tracker !== undefined);
-  const keys = withTokens ? requireKeys(runtime, "the roster's tokens") : runtime.db.keys;
+export async function importParticipants(
+  runtime: Pick<AdminRuntime, "db" | "config" | "ctx">,
+  inputs: Iterable<ImportParticipantInput> | AsyncIterable<ImportParticipantInput>,
+  options: ImportParticipantsOptions = {},
+): Promise<ImportParticipantsResult> {
+  const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
   const now = runtime.ctx.now();
+  const todayIn = memo((timeZone: string) => localDateOf(now, timeZone));
+  const result: ImportParticipantsResult = { imported: 0, withTokens: 0, byStatus: {} };
+  let keys: EncryptionKeys | undefined;
   return runtime.db.db.transaction().execute(async (trx) => {
-    const out: { id: number; name: string; status: ParticipantStatus }[] = [];
-    for (const input of inputs) {
-      const timeZone = input.timeZone ?? runtime.config.defaults.timeZone;
-      const mapping = input.mapping ?? runtime.config.defaults.mapping;
-      const defaults = defaultStepsFor(mapping);
-      const status = participantState({
-        participant: { status: "needs-weconnect-signin" },
-        weconnect: input.weconnect ? { status: "active" } : null,
-        trackers: input.tracker ? [{ backend: input.tracker.backend, status: "active" }] : [],
+    let batch: ImportParticipantInput[] = [];
+    const flush = async () => {
+      const rows: CreateParticipantInput[] = batch.map((input) => {
+        const timeZone = input.timeZone ?? runtime.config.defaults.timeZone;
+        const mapping = input.mapping ?? runtime.config.defaults.mapping;
+        const defaults = defaultStepsFor(mapping);
+        return {
+          name: input.name,
+          timeZone,
+          enrollmentStart: input.startDate ?? todayIn(timeZone),
+          enrollmentEnd: input.endDate ?? null,
+          status: participantState({
+            participant: { status: "needs-weconnect-signin" },
+            weconnect: input.weconnect ? { status: "active" } : null,
+            trackers: input.tracker ? [{ backend: input.tracker.backend, status: "active" }] : [],
+          }),
+          mapping,
+          goalSteps: input.goalSteps ?? defaults.goalSteps,
+          stepsPerUnit: input.scale ?? defaults.stepsPerUnit,
+        };
       });
-      const p: Participant = await createParticipant(trx, {
-        name: input.name,
-        timeZone,
-        enrollmentStart: input.startDate ?? localDateOf(now, timeZone),
-        enrollmentEnd: input.endDate ?? null,
-        status,
-        mapping,
-        goalSteps: input.goalSteps ?? defaults.goalSteps,
-        stepsPerUnit: input.scale ?? defaults.stepsPerUnit,
-        now,
-      });
-      if (input.weconnect) {
-        await saveWeconnectAccount(trx, keys, { participantId: p.id, personId: input.weconnect.personId, accessToken: input.weconnect.accessToken, tokenExpiresAt: input.weconnect.tokenExpiresAt ?? null, now });
+      const created = await insertParticipants(trx, rows, now);
+      for (const [i, input] of batch.entries()) {
+        const p = created[i];
+        if (p === undefined || (input.weconnect === undefined && input.tracker === undefined)) continue;
+        keys ??= requireKeys(runtime, "the roster's tokens");
+        result.withTokens++;
+        if (input.weconnect) {
+          await saveWeconnectAccount(trx, keys, { participantId: p.id, personId: input.weconnect.personId, accessToken: input.weconnect.accessToken, tokenExpiresAt: input.weconnect.tokenExpiresAt ?? null, now });
+        }
+        if (input.tracker) await saveTrackerAccount(trx, keys, { participantId: p.id, ...input.tracker, now });
       }
-      if (input.tracker) {
-        await saveTrackerAccount(trx, keys, { participantId: p.id, ...input.tracker, now });
-      }
-      out.push({ id: p.id, name: p.name, status: p.status });
+      const imported = created.map((p) => ({ id: p.id, name: p.name, status: p.status }));
+      for (const p of imported) result.byStatus[p.status] = (result.byStatus[p.status] ?? 0) + 1;
+      result.imported += imported.length;
+      batch = [];
+      options.onBatch?.(imported);
+    };
+    for await (const input of inputs) {
+      batch.push(input);
+      if (batch.length >= batchSize) await flush();
     }
-    return out;
+    if (batch.length > 0) await flush();
+    return result;
   });
+}
+
+/**
+ * Which of `names` are already enrolled (any number; looked up in chunks), so an import can name
+ * every clash with its roster line before it writes anything.
+ * @example const taken = await findEnrolledNames(runtime, ["alice", "zed"]); // ["alice"]
+ */
+export function findEnrolledNames(runtime: Pick<AdminRuntime, "db">, names: readonly string[]): Promise<string[]> {
+  return findTakenParticipantNames(runtime.db.db, names);
+}
+
+function memo<T>(fn: (key: string) => T): (key: string) => T {
+  const cache = new Map<string, T>();
+  return (key) => {
+    let value = cache.get(key);
+    if (value === undefined) cache.set(key, (value = fn(key)));
+    return value;
+  };
 }

@@ -19,5 +19,5 @@ export { pollParticipantNow } from "./poll-participant-now.js";
 export { pauseParticipant, resumeParticipant, type PauseParticipantResult } from "./pause-participant.js";
 export type { TokenProblem } from "./token-health.js";
 export { listParticipants, listAuditLog } from "./list-participants.js";
-export { importParticipants, type ImportParticipantInput } from "./import-participants.js";
+export { importParticipants, findEnrolledNames, type ImportParticipantInput, type ImportedParticipant, type ImportParticipantsOptions, type ImportParticipantsResult } from "./import-participants.js";
 export { probeParticipantTracker, type ParticipantTrackerProbe, type ProbeParticipantTrackerOptions } from "./probe-participant-tracker.js";
