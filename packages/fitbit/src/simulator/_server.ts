@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createRandomFaults, type DrawnFault, type FaultFlavor, type RandomFaultCounts, type RandomFaultOptions } from "./_random-faults.js";
 
 /** A simulator's request handler: Web Request in, Web Response out; no sockets. */
 export type SimulatorHandler = (request: Request) => Promise<Response>;
@@ -34,12 +35,27 @@ export interface SimulatorServer {
   url: string;
   failNext(fault: FailNextOptions): void;
   requests: LoggedRequest[];
+  /** Random faults on a share of requests (seeded), or null to switch them off. */
+  setRandomFaults(options: RandomFaultOptions | null): void;
+  /** Random faults injected so far, by kind. */
+  faultCounts: RandomFaultCounts;
   close(): Promise<void>;
 }
 
+/** Options of {@link serveSimulator}. */
+export interface ServeOptions {
+  port?: number;
+  host?: string;
+  /** Error bodies of random faults. @default "google" */
+  flavor?: FaultFlavor;
+  randomFaults?: RandomFaultOptions;
+}
+
 /** Serves `handler` on node:http, 127.0.0.1, port 0 (or `port`), with fault injection and a request log. */
-export async function serveSimulator(handler: SimulatorHandler, options: { port?: number; host?: string } = {}): Promise<SimulatorServer> {
+export async function serveSimulator(handler: SimulatorHandler, options: ServeOptions = {}): Promise<SimulatorServer> {
   const faults: Array<FailNextOptions & { remaining: number }> = [];
+  const random = createRandomFaults(options.flavor ?? "google");
+  random.set(options.randomFaults ?? null);
   const requests: LoggedRequest[] = [];
   const host = options.host ?? "127.0.0.1";
 
@@ -70,6 +86,11 @@ export async function serveSimulator(handler: SimulatorHandler, options: { port?
     requests.push(log);
 
     const fault = takeFault(url.pathname);
+    const drawn = fault ? null : random.draw(url.pathname);
+    if (drawn) {
+      await answerWithFault(drawn, req, res, log);
+      return;
+    }
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
     if (fault?.reset) {
       req.socket.destroy();
@@ -113,12 +134,37 @@ export async function serveSimulator(handler: SimulatorHandler, options: { port?
       faults.push({ ...fault, remaining: fault.count ?? 1 });
     },
     requests,
+    setRandomFaults: (next) => random.set(next),
+    faultCounts: random.counts,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+/** Answers one request with a drawn random fault; the real handler never sees it. */
+async function answerWithFault(fault: DrawnFault, req: IncomingMessage, res: ServerResponse, log: LoggedRequest): Promise<void> {
+  if (fault.kind === "timeout") {
+    // Held until the client gives up (its socket closes) or hangMs passes, then dropped unanswered.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, fault.hangMs);
+      res.once("close", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    req.socket.destroy();
+    return;
+  }
+  if (fault.kind === "reset") {
+    req.socket.destroy();
+    return;
+  }
+  log.status = fault.status;
+  res.writeHead(fault.status, { ...fault.headers, "content-length": Buffer.byteLength(fault.body) });
+  res.end(fault.body);
 }
 
 /** A JSON response. */

@@ -7,3 +7,5 @@ export { startOAuthSimulator } from "./oauth/index.js";
 export type { OAuthSimulator } from "./oauth/index.js";
 export type { OAuthSimulatorOptions, OAuthSimulatorState, OAuthSimulatorSettings } from "./oauth/state.js";
 export { startFitbitLegacySimulator, createFitbitLegacyState, createFitbitLegacyHandler, type FitbitLegacySimulator, type FitbitLegacySimulatorOptions, type FitbitLegacyState, type FitbitLegacyStateOptions, type FitbitLegacyDayView, type FitbitLegacySimLog, type FitbitLegacySimUser } from "./legacy/index.js";
+export { RANDOM_FAULT_KINDS } from "./_random-faults.js";
+export type { RandomFaultKind, RandomFaultOptions, RandomFaultCounts } from "./_random-faults.js";

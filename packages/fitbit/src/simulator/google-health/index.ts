@@ -1,4 +1,5 @@
 import { serveSimulator, type FailNextOptions, type LoggedRequest } from "../_server.js";
+import type { RandomFaultCounts, RandomFaultOptions } from "../_random-faults.js";
 import { handleOAuthRequest } from "../oauth/handler.js";
 import { createOAuthSimulatorState, type OAuthSimulatorState, type SimulatorTokens } from "../oauth/state.js";
 import { GOOGLE_HEALTH_SCOPES } from "../../oauth/provider.js";
@@ -14,6 +15,8 @@ export interface GoogleHealthSimulatorOptions extends Omit<GoogleHealthStateOpti
   client?: { clientId: string; clientSecret: string };
   /** Access token lifetime. @default 3599 */
   accessTokenTtlSeconds?: number;
+  /** Random faults on a share of requests (API and OAuth), seeded; see the README's "Fault injection". Off by default. */
+  randomFaults?: RandomFaultOptions;
 }
 
 /** State of a running Google Health simulator: the data, the OAuth server and test operations. */
@@ -23,6 +26,8 @@ export type GoogleHealthSimulatorState = GoogleHealthState & {
   /** Mints tokens without a browser. @default scopes: all three PowerToken scopes */
   issueTokens(userId: string, scopes?: string[]): SimulatorTokens;
   revokeGrant(userId: string): void;
+  /** Only the refresh tokens die: the next refresh answers invalid_grant. */
+  revokeRefreshTokens(userId: string): void;
 };
 
 /** A running simulator. `url` is the API root, `oauthUrl` the root of `/authorize`, `/token`, `/revoke`. */
@@ -31,6 +36,10 @@ export interface GoogleHealthSimulator {
   oauthUrl: string;
   state: GoogleHealthSimulatorState;
   failNext(fault: FailNextOptions): void;
+  /** Switch random faults on (seeded) or off (null) at run time. */
+  setRandomFaults(options: RandomFaultOptions | null): void;
+  /** Random faults injected so far, by kind. */
+  faultCounts: RandomFaultCounts;
   requests: LoggedRequest[];
   close(): Promise<void>;
 }
@@ -49,13 +58,14 @@ export async function startGoogleHealthSimulator(options: GoogleHealthSimulatorO
     stats: oauth.stats,
     issueTokens: (userId: string, scopes: string[] = Object.values(GOOGLE_HEALTH_SCOPES)) => oauth.issueTokens(userId, scopes),
     revokeGrant: (userId: string) => oauth.revokeGrant(userId),
+    revokeRefreshTokens: (userId: string) => oauth.revokeRefreshTokens(userId),
   });
   const server = await serveSimulator(
     async (request) =>
       (await handleOAuthRequest(oauth, request, "/oauth")) ??
       (await handleGoogleHealthRequest(data, oauth, request)) ??
       new Response(JSON.stringify({ error: { code: 404, message: "Not found.", status: "NOT_FOUND" } }), { status: 404, headers: { "content-type": "application/json" } }),
-    { port: options.port },
+    { port: options.port, flavor: "google", randomFaults: options.randomFaults },
   );
-  return { url: server.url, oauthUrl: `${server.url}/oauth`, state, failNext: server.failNext, requests: server.requests, close: server.close };
+  return { url: server.url, oauthUrl: `${server.url}/oauth`, state, failNext: server.failNext, setRandomFaults: server.setRandomFaults, faultCounts: server.faultCounts, requests: server.requests, close: server.close };
 }

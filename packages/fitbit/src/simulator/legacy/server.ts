@@ -1,4 +1,5 @@
 import { serveSimulator, type FailNextOptions, type LoggedRequest } from "../_server.js";
+import type { RandomFaultCounts, RandomFaultOptions } from "../_random-faults.js";
 import { createFitbitLegacyHandler, OAUTH_PREFIX } from "./handler.js";
 import { createFitbitLegacyState, type FitbitLegacyState, type FitbitLegacyStateOptions } from "./state.js";
 
@@ -8,6 +9,8 @@ export interface FitbitLegacySimulatorOptions extends FitbitLegacyStateOptions {
   port?: number;
   /** Participants to create up front. */
   users?: Array<{ userId: string; timeZone?: string; stepGoal?: number }>;
+  /** Random faults on a share of requests (API and OAuth), seeded; see the README's "Fault injection". Off by default. */
+  randomFaults?: RandomFaultOptions;
 }
 
 /** A running legacy Fitbit simulator. */
@@ -20,6 +23,10 @@ export interface FitbitLegacySimulator {
   state: FitbitLegacyState;
   /** Injects a fault into the next matching request(s): status, delay, reset, malformed body. */
   failNext(fault: FailNextOptions): void;
+  /** Switch random faults on (seeded) or off (null) at run time. */
+  setRandomFaults(options: RandomFaultOptions | null): void;
+  /** Random faults injected so far, by kind. */
+  faultCounts: RandomFaultCounts;
   /** Method, path and status of every request; never a query string, header or token. */
   requests: LoggedRequest[];
   close(): Promise<void>;
@@ -36,12 +43,14 @@ export interface FitbitLegacySimulator {
 export async function startFitbitLegacySimulator(options: FitbitLegacySimulatorOptions = {}): Promise<FitbitLegacySimulator> {
   const state = createFitbitLegacyState(options);
   for (const user of options.users ?? []) state.addUser(user);
-  const server = await serveSimulator(createFitbitLegacyHandler(state), options.port === undefined ? {} : { port: options.port });
+  const server = await serveSimulator(createFitbitLegacyHandler(state), { ...(options.port === undefined ? {} : { port: options.port }), flavor: "fitbit", randomFaults: options.randomFaults });
   return {
     url: server.url,
     oauthUrl: server.url + OAUTH_PREFIX,
     state,
     failNext: (fault) => server.failNext(fault),
+    setRandomFaults: (next) => server.setRandomFaults(next),
+    faultCounts: server.faultCounts,
     requests: server.requests,
     close: () => server.close(),
   };

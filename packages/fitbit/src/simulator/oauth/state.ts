@@ -175,6 +175,19 @@ export function createOAuthSimulatorState(options: OAuthSimulatorOptions) {
       for (const [token, record] of access) if (record.userId === userId) access.delete(token);
       stats.revocations += 1;
     },
+    /**
+     * Kills only the user's refresh tokens: access tokens work until they expire, then the refresh
+     * answers invalid_grant (a grant revoked on the provider's side, seen at the next refresh).
+     */
+    revokeRefreshTokens(userId: string): void {
+      const grant = grants.get(userId);
+      if (!grant) return;
+      for (const token of grant.refreshTokens) refreshOwner.delete(token);
+      grant.refreshTokens.clear();
+      // Nor may a replay of an earlier refresh bring one back.
+      for (const [used, replay] of replays) if (access.get(replay.accessToken)?.userId === userId) replays.delete(used);
+      stats.revocations += 1;
+    },
     /** Makes every access token of the user expired now. */
     expireAccessTokens(userId: string): void {
       for (const record of access.values()) if (record.userId === userId) record.expiresAt = now() - 1;
