@@ -22,3 +22,5 @@ export type {
 } from "./state.js";
 export { ScenarioSchema, applyScenario, loadScenario, parseScenario } from "./scenario.js";
 export type { Scenario, ScenarioInput } from "./scenario.js";
+export { WECONNECT_FAULT_KINDS } from "./_random-faults.js";
+export type { WeconnectFaultKind, WeconnectFaultCounts, WeconnectRandomFaultOptions } from "./_random-faults.js";

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
 import { herokuHtml, lbError, type SimReply } from "./_loopback.js";
 import { createResponder } from "./_respond.js";
+import { createWeconnectRandomFaults, type WeconnectFaultCounts, type WeconnectRandomFaultOptions } from "./_random-faults.js";
 import { matchRoute } from "./routes.js";
 import { applyScenario, loadScenario, parseScenario, type ScenarioInput } from "./scenario.js";
 import { createWeconnectState, type WeconnectSimState } from "./state.js";
@@ -23,6 +24,8 @@ export interface WeconnectSimulatorOptions {
   now?: () => Date;
   /** Accept tokens in headers too (UNDOCUMENTED for WEconnect, docs/weconnect-api.md#authentication). @default false */
   headerTokens?: boolean;
+  /** Random faults on a share of requests, seeded (README "Fault injection"). Off by default. */
+  randomFaults?: WeconnectRandomFaultOptions;
 }
 
 /** A fault for the next `count` requests (docs/weconnect-api.md#simulator-checklist). */
@@ -59,6 +62,10 @@ export interface WeconnectSimulator {
   url: string;
   state: WeconnectSimState;
   failNext(options: FailNextOptions): void;
+  /** Switch random faults on (seeded) or off (null) at run time. */
+  setRandomFaults(options: WeconnectRandomFaultOptions | null): void;
+  /** Random faults injected so far, by kind. */
+  readonly faultCounts: WeconnectFaultCounts;
   /** Delay every response by `ms` (0 to stop). */
   setDelay(ms: number): void;
   readonly requests: SimRequestLogEntry[];
@@ -107,6 +114,8 @@ export async function startWeconnectSimulator(options: WeconnectSimulatorOptions
   const respond = createResponder(state, { headerTokens: options.headerTokens });
   const faults: FailNextOptions[] = [];
   const requests: SimRequestLogEntry[] = [];
+  const random = createWeconnectRandomFaults();
+  random.set(options.randomFaults ?? null);
   let delayMs = 0;
   const host = options.host ?? "127.0.0.1";
 
@@ -122,6 +131,22 @@ export async function startWeconnectSimulator(options: WeconnectSimulatorOptions
       if (fault && (fault.count = (fault.count ?? 1) - 1) <= 0) faults.shift();
       const wait = (fault?.delayMs ?? 0) + delayMs;
       if (wait > 0) await delay(wait);
+      const drawn = fault ? null : random.draw(route?.template);
+      if (drawn?.kind === "timeout" && "hangMs" in drawn) {
+        // Held until the client gives up (its socket closes) or hangMs passes, then dropped.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, drawn.hangMs);
+          res.once("close", () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+      if (drawn && !("reply" in drawn)) {
+        requests.push({ method, path, status: 0 });
+        req.socket.destroy();
+        return;
+      }
       if (fault?.reset) {
         requests.push({ method, path, status: 0 });
         req.socket.destroy();
@@ -131,6 +156,9 @@ export async function startWeconnectSimulator(options: WeconnectSimulatorOptions
       if (fault && (fault.status !== undefined || fault.body !== undefined)) {
         req.resume();
         reply = faultReply(fault);
+      } else if (drawn) {
+        req.resume();
+        reply = drawn.reply;
       } else {
         const body = route?.template.startsWith("POST ") ? await readText(req) : (req.resume(), "");
         reply = respond(route, {
@@ -162,6 +190,10 @@ export async function startWeconnectSimulator(options: WeconnectSimulatorOptions
     url: `${origin}/api`,
     state,
     requests,
+    setRandomFaults(next) {
+      random.set(next);
+    },
+    faultCounts: random.counts,
     failNext(fault) {
       faults.push({ ...fault, count: fault.count ?? 1 });
     },
