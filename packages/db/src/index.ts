@@ -31,6 +31,7 @@ export {
   loadWeconnectAccount,
   loadWeconnectAccounts,
   setWeconnectAccountStatus,
+  openWeconnectToken,
   type WeconnectAccount,
   type SaveWeconnectAccountInput,
 } from "./weconnect-accounts.js";
@@ -123,5 +124,17 @@ export { startJobRun, finishJobRun, listJobRuns, lastFinishedJobRun, type JobNam
 export { syncAlerts, listOpenAlertRecords, type AlertCondition, type AlertRecord, type AlertsTable, type AlertTables, type SyncAlertsResult } from "./alerts.js";
 export { pageParticipants, countParticipantsByStatus, pageAudit, pageErrors, type Page, type PageParticipantsFilter, type PageAuditFilter, type PageErrorsFilter } from "./dashboard-pages.js";
 export { pageDayRows, listWithoutCheckInSince, listAccountProblems, listOnLegacyOnly, listNeverConnected, listNotPolledSince, countInviteProgress, type DayExportRow, type PageDayRowsInput } from "./dashboard-days.js";
-export { loadMaintenanceBatch, type MaintenanceBatch, type MaintenanceBatchItem, type TrackerAccountExpiry, type StoredDayEvent } from "./maintenance-batch.js";
+export {
+  loadMaintenanceBatch,
+  listMaintenanceParticipants,
+  countMaintenanceParticipants,
+  listIncompleteProfiles,
+  type MaintenanceBatch,
+  type MaintenanceBatchItem,
+  type TrackerAccountExpiry,
+  type StoredDayEvent,
+  type MaintenancePageQuery,
+  type MaintenanceParticipant,
+  type IncompleteProfile,
+} from "./maintenance-batch.js";
 export { insertParticipantsWithAccounts, type BulkParticipantInput, type BulkInsertResult } from "./bulk-seed.js";

@@ -50,6 +50,15 @@ function toAccount(row: WeconnectAccountRow, keys: EncryptionKeys | undefined): 
 }
 
 /**
+ * The plaintext of a WEconnect token cell as stored (`sealedToken`, e.g. from
+ * `listMaintenanceParticipants`), for callers that decrypt a token only when they use it.
+ * @throws DbError KEY_MISSING, KEY_MISMATCH, DECRYPT_FAILED (also when the cell belongs to another participant)
+ */
+export function openWeconnectToken(keys: EncryptionKeys | undefined, participantId: number, sealedToken: string): string {
+  return decryptToken(keys, sealedToken, weconnectTokenAad(participantId));
+}
+
+/**
  * Creates or replaces (after a new sign-in) a participant's WEconnect account; the token is
  * encrypted with the current key.
  * @throws DbError KEY_MISSING, INVALID_INPUT, NOT_FOUND when the participant does not exist
