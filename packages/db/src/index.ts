@@ -49,6 +49,7 @@ export {
   type SaveTrackerTokenInput,
 } from "./tracker-accounts.js";
 export { claimRefreshLock, markRefreshInFlight, releaseRefreshLock, listOrphanedRefreshes, type RefreshLockClaim, type RefreshLockInput, type OrphanedRefresh, type TrackerRefreshLocksTable } from "./refresh-locks.js";
+export { saveApiPause, saveParticipantRateLimit, loadRateLimits, type ApiPause, type ParticipantRateLimit, type RateLimits, type ApiPausesTable, type ParticipantRateLimitsTable } from "./rate-limits.js";
 export {
   upsertActivities,
   listActivities,
