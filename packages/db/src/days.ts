@@ -43,6 +43,12 @@ export interface UpsertDayInput {
   weeklyProgress: number;
   desiredSteps: number | null;
   desiredLabel: string | null;
+  /**
+   * On an existing day, leave its desired value and label as they are (only the write functions
+   * change the ledger); `desiredSteps`/`desiredLabel` then apply to a new day only. Saves the
+   * caller reading the day first. @default false
+   */
+  keepDesired?: boolean;
   /** @default new Date() */
   now?: Date;
 }
@@ -106,7 +112,11 @@ export async function upsertDay(db: Kysely<Database>, input: UpsertDayInput): Pr
   const row = await db
     .insertInto("days")
     .values({ participant_id: input.participantId, local_date: checkLocalDate(input.localDate), write_state: "confirmed", ...values })
-    .onConflict((oc) => oc.columns(["participant_id", "local_date"]).doUpdateSet(values))
+    .onConflict((oc) => {
+      if (!input.keepDesired) return oc.columns(["participant_id", "local_date"]).doUpdateSet(values);
+      const { desired_steps: _steps, desired_label: _label, ...kept } = values;
+      return oc.columns(["participant_id", "local_date"]).doUpdateSet(kept);
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   return toDay(row);
@@ -247,3 +257,34 @@ export async function recordTrackerWrite(db: Kysely<Database>, input: RecordTrac
   });
 }
 
+
+/**
+ * {@link markDayPending} for several days in one transaction: a group commit of the intents of
+ * concurrent participants, each committed before its tracker call. All or nothing: one missing
+ * day (NOT_FOUND) or bad value (INVALID_INPUT) rolls every one back; retry them one by one to
+ * learn which.
+ * @returns the days in the order given
+ */
+export async function markDaysPending(db: Kysely<Database>, inputs: readonly MarkDayPendingInput[]): Promise<Day[]> {
+  if (inputs.length === 0) return [];
+  return inTransaction(db, async (trx) => {
+    const days: Day[] = [];
+    for (const input of inputs) days.push(await markDayPending(trx, input));
+    return days;
+  });
+}
+
+/**
+ * {@link recordTrackerWrite} for several tracker calls in one transaction (each day's update with
+ * its audit row): a group commit of concurrent participants' confirmations. All or nothing, like
+ * {@link markDaysPending}.
+ * @returns each day and audit id, in the order given
+ */
+export async function recordTrackerWrites(db: Kysely<Database>, inputs: readonly RecordTrackerWriteInput[]): Promise<Array<{ day: Day; auditId: number }>> {
+  if (inputs.length === 0) return [];
+  return inTransaction(db, async (trx) => {
+    const out: Array<{ day: Day; auditId: number }> = [];
+    for (const input of inputs) out.push(await recordTrackerWrite(trx, input));
+    return out;
+  });
+}

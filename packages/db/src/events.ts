@@ -143,3 +143,36 @@ export async function listEvents(db: Kysely<Database>, filter: ListEventsFilter)
     updatedAt: fromIso(r.updated_at),
   }));
 }
+
+/** One participant's local date, for {@link sumCheckedInWeights}. */
+export interface ParticipantDate {
+  participantId: number;
+  localDate: string;
+}
+
+/**
+ * Σ activity weights of the checked-in events stored for each (participant, local date), for a
+ * page of participants in one query per chunk (charge's carry-over of yesterday's points).
+ * @returns the sums keyed by participant id; a participant with nothing checked in maps to 0.
+ * @throws DbError INVALID_INPUT on a malformed date
+ */
+export async function sumCheckedInWeights(db: Kysely<Database>, items: readonly ParticipantDate[]): Promise<Map<number, number>> {
+  const wanted = new Map<number, string>();
+  for (const item of items) wanted.set(item.participantId, checkLocalDate(item.localDate));
+  const sums = new Map<number, number>([...wanted.keys()].map((id) => [id, 0]));
+  const dates = [...new Set(wanted.values())];
+  for (const ids of chunkRows([...wanted.keys()], 1)) {
+    const rows = await db
+      .selectFrom("events as e")
+      .innerJoin("activities as a", "a.id", "e.activity_id")
+      .select(["e.participant_id", "e.local_date", (eb) => eb.fn.sum<number | string>("a.weight").as("points")])
+      .where("e.participant_id", "in", ids)
+      .where("e.local_date", "in", dates)
+      .where("e.checked_in", "=", 1)
+      .groupBy(["e.participant_id", "e.local_date"])
+      .execute();
+    // A page mixes time zones, so several dates are read; keep each participant's own.
+    for (const r of rows) if (wanted.get(r.participant_id) === r.local_date) sums.set(r.participant_id, Number(r.points));
+  }
+  return sums;
+}

@@ -25,6 +25,7 @@ export { insertParticipants, findTakenParticipantNames } from "./participants-bu
 export { removeParticipant, listIncompleteParticipants, type RemoveParticipantInput } from "./participant-removal.js";
 export { changeParticipantStatus, type ChangeParticipantStatusInput } from "./participant-status.js";
 export { loadPollSelection, type LoadPollSelectionInput, type PollSelection } from "./poll-selection.js";
+export { loadPollSelectionPage, type LoadPollSelectionPageInput } from "./poll-selection.js";
 export { listTrackerAccountSummaries, type TrackerAccountSummary } from "./tracker-account-summaries.js";
 export {
   saveWeconnectAccount,
@@ -61,6 +62,8 @@ export {
   type ActivityInput,
 } from "./activities.js";
 export { upsertEvents, listEvents, type EventWithActivity, type EventInput, type ListEventsFilter } from "./events.js";
+export { sumCheckedInWeights, type ParticipantDate } from "./events.js";
+export { markDaysPending, recordTrackerWrites } from "./days.js";
 export {
   getDay,
   upsertDay,
