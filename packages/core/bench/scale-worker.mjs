@@ -1,0 +1,89 @@
+// One PowerToken job in a process of its own, forked by bench/scale.mjs for each run, so its peak
+// RSS (process.resourceUsage().maxRSS) and CPU are PowerToken's alone: the driver's seeding and
+// the simulators live in other processes.
+// Protocol over IPC: parent → { type: "run", job, databaseUrl, schema?, encryptionKey, weconnectUrl,
+//   encryptionKeyId, googleUrl, googleOauthUrl, now, concurrency, latencyMs, transport, pollAll }
+//   child → { type: "done", ... figures } or { type: "error", message }, then exits.
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { ConfigSchema, createNodeHttpFetch, createRuntime, runMaintenance, runPoll } from "../dist/index.js";
+
+// SQL statements are counted where the drivers run them, as bench/maintenance.mjs does: a
+// better-sqlite3 Statement's run/all/get/iterate (db caches prepared statements, so counting
+// prepare would undercount) and PostgreSQL's Client#query. The modules are db's own copies.
+const requireFromDb = createRequire(fileURLToPath(import.meta.resolve("@powertoken/db")));
+let statements = 0;
+const Sqlite = requireFromDb("better-sqlite3");
+const probe = new Sqlite(":memory:");
+const StatementProto = Object.getPrototypeOf(probe.prepare("select 1"));
+probe.close();
+for (const method of ["run", "all", "get", "iterate"]) {
+  const original = StatementProto[method];
+  StatementProto[method] = function (...a) {
+    statements += 1;
+    return original.apply(this, a);
+  };
+}
+const pg = requireFromDb("pg");
+const query = pg.Client.prototype.query;
+pg.Client.prototype.query = function (...a) {
+  statements += 1;
+  return query.apply(this, a);
+};
+
+async function run(m) {
+  const at = new Date(m.now);
+  const baseFetch = m.transport === "node-http" ? createNodeHttpFetch() : globalThis.fetch;
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  // The latency stands for the network: the simulators on loopback answer in well under a millisecond.
+  const fetchWithLatency = async (input, init) => {
+    await sleep(m.latencyMs);
+    return baseFetch(input, init);
+  };
+  const config = ConfigSchema.parse({
+    database: { url: m.databaseUrl, ...(m.schema ? { schema: m.schema } : {}) },
+    encryption: { key: m.encryptionKey, keyId: m.encryptionKeyId },
+    weconnect: { baseUrl: m.weconnectUrl },
+    googleHealth: {
+      apiUrl: m.googleUrl,
+      tokenUrl: `${m.googleOauthUrl}/token`,
+      revocationUrl: `${m.googleOauthUrl}/revoke`,
+      authorizationUrl: `${m.googleOauthUrl}/authorize`,
+      clientId: "sim-client",
+      clientSecret: "sim-secret",
+    },
+    poll: { concurrency: m.concurrency },
+  });
+  const requests = {};
+  const runtime = await createRuntime(config, {
+    now: () => at,
+    fetch: fetchWithLatency,
+    migrate: false,
+    create: false,
+    onRequest: (info) => {
+      requests[info.api] = (requests[info.api] ?? 0) + 1;
+    },
+  });
+  runtime.ctx.settings.concurrency = m.concurrency;
+  const rssBeforeMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  for (const key of Object.keys(requests)) delete requests[key];
+  const statementsBefore = statements;
+  const cpuBefore = process.cpuUsage();
+  const t0 = performance.now();
+  const result = m.job === "poll" ? await runPoll(runtime.ctx, { all: m.pollAll, concurrency: m.concurrency }) : await runMaintenance(runtime.ctx);
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpuBefore);
+  const sql = statements - statementsBefore;
+  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  await runtime.close();
+  baseFetch.close?.();
+  const { participants: _perParticipant, startedAt: _s, finishedAt: _f, ...summary } = result;
+  return { type: "done", summary, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, requests, sqlStatements: sql, peakRssMb, rssBeforeJobMb: rssBeforeMb };
+}
+
+process.once("message", (message) => {
+  run(message).then(
+    (figures) => process.send(figures, () => process.disconnect()),
+    (error) => process.send({ type: "error", message: `${error?.code ?? ""} ${error?.message ?? String(error)}`.trim() }, () => process.disconnect()),
+  );
+});
