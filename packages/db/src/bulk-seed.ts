@@ -1,11 +1,12 @@
 import type { Kysely } from "kysely";
 import { encryptToken } from "./_crypto.js";
-import { inTransaction, isUniqueViolation } from "./_db.js";
-import { checkLocalDate, chunkRows, toIso, toIsoOrNull } from "./_values.js";
+import { inTransaction } from "./_db.js";
+import { chunkRows, toIso, toIsoOrNull } from "./_values.js";
 import type { ActivityInput } from "./activities.js";
 import type { EncryptionKeys } from "./encryption-keys.js";
 import { DbError } from "./errors.js";
-import { PARTICIPANT_STATUSES, PROGRESS_MAPPINGS, type CreateParticipantInput } from "./participants.js";
+import type { CreateParticipantInput } from "./participants.js";
+import { insertParticipants } from "./participants-bulk.js";
 import type { Database } from "./schema/database.js";
 import type { TrackerBackend } from "./schema/tracker-accounts.js";
 import { trackerTokenAad } from "./tracker-accounts.js";
@@ -14,7 +15,8 @@ import { weconnectTokenAad } from "./weconnect-accounts.js";
 // Seeding a study of 100,000 participants one `createParticipant` + two account saves at a time
 // costs four round trips and three transactions each (minutes on PostgreSQL). This writes a
 // batch with a few multi-row INSERTs in one transaction, encrypting tokens exactly as the single
-// saves do (same format, same AAD), so the rows are indistinguishable from enrolled ones.
+// saves do (same format, same AAD), so the rows are indistinguishable from enrolled ones. The
+// participant rows go through insertParticipants, so they are checked the way a roster import is.
 
 /** One participant with accounts and activities for {@link insertParticipantsWithAccounts}. */
 export interface BulkParticipantInput extends Omit<CreateParticipantInput, "now"> {
@@ -43,26 +45,11 @@ export interface BulkInsertResult {
 const BACKENDS: readonly TrackerBackend[] = ["google-health", "fitbit-legacy"];
 
 function refuse(index: number, message: string): never {
-  throw new DbError("INVALID_INPUT", `Participant ${index} of the batch: ${message} Nothing of the batch was written.`, { table: "participants" });
+  throw new DbError("INVALID_INPUT", `inputs[${index}]: ${message} Nothing of the batch was written.`, { table: "participants" });
 }
 
-function checkInput(p: BulkParticipantInput, index: number, zones: Set<string>): void {
-  if (typeof p.name !== "string" || p.name.trim() === "" || p.name.length > 100) refuse(index, "a participant name must be 1-100 characters.");
-  if (!zones.has(p.timeZone)) {
-    try {
-      new Intl.DateTimeFormat("en-US", { timeZone: p.timeZone });
-    } catch {
-      refuse(index, `"${String(p.timeZone).slice(0, 60)}" is not an IANA time zone (e.g. America/Chicago).`);
-    }
-    zones.add(p.timeZone);
-  }
-  checkLocalDate(p.enrollmentStart, "enrollmentStart");
-  if (p.enrollmentEnd != null) checkLocalDate(p.enrollmentEnd, "enrollmentEnd");
-  if (p.status !== undefined && !PARTICIPANT_STATUSES.includes(p.status)) refuse(index, `unknown status "${String(p.status)}"; use one of ${PARTICIPANT_STATUSES.join(", ")}.`);
-  if (p.mapping !== undefined && !PROGRESS_MAPPINGS.includes(p.mapping)) refuse(index, `unknown mapping "${String(p.mapping)}"; use one of ${PROGRESS_MAPPINGS.join(", ")}.`);
-  for (const [field, value] of [["goalSteps", p.goalSteps], ["stepsPerUnit", p.stepsPerUnit]] as const) {
-    if (value !== undefined && !(Number.isInteger(value) && value >= 0)) refuse(index, `${field} must be a non-negative integer.`);
-  }
+// The participant fields are checked by insertParticipants; these are the rest, checked before anything is written.
+function checkAccountsAndActivities(p: BulkParticipantInput, index: number): void {
   if (p.weconnect && (typeof p.weconnect.accessToken !== "string" || p.weconnect.accessToken === "")) refuse(index, "a WEconnect access token must be a non-empty string.");
   if (p.tracker) {
     if (!BACKENDS.includes(p.tracker.backend)) refuse(index, `unknown tracker backend "${String(p.tracker.backend)}"; use google-health or fitbit-legacy.`);
@@ -95,41 +82,13 @@ export async function insertParticipantsWithAccounts(
   now: Date = new Date(),
 ): Promise<BulkInsertResult> {
   const at = toIso(now, "now");
-  const zones = new Set<string>();
-  participants.forEach((p, i) => checkInput(p, i, zones));
-  const names = new Set(participants.map((p) => p.name));
-  if (names.size !== participants.length) {
-    throw new DbError("CONFLICT", "The batch names one participant twice; every study name must be unique. Nothing of the batch was written.", { table: "participants" });
-  }
+  participants.forEach(checkAccountsAndActivities);
   if (participants.length === 0) return { participantIds: [], weconnectAccounts: 0, trackerAccounts: 0, activities: 0 };
 
   return inTransaction(db, async (trx) => {
-    const idByName = new Map<string, number>();
-    const participantRows = participants.map((p) => ({
-      name: p.name,
-      time_zone: p.timeZone,
-      enrollment_start: p.enrollmentStart,
-      enrollment_end: p.enrollmentEnd ?? null,
-      status: p.status ?? ("needs-weconnect-signin" as const),
-      mapping: p.mapping ?? ("tally" as const),
-      goal_steps: p.goalSteps ?? 100_000,
-      steps_per_unit: p.stepsPerUnit ?? 25_000,
-      created_at: at,
-      updated_at: at,
-    }));
-    try {
-      for (const chunk of chunkRows(participantRows, 10)) {
-        // RETURNING's row order is not promised, so ids are matched back by the unique name.
-        const rows = await trx.insertInto("participants").values(chunk).returning(["id", "name"]).execute();
-        for (const row of rows) idByName.set(row.name, row.id);
-      }
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw new DbError("CONFLICT", "A participant name of the batch already exists. Choose other study names; nothing of the batch was written.", { table: "participants", cause: error });
-      }
-      throw error;
-    }
-    const participantIds = participants.map((p) => idByName.get(p.name) as number);
+    // Checks the participant fields before its first INSERT; CONFLICT for a taken or repeated name.
+    const inserted = await insertParticipants(trx, participants, now);
+    const participantIds = inserted.map((p) => p.id);
 
     const weconnectRows = participants.flatMap((p, i) => {
       const id = participantIds[i] as number;

@@ -89,7 +89,7 @@ describe.each(DIALECTS)("insertParticipantsWithAccounts on %s", (dialect) => {
     const { db, keys } = database.get();
     const good = participant(1);
     const bad = { ...participant(2), timeZone: "Mars/Olympus" };
-    await expect(insertParticipantsWithAccounts(db, keys, [good, bad], now)).rejects.toMatchObject({ code: "INVALID_INPUT", message: expect.stringContaining("Participant 1 of the batch") });
+    await expect(insertParticipantsWithAccounts(db, keys, [good, bad], now)).rejects.toMatchObject({ code: "INVALID_INPUT", message: expect.stringContaining("inputs[1]") });
     expect(await findParticipantByName(db, good.name)).toBeNull();
   });
 
