@@ -6,6 +6,7 @@ import { addInvites } from "./2026_11_30_020_invites.js";
 import { createTrackerRefreshLocks } from "./2026_11_30_030_create_tracker_refresh_locks.js";
 import { addDashboard } from "./2026_11_30_040_dashboard.js";
 import { addParticipantPaused } from "./2026_11_30_060_participant_paused.js";
+import { addDriftAndTokenChecks } from "./2026_11_30_070_drift_and_token_checks.js";
 import { addRateLimits } from "./2026_11_30_080_rate_limits.js";
 
 // One object, not a folder read at run time: a bundled package has no migrations folder.
@@ -18,5 +19,6 @@ export const migrations: Record<string, Migration> = {
   "2026_11_30_030_create_tracker_refresh_locks": createTrackerRefreshLocks,
   "2026_11_30_040_dashboard": addDashboard,
   "2026_11_30_060_participant_paused": addParticipantPaused,
+  "2026_11_30_070_drift_and_token_checks": addDriftAndTokenChecks,
   "2026_11_30_080_rate_limits": addRateLimits,
 };
