@@ -3,7 +3,7 @@ import type { StoredToken, TokenSet, TrackerBackend } from "@powertoken/fitbit";
 import type { RecurringActivity } from "@powertoken/weconnect";
 import type { DayLedger } from "../poll/decide-write.js";
 import type { MappingName } from "../mapping/mapping-settings.js";
-import type { MaintenanceInputs, MaintenanceItem } from "../maintenance/maintenance-inputs.js";
+import type { IncompleteProfile, MaintenanceInputs, MaintenanceItem, MaintenancePage, MaintenancePageQuery } from "../maintenance/maintenance-inputs.js";
 
 /** Where a participant stands: `@powertoken/db` owns the words (`participants.status`). */
 export type { ParticipantStatus };
@@ -137,6 +137,15 @@ export interface CoreData {
   removeExpiredActivities(now: Date): Promise<number>;
   /** Maintenance's reads for a page of participants (tracker expiries, activities, today's events and day rows) in a few queries; no token is decrypted. */
   loadMaintenanceInputs(items: readonly MaintenanceItem[]): Promise<MaintenanceInputs>;
+  /**
+   * One keyset page of the participants maintenance works on (complete, not paused, not ended),
+   * with their inputs, in a few queries; each WEconnect token is decrypted only when read.
+   */
+  loadMaintenancePage(query: MaintenancePageQuery): Promise<MaintenancePage>;
+  /** How many participants the pages of `loadMaintenancePage` hold (a progress total). */
+  countMaintenanceParticipants(filter?: { ids?: readonly number[] }): Promise<number>;
+  /** One keyset page of the profiles created before `createdBefore` that lack an account, paused and ended ones included. */
+  listIncompleteProfiles(query: { afterId: number; limit: number; createdBefore: Date; ids?: readonly number[] }): Promise<IncompleteProfile[]>;
   /**
    * Leases: claim those of `ids` whose lease for `job` is absent or has `until_at <= now`, for
    * `owner` until `now + leaseMs`, in one atomic statement per chunk. Returns the ids won; the

@@ -12,6 +12,10 @@ import {
   listParticipants,
   listTrackerAccountSummaries,
   loadMaintenanceBatch,
+  listMaintenanceParticipants,
+  countMaintenanceParticipants,
+  listIncompleteProfiles,
+  openWeconnectToken,
   loadPollSelection,
   loadTrackerToken,
   loadWeconnectAccounts,
@@ -28,13 +32,16 @@ import {
   upsertEvents,
   type Activity,
   type DatabaseHandle,
+  type MaintenanceBatch,
+  type MaintenanceParticipant,
+  type TrackerAccountExpiry,
   type Day,
   type ProgressMapping,
   type TrackerBackend as StoredBackend,
 } from "@powertoken/db";
 import type { TrackerBackend } from "@powertoken/fitbit";
 import { localDateOf } from "@powertoken/weconnect";
-import type { MaintenanceInputs } from "../maintenance/maintenance-inputs.js";
+import { emptyMaintenanceInputs, type MaintenanceInputs } from "../maintenance/maintenance-inputs.js";
 import { expirationOf } from "../maintenance/sync-activities.js";
 import type { MappingName } from "../mapping/mapping-settings.js";
 import { dayNeedsWrite, type DayLedger } from "../poll/decide-write.js";
@@ -246,17 +253,23 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
     },
 
     async loadMaintenanceInputs(items) {
-      const batch = await loadMaintenanceBatch(db, items);
-      const inputs: MaintenanceInputs = { trackerExpiresAt: new Map(), activities: new Map(), todayEvents: new Map(), withDay: batch.withDay };
-      for (const accounts of batch.trackerAccounts.values()) for (const a of accounts) inputs.trackerExpiresAt.set(String(a.id), a.expiresAt);
-      for (const [participantId, activities] of batch.activities) inputs.activities.set(participantId, activities.map(toStored));
-      for (const [participantId, events] of batch.events) {
-        inputs.todayEvents.set(
-          participantId,
-          events.map((e) => ({ eventId: e.occurrenceId, activityId: Number(e.weconnectActivityId), start: e.startsAt, end: e.endsAt, checkedIn: e.checkedIn })),
-        );
-      }
-      return inputs;
+      return maintenanceInputsOf(await loadMaintenanceBatch(db, items));
+    },
+
+    async loadMaintenancePage(query) {
+      const rows = await listMaintenanceParticipants(db, { afterId: query.afterId, limit: query.limit, ...(query.ids ? { ids: query.ids } : {}) });
+      const lastId = rows.at(-1)?.id ?? null;
+      if (query.withInputs === false) return { participants: rows.map((r) => maintenanceRecordOf(keys, r, undefined)), inputs: emptyMaintenanceInputs(), lastId };
+      const batch = await loadMaintenanceBatch(db, rows.map((r) => ({ participantId: r.id, localDate: localDateOf(query.now, r.timeZone) })));
+      return { participants: rows.map((r) => maintenanceRecordOf(keys, r, batch.trackerAccounts.get(r.id))), inputs: maintenanceInputsOf(batch), lastId };
+    },
+
+    async countMaintenanceParticipants(filter) {
+      return countMaintenanceParticipants(db, filter?.ids ? { ids: filter.ids } : {});
+    },
+
+    async listIncompleteProfiles(query) {
+      return listIncompleteProfiles(db, query);
     },
 
     async claimParticipants(input) {
@@ -291,6 +304,44 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
     async markTrackerReauth(accountKey, reason) {
       await setTrackerAccountStatus(db, { accountId: Number(accountKey), status: "reauth-required", reason });
     },
+  };
+}
+
+/** A page's batch in core's shapes; no token is in it. */
+function maintenanceInputsOf(batch: MaintenanceBatch): MaintenanceInputs {
+  const inputs: MaintenanceInputs = { trackerExpiresAt: new Map(), activities: new Map(), todayEvents: new Map(), withDay: batch.withDay };
+  for (const accounts of batch.trackerAccounts.values()) for (const a of accounts) inputs.trackerExpiresAt.set(String(a.id), a.expiresAt);
+  for (const [participantId, activities] of batch.activities) inputs.activities.set(participantId, activities.map(toStored));
+  for (const [participantId, events] of batch.events) {
+    inputs.todayEvents.set(
+      participantId,
+      events.map((e) => ({ eventId: e.occurrenceId, activityId: Number(e.weconnectActivityId), start: e.startsAt, end: e.endsAt, checkedIn: e.checkedIn })),
+    );
+  }
+  return inputs;
+}
+
+/**
+ * A maintenance participant as a record whose WEconnect token is opened only when read (issue 17:
+ * a page never holds plaintext tokens, and a participant whose cell does not decrypt fails alone).
+ * The getter is not enumerable, so spreading or logging the record never shows the token.
+ */
+function maintenanceRecordOf(keys: DatabaseHandle["keys"], row: MaintenanceParticipant, accounts: readonly TrackerAccountExpiry[] | undefined): ParticipantRecord {
+  // Prefer Google Health: the legacy API is switched off (docs/fitbit-web-api.md#shutdown).
+  const account = accounts?.find((a) => a.backend === "google-health") ?? accounts?.[0];
+  const weconnect = { personId: Number(row.weconnect.personId), expiresAt: row.weconnect.tokenExpiresAt } as { personId: number; token: string; expiresAt: Date | null };
+  Object.defineProperty(weconnect, "token", { enumerable: false, get: () => openWeconnectToken(keys, row.id, row.weconnect.sealedToken) });
+  return {
+    id: row.id,
+    name: row.name,
+    timeZone: row.timeZone,
+    status: row.status,
+    mapping: row.mapping,
+    goalSteps: row.goalSteps,
+    stepsPerUnit: row.stepsPerUnit,
+    createdAt: row.createdAt,
+    weconnect,
+    tracker: account ? { accountKey: String(account.id), backend: account.backend } : null,
   };
 }
 

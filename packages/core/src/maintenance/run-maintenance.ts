@@ -3,14 +3,16 @@ import { localDateOf, localDayWindow } from "@powertoken/weconnect";
 import type { ParticipantRecord } from "../data/core-data.js";
 import { storedEventsOf } from "../data/weconnect-to-stored.js";
 import { goalStepsFor } from "../mapping/mapping-settings.js";
-import { recordFailure, runParticipants, type ProgressListener } from "../run/run-participants.js";
-import { createRunRecorder, finishTiming, type ParticipantOutcome, type RunRecorder } from "../run/run-result.js";
+import { recordFailure, type ProgressListener } from "../run/run-participants.js";
+import { createRunRecorder, finishTiming, type ParticipantOutcome } from "../run/run-result.js";
 import type { PowerTokenContext } from "../runtime/context.js";
 import { recoverOrphanedRefreshes } from "../runtime/recover-orphaned-refreshes.js";
-import { emptyMaintenanceInputs, type MaintenanceInputs } from "./maintenance-inputs.js";
+import type { MaintenanceInputs } from "./maintenance-inputs.js";
 import { trackerRefreshDue } from "./refresh-due.js";
+import { removeIncompleteProfiles } from "./remove-incomplete.js";
 import { eventsAlreadyStored } from "./same-events.js";
 import { diffActivities } from "./sync-activities.js";
+import { walkMaintenancePages } from "./walk-pages.js";
 
 /** Options of {@link runMaintenance}. */
 export interface RunMaintenanceOptions {
@@ -66,28 +68,15 @@ export async function runMaintenance(ctx: PowerTokenContext, options: RunMainten
   // Refreshes a killed process left in flight, while the provider still accepts the replay (issue 16).
   if (!dryRun) await recoverOrphanedRefreshes(ctx);
 
-  const everyone = await ctx.data.listParticipants(options.participantIds ? { ids: options.participantIds } : undefined);
-  const graceMs = ctx.settings.incompleteGraceHours * 3_600_000;
-  const complete: ParticipantRecord[] = [];
-  for (const p of everyone) {
-    if (p.weconnect && p.tracker) {
-      complete.push(p);
-      continue;
-    }
-    // Someone half-way through sign-up keeps their row for the grace period (docs/original-system.md#bug-17-half-enrolled-users-deleted).
-    if (startedAt.getTime() - p.createdAt.getTime() < graceMs) continue;
-    counts.removedIncomplete += 1;
-    recorder.add({ participantId: p.id, name: p.name, outcome: dryRun ? "skipped" : "removed", code: dryRun ? "DRY_RUN" : "INCOMPLETE", message: p.weconnect ? "no tracker account" : "no WEconnect account" });
-    if (dryRun) continue;
-    await ctx.data.removeParticipant({ participantId: p.id, reason: p.weconnect ? "incomplete sign-up: no tracker account" : "incomplete sign-up: no WEconnect account", at: startedAt });
-  }
+  counts.removedIncomplete = await removeIncompleteProfiles(ctx, { startedAt, dryRun, recorder, ...(options.participantIds ? { participantIds: options.participantIds } : {}) });
 
   if (!dryRun && !options.participantIds) {
     await ctx.data.removeExpiredActivities(startedAt);
   }
 
-  const active = complete.filter((p) => p.status !== "ended");
-  const aborted = await runPages(ctx, active, options, (p, inputs) => maintainParticipant(ctx, p, inputs, dryRun, counts, onStatusChange), recorder, onStatusChange);
+  // Participants are read a page at a time (issue 17: memory flat in N), ended, paused and
+  // incomplete ones left out by the query.
+  const aborted = await walkMaintenancePages(ctx, options, (p, inputs) => maintainParticipant(ctx, p, inputs, dryRun, counts, onStatusChange), recorder, onStatusChange);
   const tally = recorder.tally();
   return {
     job: "maintenance",
@@ -99,56 +88,8 @@ export async function runMaintenance(ctx: PowerTokenContext, options: RunMainten
   };
 }
 
-/** Participants per page: the batched reads of one page run while the previous page is processed. */
-const PAGE_SIZE = 1000;
-
 /** Without use for this long, an expired tracker token is refreshed once to exercise the grant (see trackerRefreshDue). */
 const KEEP_ALIVE_MS = 86_400_000;
-
-/**
- * Walk the participants a page at a time: each page's inputs are read in a few queries (the next
- * page's while this one runs), then its participants are processed by runParticipants. Progress
- * counts across pages.
- */
-async function runPages(
-  ctx: PowerTokenContext,
-  participants: readonly ParticipantRecord[],
-  options: RunMaintenanceOptions,
-  work: (p: ParticipantRecord, inputs: MaintenanceInputs) => Promise<ParticipantOutcome>,
-  recorder: RunRecorder,
-  onStatusChange: () => void,
-): Promise<boolean> {
-  const now = ctx.now();
-  const pages: ParticipantRecord[][] = [];
-  for (let i = 0; i < participants.length; i += PAGE_SIZE) pages.push(participants.slice(i, i + PAGE_SIZE));
-  const load = (page: ParticipantRecord[] | undefined): Promise<MaintenanceInputs> | undefined => {
-    if (!page || options.signal?.aborted) return undefined;
-    const loading = ctx.data.loadMaintenanceInputs(page.map((p) => ({ participantId: p.id, localDate: localDateOf(now, p.timeZone) })));
-    loading.catch(() => undefined); // awaited below; this only keeps an early rejection from going unhandled
-    return loading;
-  };
-  const total = participants.length;
-  let done = 0;
-  const listener = options.onProgress;
-  const onProgress: ProgressListener | undefined = listener ? (progress) => listener({ ...progress, done: (done += 1), total }) : undefined;
-  let aborted = false;
-  let next = load(pages[0]);
-  for (let i = 0; i < pages.length; i += 1) {
-    const inputs = (await next) ?? emptyMaintenanceInputs();
-    next = load(pages[i + 1]);
-    const page = pages[i]!;
-    const pageAborted = await runParticipants(
-      ctx,
-      page,
-      recorder,
-      { job: "maintenance", concurrency: ctx.settings.concurrency, owner: options.owner, cycleEndsAt: options.cycleEndsAt, signal: options.signal, onProgress },
-      (p) => work(p, inputs),
-      onStatusChange,
-    );
-    aborted ||= pageAborted;
-  }
-  return aborted;
-}
 
 type Counts = { tokensRefreshed: number; tokensFailed: number; activitiesUpserted: number; activitiesRemoved: number; eventsUpserted: number; goalsSet: number };
 
@@ -166,6 +107,11 @@ async function maintainParticipant(
   const account = p.tracker;
   if (!weconnect || !account) return { ...base, outcome: "skipped", code: "INCOMPLETE" };
 
+  // WEconnect tokens cannot be refreshed: an expired one needs the participant to sign in again.
+  const weconnectExpired = weconnect.expiresAt !== null && weconnect.expiresAt.getTime() <= now.getTime();
+  // Opened here, before anything is in flight: a cell that does not decrypt fails this participant alone.
+  const session = weconnectExpired ? undefined : { personId: weconnect.personId, token: weconnect.token };
+
   // Tracker token: refreshed only when it runs out before a poll could use it, or has been idle
   // long enough to need exercising (trackerRefreshDue); the refresh and the WEconnect reads are
   // independent, so they run side by side (issue 17).
@@ -174,15 +120,13 @@ async function maintainParticipant(
   const due = expiresAt === undefined || trackerRefreshDue(expiresAt, now, { refreshAheadMs: ctx.settings.refreshAheadMs, keepAliveMs: KEEP_ALIVE_MS });
   const refresh = manager && !dryRun && due ? manager.refreshNow(account.accountKey) : undefined;
 
-  // WEconnect tokens cannot be refreshed: an expired one needs the participant to sign in again.
-  if (weconnect.expiresAt !== null && weconnect.expiresAt.getTime() <= now.getTime()) {
+  if (!session) {
     const refreshFailure = await settleRefresh(refresh, counts);
     if (refreshFailure !== undefined) return recordFailure(ctx, p, "maintenance", refreshFailure.error, onStatusChange);
     counts.tokensFailed += 1;
     if (!dryRun && p.status !== "needs-weconnect-signin" && (await ctx.data.setStatus(p.id, "needs-weconnect-signin", "WEconnect token expired", now))) onStatusChange();
     return { ...base, outcome: "failed", code: "WECONNECT_TOKEN_EXPIRED", message: "The WEconnect token has expired; the participant must sign in again." };
   }
-  const session = { personId: weconnect.personId, token: weconnect.token };
   const localDate = localDateOf(now, p.timeZone);
   // Both WEconnect reads are needed: listActivities is the only way to see edited and deleted
   // activities (and doubles as the token check), the day's list the only way to see its check-ins.
