@@ -56,6 +56,9 @@ export interface PollCandidate {
   lastPolledAt: Date | null;
 }
 
+/** One page of {@link CoreData.listPollCandidates}: a keyset page or a list of ids. */
+export type PollCandidatePage = { afterId: number; limit: number } | { ids: readonly number[] };
+
 /** What a confirmed tracker write records, in one transaction with its audit row. */
 export interface TrackerWriteRecord {
   participantId: number;
@@ -114,17 +117,26 @@ export interface AuditRecord {
 export interface CoreData {
   /** Participants (by id when `ids` is given) who are not paused: what the poll and maintenance work on. */
   listParticipants(filter?: { ids?: readonly number[] }): Promise<ParticipantRecord[]>;
-  /** Active participants with their activities and ledger facts (recent days relative to `now`). */
-  listPollCandidates(now: Date): Promise<PollCandidate[]>;
+  /**
+   * Active participants with their activities and ledger facts (recent days relative to `now`).
+   * With `page`, one keyset page (`id > afterId`, the first `limit` by id) or exactly the active
+   * ones among `ids`: the poll walks the study this way and never holds all of it.
+   */
+  listPollCandidates(now: Date, page?: PollCandidatePage): Promise<PollCandidate[]>;
+  /** {@link CoreData.dayPoints} for several participants, each with its own local date, in one read per page. */
+  dayPointsOf(items: ReadonlyArray<{ participantId: number; localDate: string }>): Promise<Map<number, number>>;
   listActivities(participantId: number): Promise<StoredActivity[]>;
   getDay(participantId: number, localDate: string): Promise<DayLedger | null>;
   /** Σ weights of checked-in events stored for that local day (`charge` carries yesterday's). */
   dayPoints(participantId: number, localDate: string): Promise<number>;
   /** Save today's events and counts (creating the day row when missing), and return that day's write ledger. */
   saveDaySnapshot(snapshot: DaySnapshot): Promise<DayLedger>;
-  /** Record the intended write (pending) BEFORE the tracker is called. */
+  /**
+   * Record the intended write (pending) BEFORE the tracker is called. Resolves once it is
+   * committed; concurrent calls may share one transaction (a group commit).
+   */
   recordIntent(input: { participantId: number; localDate: string; steps: number; label: string; backend: TrackerBackend; at: Date }): Promise<void>;
-  /** The tracker confirmed: set confirmed = desired, the entry id, and append the audit row; one transaction. */
+  /** The tracker confirmed: set confirmed = desired, the entry id, and append the audit row; one transaction (concurrent calls may share it). */
   recordTrackerWrite(record: TrackerWriteRecord): Promise<void>;
   appendAudit(entry: AuditRecord): Promise<void>;
   recordError(input: { at: Date; participantId: number | null; origin: string; code: string; message: string }): Promise<void>;

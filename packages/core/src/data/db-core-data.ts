@@ -17,6 +17,10 @@ import {
   listIncompleteProfiles,
   openWeconnectToken,
   loadPollSelection,
+  loadPollSelectionPage,
+  markDaysPending,
+  recordTrackerWrites,
+  sumCheckedInWeights,
   loadTrackerToken,
   loadWeconnectAccounts,
   markDayPending,
@@ -45,7 +49,8 @@ import { emptyMaintenanceInputs, type MaintenanceInputs } from "../maintenance/m
 import { expirationOf } from "../maintenance/sync-activities.js";
 import type { MappingName } from "../mapping/mapping-settings.js";
 import { dayNeedsWrite, type DayLedger } from "../poll/decide-write.js";
-import type { CoreData, ParticipantRecord, PollCandidate, StoredActivity } from "./core-data.js";
+import type { CoreData, ParticipantRecord, PollCandidate, StoredActivity, TrackerWriteRecord } from "./core-data.js";
+import { createGroupCommit } from "./group-commit.js";
 
 /** True when A and B are the same union (checked at compile time below). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -93,6 +98,16 @@ function toInput(a: StoredActivity) {
  */
 export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): CoreData {
   const { db, keys } = handle;
+  type Intent = Parameters<CoreData["recordIntent"]>[0];
+  const intentOf = (i: Intent) => ({ participantId: i.participantId, localDate: i.localDate, steps: i.steps, label: i.label, backend: i.backend, now: i.at });
+  const commitIntent = createGroupCommit(
+    (items: Intent[]) => markDaysPending(db, items.map(intentOf)),
+    (item: Intent) => markDayPending(db, intentOf(item)),
+  );
+  const commitWrite = createGroupCommit(
+    (items: TrackerWriteRecord[]) => recordTrackerWrites(db, items.map(trackerWriteOf)),
+    (item: TrackerWriteRecord) => recordTrackerWrite(db, trackerWriteOf(item)),
+  );
 
   return {
     async listParticipants(filter) {
@@ -124,9 +139,9 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
       return out;
     },
 
-    async listPollCandidates(now) {
+    async listPollCandidates(now, page) {
       const fromDate = new Date(now.getTime() - CANDIDATE_LOOKBACK_DAYS * 86_400_000).toISOString().slice(0, 10);
-      const selection = await loadPollSelection(db, { fromDate });
+      const selection = page ? await loadPollSelectionPage(db, { fromDate, ...page }) : await loadPollSelection(db, { fromDate });
       const byParticipant = new Map<number, PollCandidate & { today: string }>(
         selection.participants.map((p) => [
           p.id,
@@ -161,6 +176,10 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
       return events.filter((e) => e.checkedIn).reduce((sum, e) => sum + e.weight, 0);
     },
 
+    async dayPointsOf(items) {
+      return items.length === 0 ? new Map() : sumCheckedInWeights(db, items);
+    },
+
     async saveDaySnapshot(s) {
       return db.transaction().execute(async (trx) => {
         if (s.newActivities && s.newActivities.length > 0) {
@@ -168,8 +187,10 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
           const fresh = s.newActivities.filter((a) => !known.has(String(a.activityId)));
           await upsertActivities(trx, s.participantId, fresh.map(toInput), s.at);
         }
-        const before = await getDay(trx, s.participantId, s.localDate);
-        // Maintenance creates a missing day but leaves the poll's counts and last-polled time alone.
+        // The poll's snapshot (counts and week's progress given) needs no read first: the upsert
+        // keeps the stored ledger itself. Maintenance's does, to leave an existing day alone.
+        const fast = !s.createOnly && s.weeklyProgress !== undefined;
+        const before = fast ? null : await getDay(trx, s.participantId, s.localDate);
         const day =
           s.createOnly && before
             ? before
@@ -183,6 +204,7 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
             // upsertDay sets the desired value; keep the ledger's until a write is intended.
             desiredSteps: before?.desiredSteps ?? null,
             desiredLabel: before?.desiredLabel ?? null,
+            keepDesired: fast,
             now: s.at,
           });
         await upsertEvents(
@@ -196,22 +218,11 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
     },
 
     async recordIntent(input) {
-      await markDayPending(db, { participantId: input.participantId, localDate: input.localDate, steps: input.steps, label: input.label, backend: input.backend, now: input.at });
+      await commitIntent(input);
     },
 
     async recordTrackerWrite(r) {
-      await recordTrackerWrite(db, {
-        participantId: r.participantId,
-        localDate: r.localDate,
-        backend: r.backend,
-        steps: r.steps,
-        label: r.label,
-        entryId: r.entryId,
-        outcome: "ok",
-        dailyProgress: r.dailyProgress,
-        weeklyProgress: r.weeklyProgress,
-        now: r.at,
-      });
+      await commitWrite(r);
     },
 
     async appendAudit(entry) {
@@ -342,6 +353,22 @@ function maintenanceRecordOf(keys: DatabaseHandle["keys"], row: MaintenanceParti
     createdAt: row.createdAt,
     weconnect,
     tracker: account ? { accountKey: String(account.id), backend: account.backend } : null,
+  };
+}
+
+/** A confirmed write as db's recordTrackerWrite takes it. */
+function trackerWriteOf(r: TrackerWriteRecord) {
+  return {
+    participantId: r.participantId,
+    localDate: r.localDate,
+    backend: r.backend,
+    steps: r.steps,
+    label: r.label,
+    entryId: r.entryId,
+    outcome: "ok" as const,
+    dailyProgress: r.dailyProgress,
+    weeklyProgress: r.weeklyProgress,
+    now: r.at,
   };
 }
 

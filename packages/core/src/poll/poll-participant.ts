@@ -13,6 +13,20 @@ import { writeDay } from "./write-day.js";
 export interface PollParticipantOptions {
   /** Compute and report; store and write nothing. */
   dryRun: boolean;
+  /**
+   * What runPoll read for the participant's whole page in a few queries: their stored activities
+   * and, for `localDate`, charge's carried points. Used only while the participant's local date
+   * is still `localDate` (a page read before midnight is read again per participant after it).
+   */
+  preloaded?: PreloadedDay;
+}
+
+/** The stored facts of a poll read per page rather than per participant (see {@link PollParticipantOptions}). */
+export interface PreloadedDay {
+  localDate: string;
+  stored: StoredActivity[];
+  /** Yesterday's points; 0 for the mappings other than charge. */
+  carriedPoints: number;
 }
 
 /** What the read step gathers for one participant's local day. */
@@ -52,7 +66,8 @@ export async function pollParticipant(ctx: PowerTokenContext, participant: Parti
   }
   const now = ctx.now();
   const localDate = localDateOf(now, participant.timeZone);
-  const inputs = await readDay(ctx, { participant, weconnect: participant.weconnect, localDate });
+  const preloaded = options.preloaded?.localDate === localDate ? options.preloaded : undefined;
+  const inputs = await readDay(ctx, { participant, weconnect: participant.weconnect, localDate, preloaded });
   const day = computeDay(participant, inputs);
 
   if (options.dryRun) {
@@ -71,15 +86,16 @@ export async function pollParticipant(ctx: PowerTokenContext, participant: Parti
 /** Read: today's activities with their events and the week's progress from WEconnect, the stored activities, charge's carry-over. */
 async function readDay(
   ctx: PowerTokenContext,
-  input: { participant: ParticipantRecord; weconnect: NonNullable<ParticipantRecord["weconnect"]>; localDate: string },
+  input: { participant: ParticipantRecord; weconnect: NonNullable<ParticipantRecord["weconnect"]>; localDate: string; preloaded: PreloadedDay | undefined },
 ): Promise<DayInputs> {
-  const { participant, localDate } = input;
+  const { participant, localDate, preloaded } = input;
   const session = { personId: input.weconnect.personId, token: input.weconnect.token };
   const [activities, week, stored] = await Promise.all([
     ctx.weconnect.listActivitiesWithEvents(session, localDayWindow(participant.timeZone, localDate)),
     ctx.weconnect.getProgress(session, localWeekWindow(participant.timeZone, localDate)),
-    ctx.data.listActivities(participant.id),
+    preloaded ? preloaded.stored : ctx.data.listActivities(participant.id),
   ]);
+  if (preloaded) return { activities, week, stored, carriedPoints: preloaded.carriedPoints };
   const carriedPoints = participant.mapping === "charge" ? await ctx.data.dayPoints(participant.id, previousDate(localDate)) : 0;
   return { activities, week, stored, carriedPoints };
 }

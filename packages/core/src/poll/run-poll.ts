@@ -1,9 +1,11 @@
 import { localDateOf } from "@powertoken/weconnect";
 import type { PollCandidate } from "../data/core-data.js";
 import { runParticipants, type ProgressListener } from "../run/run-participants.js";
-import { createRunRecorder, finishTiming, type ApiCounts, type ParticipantOutcome } from "../run/run-result.js";
+import { createRunRecorder, finishTiming, type ApiCounts, type ParticipantOutcome, type QuotaUsage } from "../run/run-result.js";
+import { trackQuotaUsage } from "../quota/quota-usage.js";
 import type { PowerTokenContext } from "../runtime/context.js";
 import { pollParticipant } from "./poll-participant.js";
+import { createPollPages, type PollPage } from "./poll-pages.js";
 import { hasOccurrenceSoon } from "./select-due.js";
 
 /** Options of {@link runPoll}. */
@@ -25,8 +27,11 @@ export interface RunPollOptions {
   cycleEndsAt?: Date;
   signal?: AbortSignal;
   /**
-   * Called once per participant as it finishes, with `done` (1 … total), `total` (the participants
-   * this run attempts) and its outcome. A throw is logged at debug and ignored.
+   * Called once per participant as it finishes, with `done` (1 … total), `total` and its
+   * outcome. The poll reads the study a page at a time, so `total` counts the participants
+   * selected in the pages read so far (the current one included, ~1,000 ahead of `done` at most):
+   * it grows page by page, never falls below `done`, and is the run's whole selection once the
+   * last page is read (in a run of one page, from the start). A throw is logged at debug and ignored.
    */
   onProgress?: ProgressListener;
 }
@@ -38,7 +43,7 @@ export interface PollResult {
   finishedAt: Date;
   durationMs: number;
   aborted: boolean;
-  /** Participants selected for this run. */
+  /** Participants selected for this run (in the pages read: an aborted run stops reading pages). */
   due: number;
   /** Participants whose WEconnect data was read and evaluated. */
   polled: number;
@@ -49,6 +54,8 @@ export interface PollResult {
   failuresByCode: Record<string, number>;
   requests: ApiCounts;
   rateLimited: ApiCounts;
+  /** Budget use per API family (requests, budget, peak per minute, waits, pauses); absent without a quota. */
+  quota?: QuotaUsage;
   participants: ParticipantOutcome[];
 }
 
@@ -68,8 +75,10 @@ export function isDue(candidate: PollCandidate, now: Date, windowMinutes: number
 }
 
 /**
- * One polling cycle (every 15 minutes): select the due participants, poll each with a bounded
- * pool, and report. A participant's failure is recorded and counted, never thrown.
+ * One polling cycle (every 15 minutes): walk the active participants a page at a time (keyset
+ * on id; the next page is read while this one is polled), select the due ones of each page from
+ * stored data, poll them with a bounded pool, and report. Memory holds two pages, never the
+ * study. A participant's failure is recorded and counted, never thrown.
  * @example
  * const result = await runPoll(runtime.ctx, { signal });
  * log.info("poll", { written: result.written, failed: result.failed });
@@ -79,26 +88,49 @@ export async function runPoll(ctx: PowerTokenContext, options: RunPollOptions = 
   const recorder = createRunRecorder();
   const listener = (request: { family: keyof ApiCounts; status: number }) => recorder.countRequest(request.family, request.status);
   ctx.requestListeners.add(listener);
+  const quotaUsage = await trackQuotaUsage(ctx);
+  let quota: QuotaUsage | undefined;
   let aborted = false;
   let due = 0;
   try {
-    let ids = options.participantIds;
-    if (!ids && !(options.all ?? ctx.settings.pollAll)) {
-      // Select on ids first, so only the due participants' accounts (and tokens) are loaded.
-      const candidates = await ctx.data.listPollCandidates(startedAt);
-      ids = candidates.filter((c) => isDue(c, startedAt, ctx.settings.windowMinutes, ctx.settings.catchUpMinutes)).map((c) => c.participantId);
+    const everyone = options.participantIds !== undefined || (options.all ?? ctx.settings.pollAll);
+    const nextPage = createPollPages(ctx, {
+      now: startedAt,
+      ...(options.participantIds ? { ids: options.participantIds } : {}),
+      select: everyone ? () => true : (c) => isDue(c, startedAt, ctx.settings.windowMinutes, ctx.settings.catchUpMinutes),
+    });
+    let done = 0;
+    const onProgress: ProgressListener | undefined = options.onProgress
+      ? (progress) => options.onProgress?.({ ...progress, done: (done += 1), total: due })
+      : undefined;
+    const read = (): Promise<PollPage | null> => {
+      const reading = nextPage();
+      reading.catch(() => undefined); // awaited below; this only keeps an early rejection from going unhandled
+      return reading;
+    };
+    let next = read();
+    for (;;) {
+      const page = await next;
+      if (page === null) break;
+      next = read();
+      due += page.participants.length;
+      const pageAborted = await runParticipants(
+        ctx,
+        page.participants,
+        recorder,
+        { job: "poll", concurrency: options.concurrency ?? ctx.settings.concurrency, owner: options.owner, cycleEndsAt: options.cycleEndsAt, signal: options.signal, onProgress },
+        (participant) => pollParticipant(ctx, participant, { dryRun: options.dryRun ?? false, preloaded: page.preloaded.get(participant.id) }),
+      );
+      if (pageAborted || options.signal?.aborted) {
+        aborted = true;
+        // Let the page being read finish, so no query outlives the run (the runtime may close next).
+        await next.catch(() => null);
+        break;
+      }
     }
-    const selected = ids && ids.length === 0 ? [] : (await ctx.data.listParticipants(ids ? { ids } : undefined)).filter((p) => p.status === "active");
-    due = selected.length;
-    aborted = await runParticipants(
-      ctx,
-      selected,
-      recorder,
-      { job: "poll", concurrency: options.concurrency ?? ctx.settings.concurrency, owner: options.owner, cycleEndsAt: options.cycleEndsAt, signal: options.signal, onProgress: options.onProgress },
-      (participant) => pollParticipant(ctx, participant, { dryRun: options.dryRun ?? false }),
-    );
   } finally {
     ctx.requestListeners.delete(listener);
+    quota = quotaUsage.finish();
   }
   const tally = recorder.tally();
   const written = recorder.count("written");
@@ -116,6 +148,7 @@ export async function runPoll(ctx: PowerTokenContext, options: RunPollOptions = 
     failuresByCode: tally.failuresByCode,
     requests: recorder.requests(),
     rateLimited: recorder.rateLimited(),
+    ...(quota ? { quota } : {}),
     participants: tally.participants,
   };
 }
