@@ -5,6 +5,7 @@ import { createWeconnectClient } from "@powertoken/weconnect";
 import { startWeconnectSimulator, type WeconnectSimulator } from "@powertoken/weconnect/simulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createNodeHttpFetch, type NodeHttpFetch } from "../src/index.js";
+import { openPlainRuntime } from "./helpers/plain-runtime.js";
 
 async function listen(server: Server): Promise<string> {
   server.listen(0, "127.0.0.1");
@@ -72,5 +73,28 @@ describe("createNodeHttpFetch", () => {
     const failure = await client.listActivities({ personId: 1, token: "secret-token-123" }).catch((e: unknown) => e);
     expect(failure).toMatchObject({ code: "NETWORK" });
     expect(JSON.stringify(failure) + String(failure) + String((failure as Error).cause)).not.toContain("secret-token-123");
+  });
+
+  it("is the runtime's transport when none is given, and runtime.close() ends its kept-alive sockets", async () => {
+    const seen: Array<Record<string, string | string[] | undefined>> = [];
+    let closedSockets = 0;
+    const server = createServer((req, res) => {
+      seen.push(req.headers);
+      res.writeHead(200, { "content-type": "application/json" }).end("[]");
+    });
+    server.on("connection", (socket) => socket.on("close", () => (closedSockets += 1)));
+    servers.push(server);
+    const base = await listen(server);
+    const plain = await openPlainRuntime("sqlite", "transport", { weconnect: { baseUrl: base } });
+    try {
+      await plain.runtime.ctx.weconnect.listActivities({ personId: 1, token: "secret-token-123" });
+      await plain.runtime.ctx.weconnect.listActivities({ personId: 1, token: "secret-token-123" });
+    } finally {
+      await plain.close();
+    }
+    // Node's fetch (undici) marks every request with a fetch mode; node:http sends none, and keeps one socket alive for both.
+    expect(seen).toHaveLength(2);
+    expect(seen.every((h) => h["sec-fetch-mode"] === undefined && h.connection === "keep-alive")).toBe(true);
+    await expect.poll(() => closedSockets).toBe(1);
   });
 });
