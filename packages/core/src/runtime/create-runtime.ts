@@ -30,7 +30,7 @@ export interface CreateRuntimeOptions {
   now?: () => Date;
   /**
    * Transport for every client (tests, tracing). @default createNodeHttpFetch(): node:http with
-   * kept-alive sockets, closed by `runtime.close()` (Node's fetch cost about twice its CPU per
+   * kept-alive sockets, closed by `runtime.close()` (Node's fetch cost about 1.5 times its CPU per
    * request and kept a 10,000-participant maintenance run from its latency bound, issue 17)
    */
   fetch?: typeof globalThis.fetch;
