@@ -13,7 +13,8 @@ export type CoreErrorCode =
   | "COORDINATOR_EXISTS" // a coordinator with that e-mail already exists
   | "COORDINATOR_NOT_FOUND" // no coordinator with that e-mail
   | "SIGNIN_REJECTED" // wrong e-mail or password (one message for both, so e-mails cannot be probed)
-  | "SIGNIN_LOCKED"; // too many failed sign-ins for the account or address; `retryAt` says when to try again
+  | "SIGNIN_LOCKED" // too many failed sign-ins for the account or address; `retryAt` says when to try again
+  | "API_PAUSED"; // an API family is paused after 429s for several participants; `retryAt` says until when
 
 /** Extra facts an error may carry. */
 export interface CoreErrorExtra {
@@ -21,12 +22,12 @@ export interface CoreErrorExtra {
   key?: string;
   /** For CONSENT_SCOPES_MISSING: the scopes the participant left unticked. */
   missingScopes?: string[];
-  /** For SIGNIN_LOCKED: when sign-in is allowed again. */
+  /** For SIGNIN_LOCKED: when sign-in is allowed again; for API_PAUSED: when calls resume. */
   retryAt?: Date;
   cause?: unknown;
 }
 
-const RETRYABLE: ReadonlySet<CoreErrorCode> = new Set(["WECONNECT_UNAVAILABLE"]);
+const RETRYABLE: ReadonlySet<CoreErrorCode> = new Set(["WECONNECT_UNAVAILABLE", "API_PAUSED"]);
 
 /** The one error class of @powertoken/core. */
 export class CoreError extends Error {

@@ -19,6 +19,8 @@ export {
   type ApiCounts,
   type OutcomeKind,
   type OutcomeTally,
+  type ApiBudgetUsage,
+  type QuotaUsage,
   type ParticipantOutcome,
   type RunRecorder,
   type RunTiming,
@@ -59,3 +61,4 @@ export * from "./alerts/index.js";
 export * from "./dashboard/index.js";
 export { exportDays, EXPORT_COLUMNS, type ExportDaysOptions } from "./export/export-days.js";
 export { createNodeHttpFetch, type NodeHttpFetch, type NodeHttpFetchOptions } from "./runtime/node-http-fetch.js";
+export * from "./quota/index.js";

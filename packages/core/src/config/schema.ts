@@ -126,6 +126,25 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** Request budgets and 429 handling (issue 15 item 5); see core's README, "Quota budgeting". */
+    quota: z
+      .object({
+        /** Request starts to WEconnect allowed in any 60 s; absent: unlimited. */
+        weconnectPerMinute: z.number().int().min(1).optional(),
+        /** Request starts to the tracker's data API (Google Health, legacy Fitbit) in any 60 s; absent: unlimited. */
+        trackerPerMinute: z.number().int().min(1).optional(),
+        /** Request starts to the tracker's OAuth token endpoint in any 60 s; absent: unlimited. */
+        oauthPerMinute: z.number().int().min(1).optional(),
+        /** 429s for this many different participants within `burstWindowSeconds` pause the whole API until its Retry-After. */
+        burstParticipants: z.number().int().min(1).default(3),
+        burstWindowSeconds: z.number().int().min(1).default(60),
+        /** How long a 429 without Retry-After postpones a participant. */
+        defaultRetryAfterSeconds: z.number().int().min(1).default(60),
+        /** The longest wait honoured from one Retry-After. */
+        maxRetryAfterSeconds: z.number().int().min(1).default(3600),
+      })
+      .strict()
+      .prefault({}),
     alerts: z
       .object({
         /** Raise an alert for an active participant with no check-in on this many days. */

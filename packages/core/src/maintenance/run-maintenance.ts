@@ -4,7 +4,8 @@ import type { ParticipantRecord } from "../data/core-data.js";
 import { storedEventsOf } from "../data/weconnect-to-stored.js";
 import { goalStepsFor } from "../mapping/mapping-settings.js";
 import { recordFailure, type ProgressListener } from "../run/run-participants.js";
-import { createRunRecorder, finishTiming, type ParticipantOutcome } from "../run/run-result.js";
+import { createRunRecorder, finishTiming, type ParticipantOutcome, type QuotaUsage } from "../run/run-result.js";
+import { trackQuotaUsage } from "../quota/quota-usage.js";
 import type { PowerTokenContext } from "../runtime/context.js";
 import { recoverOrphanedRefreshes } from "../runtime/recover-orphaned-refreshes.js";
 import type { MaintenanceInputs } from "./maintenance-inputs.js";
@@ -48,6 +49,8 @@ export interface MaintenanceResult {
   goalsSet: number;
   failed: number;
   failuresByCode: Record<string, number>;
+  /** Budget use per API family (requests, budget, peak per minute, waits, pauses); absent without a quota. */
+  quota?: QuotaUsage;
   participants: ParticipantOutcome[];
 }
 
@@ -76,7 +79,9 @@ export async function runMaintenance(ctx: PowerTokenContext, options: RunMainten
 
   // Participants are read a page at a time (issue 17: memory flat in N), ended, paused and
   // incomplete ones left out by the query.
-  const aborted = await walkMaintenancePages(ctx, options, (p, inputs) => maintainParticipant(ctx, p, inputs, dryRun, counts, onStatusChange), recorder, onStatusChange);
+  const quotaUsage = await trackQuotaUsage(ctx);
+  const aborted = await walkMaintenancePages(ctx, options, (p, inputs) => maintainParticipant(ctx, p, inputs, dryRun, counts, onStatusChange), recorder, onStatusChange).finally(() => quotaUsage.finish());
+  const quota = quotaUsage.finish();
   const tally = recorder.tally();
   return {
     job: "maintenance",
@@ -84,6 +89,7 @@ export async function runMaintenance(ctx: PowerTokenContext, options: RunMainten
     ...counts,
     failed: tally.failed,
     failuresByCode: tally.failuresByCode,
+    ...(quota ? { quota } : {}),
     participants: tally.participants,
   };
 }

@@ -1,6 +1,7 @@
 import pLimit from "p-limit";
 import type { ParticipantRecord } from "../data/core-data.js";
 import type { PowerTokenContext } from "../runtime/context.js";
+import { runWithQuota } from "../quota/participant-quota.js";
 import { classifyError } from "./classify-error.js";
 import type { ParticipantOutcome, RunRecorder } from "./run-result.js";
 
@@ -201,7 +202,8 @@ async function runBatch(
             return;
           }
           try {
-            recorder.add(await work(participant));
+            // A participant postponed by a 429, or needing a paused API, is skipped RATE_LIMITED (issue 15 item 5).
+            recorder.add(await runWithQuota(ctx, participant, { job: options.job, signal: options.signal }, () => work(participant)));
           } catch (error) {
             recorder.add(await recordFailure(ctx, participant, options.job, error, onStatusChange));
           }

@@ -26,6 +26,33 @@ export interface ApiCounts {
   tracker: number;
 }
 
+/** One API family's budget use during one run (issue 15 item 5). */
+export interface ApiBudgetUsage {
+  /** Request attempts this run started through the quota's gate (the clients' retries included). */
+  requests: number;
+  /** The configured budget; null when unlimited. */
+  budgetPerMinute: number | null;
+  /** The most starts in any 60 s seen at a start during this run (this process's, other runs' included). */
+  peakPerMinute: number;
+  /** Total ms this run's calls waited for budget, and how many calls waited. */
+  waitedMs: number;
+  waits: number;
+  /** API pauses that began during this run, and the calls refused because of one. */
+  pauses: number;
+  refused: number;
+  /** Participants postponed by their own 429. */
+  postponed: number;
+  /** When the family's pause ends, if it is still paused as the run finishes. */
+  pausedUntil: Date | null;
+}
+
+/** Budget use per API family: WEconnect, the tracker's data API, its OAuth token endpoint. */
+export interface QuotaUsage {
+  weconnect: ApiBudgetUsage;
+  tracker: ApiBudgetUsage;
+  oauth: ApiBudgetUsage;
+}
+
 /** Start, end and length of a run. */
 export interface RunTiming {
   startedAt: Date;

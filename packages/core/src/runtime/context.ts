@@ -2,6 +2,7 @@ import type { RequestInfo, TokenManager, Tracker, TrackerBackend } from "@powert
 import type { WeconnectClient } from "@powertoken/weconnect";
 import type { CoreData } from "../data/core-data.js";
 import type { Logger } from "../logger.js";
+import type { Quota } from "../quota/quota.js";
 
 /** The numbers a run uses; `createRuntime` fills them from the config. */
 export interface CoreSettings {
@@ -26,6 +27,13 @@ export interface CoreSettings {
   refreshAheadMs: number;
   /** Lease length when `owner` is set. @default 600_000 */
   leaseMs: number;
+  /**
+   * Maintenance reads each confirmed day back from the tracker at most once per this many hours
+   * and rewrites it when it differs (drift repair, issue 15); 0 turns it off. @default 24
+   */
+  driftCheckHours: number;
+  /** At most this many participants are read back per maintenance run (their request budget). @default 500 */
+  driftBudget: number;
 }
 
 /** The defaults of {@link CoreSettings}. */
@@ -37,6 +45,8 @@ export const DEFAULT_CORE_SETTINGS: Readonly<CoreSettings> = Object.freeze({
   incompleteGraceHours: 24,
   refreshAheadMs: 300_000,
   leaseMs: 600_000,
+  driftCheckHours: 24,
+  driftBudget: 500,
 });
 
 /** One HTTP attempt seen by any client, tagged with the API family it counts under. */
@@ -67,6 +77,11 @@ export interface PowerTokenContext {
   requestListeners: Set<(request: CountedRequest) => void>;
   /** Participants being worked on in this process, per job: one participant never runs twice at once. */
   inFlight: Map<string, Set<number>>;
+  /**
+   * Request budgets and 429 pauses (issue 15 item 5). `createRuntime` gates every client's
+   * transport through it; without one, runs neither budget nor postpone.
+   */
+  quota?: Quota;
   hooks?: CoreHooks;
 }
 

@@ -2,6 +2,7 @@ import type { TokenManager, Tracker, TrackerBackend } from "@powertoken/fitbit";
 import type { WeconnectClient } from "@powertoken/weconnect";
 import type { CoreData } from "../data/core-data.js";
 import { silentLogger, type Logger } from "../logger.js";
+import type { Quota } from "../quota/quota.js";
 import { DEFAULT_CORE_SETTINGS, type CoreHooks, type CoreSettings, type PowerTokenContext } from "./context.js";
 
 /** What {@link createPowerTokenContext} takes; everything but the data and clients has a default. */
@@ -16,6 +17,8 @@ export interface CreateContextOptions {
   log?: Logger;
   settings?: Partial<CoreSettings>;
   hooks?: CoreHooks;
+  /** Request budgets and 429 pauses; gate the clients' `fetch` through `quota.gate(family, fetch)` too. */
+  quota?: Quota;
 }
 
 /**
@@ -34,5 +37,6 @@ export function createPowerTokenContext(options: CreateContextOptions): PowerTok
     requestListeners: new Set(),
     inFlight: new Map(),
     hooks: options.hooks,
+    ...(options.quota ? { quota: options.quota } : {}),
   };
 }

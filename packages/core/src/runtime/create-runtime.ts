@@ -17,6 +17,10 @@ import type { PowerTokenConfig } from "../config/schema.js";
 import { createDbCoreData } from "../data/db-core-data.js";
 import { createTrackerTokenStore } from "../data/tracker-token-store.js";
 import { silentLogger, type Logger } from "../logger.js";
+import { createDbRateLimitStore } from "../quota/db-rate-limit-store.js";
+import { createQuota } from "../quota/quota.js";
+import { quotaSettingsFromConfig } from "../quota/quota-from-config.js";
+import type { QuotaClock } from "../quota/sliding-window.js";
 import { createOAuthProviderFromConfig, isBackendConfigured } from "./oauth-provider-from-config.js";
 import { openConfiguredDatabase } from "./open-configured-database.js";
 import { notifyRequest, type CoreHooks, type PowerTokenContext } from "./context.js";
@@ -43,6 +47,8 @@ export interface CreateRuntimeOptions {
   /** PostgreSQL schema (tests use one per file). @default config.database.schema */
   schema?: string;
   hooks?: CoreHooks;
+  /** Clock the request budgets and 429 waits read and sleep on (tests pass a fake one). @default the wall clock */
+  quotaClock?: QuotaClock;
   /**
    * This runtime's id as the holder of tracker refresh locks (the daemon passes its replica id).
    * Must differ between processes and between runtimes of one process.
@@ -96,7 +102,9 @@ export async function createRuntime(config: PowerTokenConfig, options: CreateRun
   };
   const trackers: Partial<Record<TrackerBackend, Tracker>> = {};
   const tokenManagers: Partial<Record<TrackerBackend, TokenManager>> = {};
-  const oauthOptions: OAuthClientOptions = { fetch: options.fetch, now, onRequest: hook("tracker") };
+  // Every client's transport passes the quota's gate: budgets and pauses hold wherever a request starts (issue 15 item 5).
+  const quota = createQuota({ settings: quotaSettingsFromConfig(config), clock: options.quotaClock, store: createDbRateLimitStore(db.db), log: options.log });
+  const oauthOptions: OAuthClientOptions = { fetch: quota.gate("oauth", options.fetch), now, onRequest: hook("tracker") };
 
   // A backend is available only when its OAuth client is configured; both are wired the same way.
   const backends = [
@@ -108,9 +116,9 @@ export async function createRuntime(config: PowerTokenConfig, options: CreateRun
     const oauth = createOAuthProviderFromConfig(config, backend);
     const tokens = createTokenManager({ oauth: createOAuthClient(oauth, oauthOptions), store, now, owner });
     tokenManagers[backend] = tokens;
-    trackers[backend] = create({ baseUrl: settings.apiUrl, tokens, fetch: options.fetch, onRequest: hook("tracker") });
+    trackers[backend] = create({ baseUrl: settings.apiUrl, tokens, fetch: quota.gate("tracker", options.fetch), onRequest: hook("tracker") });
   }
-  const weconnect = createWeconnectClient({ baseUrl: config.weconnect.baseUrl, timeoutMs: config.weconnect.timeoutMs, fetch: options.fetch, onRequest: hook("weconnect") });
+  const weconnect = createWeconnectClient({ baseUrl: config.weconnect.baseUrl, timeoutMs: config.weconnect.timeoutMs, fetch: quota.gate("weconnect", options.fetch), onRequest: hook("weconnect") });
 
   const ctx = createPowerTokenContext({
     data,
@@ -128,6 +136,7 @@ export async function createRuntime(config: PowerTokenConfig, options: CreateRun
       leaseMs: config.daemon.leaseMs,
     },
     hooks: options.hooks,
+    quota,
   });
   ref.ctx = ctx;
   return {
