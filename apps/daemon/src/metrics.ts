@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { QuotaUsage } from "@powertoken/core";
 import type { JobName, MaintenanceSummary, PollSummary, RunOutcome } from "./results.js";
 
 /** One HTTP attempt as the clients report it through `onRequest` (never a URL or token). */
@@ -66,6 +67,7 @@ export function createMetrics(options: MetricsOptions = {}): DaemonMetrics {
   const requests = new Counter({ name: "powertoken_api_requests_total", help: "HTTP attempts per API.", labelNames: ["api"], registers });
   const rateLimited = new Counter({ name: "powertoken_api_rate_limited_total", help: "HTTP 429 replies per API.", labelNames: ["api"], registers });
   const refreshes = new Counter({ name: "powertoken_token_refreshes_total", help: "OAuth refresh-token grants per API and outcome (ok, failed).", labelNames: ["api", "outcome"], registers });
+  const quota = createQuotaMetrics(registers);
 
   for (const job of ["poll", "maintenance"] as const) {
     inProgress.set({ job }, 0);
@@ -83,6 +85,7 @@ export function createMetrics(options: MetricsOptions = {}): DaemonMetrics {
     recordPoll(result) {
       for (const outcome of ["due", "polled", "written", "unchanged", "skipped", "failed"] as const) participants.inc({ outcome }, result[outcome]);
       for (const [code, count] of Object.entries(result.failuresByCode)) failures.inc({ job: "poll", code }, count);
+      if (result.quota) quota.record("poll", result.quota);
     },
     recordMaintenance(result) {
       const kinds = {
@@ -97,6 +100,7 @@ export function createMetrics(options: MetricsOptions = {}): DaemonMetrics {
       };
       for (const [kind, count] of Object.entries(kinds)) maintenance.inc({ kind }, count);
       for (const [code, count] of Object.entries(result.failuresByCode)) failures.inc({ job: "maintenance", code }, count);
+      if (result.quota) quota.record("maintenance", result.quota);
     },
     recordSkippedTick(job, overrun) {
       skipped.inc({ job });
@@ -115,6 +119,40 @@ export function createMetrics(options: MetricsOptions = {}): DaemonMetrics {
     },
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+  };
+}
+
+/**
+ * Budget use per API family (`weconnect`, `tracker`, `oauth`: core's quota families, not the
+ * `api` names of onRequest) from each run's `quota` (issue 15 item 5), so a dashboard can show
+ * how close the study runs to its quota and when an API was paused after 429s.
+ */
+function createQuotaMetrics(registers: Registry[]): { record(job: JobName, usage: QuotaUsage): void } {
+  const labelNames = ["job", "family"] as const;
+  const budget = new Gauge({ name: "powertoken_api_budget_per_minute", help: "Configured request budget per minute per API family (absent when unlimited).", labelNames: ["family"], registers });
+  const peak = new Gauge({ name: "powertoken_api_budget_peak_per_minute", help: "Most request starts in any minute during the job's last run, per API family.", labelNames, registers });
+  const requests = new Counter({ name: "powertoken_api_budget_requests_total", help: "Request starts through the quota gate per job and API family.", labelNames, registers });
+  const waited = new Counter({ name: "powertoken_api_budget_wait_seconds_total", help: "Time calls waited for request budget per job and API family.", labelNames, registers });
+  const waits = new Counter({ name: "powertoken_api_budget_waits_total", help: "Calls that waited for request budget per job and API family.", labelNames, registers });
+  const pauses = new Counter({ name: "powertoken_api_pauses_total", help: "Pauses of a whole API family after 429s for several participants.", labelNames: ["family"], registers });
+  const refused = new Counter({ name: "powertoken_api_paused_refusals_total", help: "Calls refused because their API family was paused.", labelNames: ["family"], registers });
+  const postponed = new Counter({ name: "powertoken_participants_postponed_total", help: "Participants postponed by their own 429, per API family.", labelNames: ["family"], registers });
+  const pausedUntil = new Gauge({ name: "powertoken_api_paused_until_timestamp_seconds", help: "When the API family's pause ends (0 when not paused), as of the last run.", labelNames: ["family"], registers });
+  return {
+    record(job, usage) {
+      for (const [family, u] of Object.entries(usage)) {
+        if (u.budgetPerMinute === null) budget.remove({ family });
+        else budget.set({ family }, u.budgetPerMinute);
+        peak.set({ job, family }, u.peakPerMinute);
+        requests.inc({ job, family }, u.requests);
+        waited.inc({ job, family }, u.waitedMs / 1000);
+        waits.inc({ job, family }, u.waits);
+        pauses.inc({ family }, u.pauses);
+        refused.inc({ family }, u.refused);
+        postponed.inc({ family }, u.postponed);
+        pausedUntil.set({ family }, u.pausedUntil ? u.pausedUntil.getTime() / 1000 : 0);
+      }
     },
   };
 }

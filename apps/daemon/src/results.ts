@@ -10,7 +10,7 @@ type Reported = "aborted" | "participants";
 
 /** What the daemon reads from core's `PollResult`. */
 export type PollSummary = Pick<PollResult, "job" | "durationMs" | "due" | "polled" | "written" | "unchanged" | "skipped" | "failed" | "failuresByCode"> &
-  Partial<Pick<PollResult, "requests" | "rateLimited">> & { aborted?: boolean | undefined; participants?: readonly ParticipantSummary[] };
+  Partial<Pick<PollResult, "requests" | "rateLimited" | "quota">> & { aborted?: boolean | undefined; participants?: readonly ParticipantSummary[] };
 
 /** What the daemon reads from core's `MaintenanceResult`. */
 export type MaintenanceSummary = Omit<Pick<MaintenanceResult, Exclude<keyof MaintenanceResult, "startedAt" | "finishedAt">>, Reported> & {
