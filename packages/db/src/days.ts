@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely, type RawBuilder } from "kysely";
 import { inTransaction } from "./_db.js";
 import { checkLocalDate, fromIso, fromIsoOrNull, toIso } from "./_values.js";
 import { DbError } from "./errors.js";
@@ -258,33 +258,112 @@ export async function recordTrackerWrite(db: Kysely<Database>, input: RecordTrac
 }
 
 
+/** Rows per set-based statement: SQLite allows 500 terms in one compound SELECT. */
+const GROUP_ROWS = 200;
+
+/** `select … union all select …`: the rows of a set-based update, typed alike on both dialects. */
+function valuesRows<T>(items: readonly T[], row: (item: T) => RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql.join(items.map(row), sql` union all `);
+}
+
 /**
  * {@link markDayPending} for several days in one transaction: a group commit of the intents of
- * concurrent participants, each committed before its tracker call. All or nothing: one missing
- * day (NOT_FOUND) or bad value (INVALID_INPUT) rolls every one back; retry them one by one to
- * learn which.
+ * concurrent participants, each committed before its tracker call. One UPDATE per 200 days (the
+ * statement count, not the commit, bounded PostgreSQL's rate). All or nothing: one missing day
+ * (NOT_FOUND) or bad value (INVALID_INPUT) rolls every one back; retry them one by one to learn
+ * which.
  * @returns the days in the order given
  */
 export async function markDaysPending(db: Kysely<Database>, inputs: readonly MarkDayPendingInput[]): Promise<Day[]> {
   if (inputs.length === 0) return [];
+  const at = inputs.map((input) => toIso(input.now ?? new Date(), "now"));
+  for (const input of inputs) {
+    checkSteps(input.steps, "steps");
+    checkLocalDate(input.localDate);
+  }
   return inTransaction(db, async (trx) => {
-    const days: Day[] = [];
-    for (const input of inputs) days.push(await markDayPending(trx, input));
-    return days;
+    // An explicit entry id is rare (core never passes one): those go one by one.
+    if (inputs.some((input) => input.entryId !== undefined)) {
+      const days: Day[] = [];
+      for (const input of inputs) days.push(await markDayPending(trx, input));
+      return days;
+    }
+    const byKey = new Map<string, Day>();
+    for (let i = 0; i < inputs.length; i += GROUP_ROWS) {
+      const chunk = inputs.slice(i, i + GROUP_ROWS).map((input, k) => ({ input, at: at[i + k]! }));
+      const rows = valuesRows(
+        chunk,
+        ({ input, at: when }) =>
+          sql`select cast(${input.participantId} as integer) as v_pid, cast(${input.localDate} as text) as v_date, cast(${input.steps} as integer) as v_steps, cast(${input.label} as text) as v_label, cast(${input.backend} as text) as v_backend, cast(${when} as text) as v_at`,
+      );
+      const { rows: updated } = await sql<DayRow>`update days set desired_steps = v.v_steps, desired_label = v.v_label, write_state = 'pending', pending_at = v.v_at,
+        entry_backend = case when days.entry_id is null then v.v_backend else days.entry_backend end, updated_at = v.v_at
+        from (${rows}) as v where days.participant_id = v.v_pid and days.local_date = v.v_date returning *`.execute(trx);
+      for (const row of updated) byKey.set(`${row.participant_id}/${row.local_date}`, toDay(row));
+    }
+    return inputs.map((input) => {
+      const day = byKey.get(`${input.participantId}/${input.localDate}`);
+      if (!day) throw new DbError("NOT_FOUND", `Participant ${input.participantId} has no day ${input.localDate}; upsert it first.`, { table: "days" });
+      return day;
+    });
   });
 }
 
 /**
- * {@link recordTrackerWrite} for several tracker calls in one transaction (each day's update with
- * its audit row): a group commit of concurrent participants' confirmations. All or nothing, like
- * {@link markDaysPending}.
- * @returns each day and audit id, in the order given
+ * {@link recordTrackerWrite} for several confirmed writes (`outcome: "ok"`, `tracker-write`) in
+ * one transaction: the days' confirmations in one UPDATE and their audit rows in one INSERT per
+ * 200 (a group commit of concurrent participants). Other outcomes or actions go one by one. All
+ * or nothing, like {@link markDaysPending}.
+ * @returns the days in the order given
  */
-export async function recordTrackerWrites(db: Kysely<Database>, inputs: readonly RecordTrackerWriteInput[]): Promise<Array<{ day: Day; auditId: number }>> {
+export async function recordTrackerWrites(db: Kysely<Database>, inputs: readonly RecordTrackerWriteInput[]): Promise<Day[]> {
   if (inputs.length === 0) return [];
+  const at = inputs.map((input) => toIso(input.now ?? new Date(), "now"));
+  for (const input of inputs) {
+    checkSteps(input.steps, "steps");
+    checkLocalDate(input.localDate);
+  }
   return inTransaction(db, async (trx) => {
-    const out: Array<{ day: Day; auditId: number }> = [];
-    for (const input of inputs) out.push(await recordTrackerWrite(trx, input));
-    return out;
+    if (inputs.some((input) => input.outcome !== "ok" || (input.action ?? "tracker-write") !== "tracker-write")) {
+      const days: Day[] = [];
+      for (const input of inputs) days.push((await recordTrackerWrite(trx, input)).day);
+      return days;
+    }
+    const byKey = new Map<string, { row: DayRow; name: string | null }>();
+    for (let i = 0; i < inputs.length; i += GROUP_ROWS) {
+      const chunk = inputs.slice(i, i + GROUP_ROWS).map((input, k) => ({ input, at: at[i + k]! }));
+      const rows = valuesRows(
+        chunk,
+        ({ input, at: when }) =>
+          sql`select cast(${input.participantId} as integer) as v_pid, cast(${input.localDate} as text) as v_date, cast(${input.steps} as integer) as v_steps, cast(${input.label ?? null} as text) as v_label, cast(${input.entryId} as text) as v_entry, cast(${input.backend} as text) as v_backend, cast(${when} as text) as v_at`,
+      );
+      const { rows: updated } = await sql<DayRow>`update days set confirmed_steps = v.v_steps, confirmed_label = v.v_label, entry_id = v.v_entry, entry_backend = v.v_backend,
+        write_state = 'confirmed', pending_at = null, updated_at = v.v_at
+        from (${rows}) as v where days.participant_id = v.v_pid and days.local_date = v.v_date returning *`.execute(trx);
+      const names = new Map<number, string>();
+      const ids = [...new Set(updated.map((row) => row.participant_id))];
+      if (ids.length > 0) for (const p of await trx.selectFrom("participants").select(["id", "name"]).where("id", "in", ids).execute()) names.set(p.id, p.name);
+      for (const row of updated) byKey.set(`${row.participant_id}/${row.local_date}`, { row, name: names.get(row.participant_id) ?? null });
+      const audits = chunk.map(({ input, at: when }) => {
+        const found = byKey.get(`${input.participantId}/${input.localDate}`);
+        if (!found) throw new DbError("NOT_FOUND", `Participant ${input.participantId} has no day ${input.localDate}; upsert it first.`, { table: "days" });
+        return {
+          at: when,
+          participant_id: input.participantId,
+          participant_name: found.name,
+          action: "tracker-write" as const,
+          local_date: input.localDate,
+          daily_progress: input.dailyProgress ?? found.row.daily_progress,
+          weekly_progress: input.weeklyProgress ?? found.row.weekly_progress,
+          steps: input.steps,
+          backend: input.backend,
+          entry_id: input.entryId,
+          outcome: "ok" as const,
+          detail: input.detail ? input.detail.slice(0, 1_000) : null,
+        };
+      });
+      await trx.insertInto("audit_log").values(audits).execute();
+    }
+    return inputs.map((input) => toDay(byKey.get(`${input.participantId}/${input.localDate}`)!.row));
   });
 }

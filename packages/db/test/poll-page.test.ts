@@ -105,8 +105,23 @@ describe.each(DIALECTS)("the poll's page reads and group writes on %s", (dialect
     const pending = await markDaysPending(db, people.map((p, i) => ({ participantId: p.id, localDate: "2026-11-25", steps: 10 * i, label: `l${i}`, backend: "google-health" as const, now })));
     expect(pending.map((d) => [d.participantId, d.writeState, d.desiredSteps])).toEqual(people.map((p, i) => [p.id, "pending", 10 * i]));
     const confirmed = await recordTrackerWrites(db, people.map((p, i) => ({ participantId: p.id, localDate: "2026-11-25", backend: "google-health" as const, steps: 10 * i, label: `l${i}`, entryId: `e${i}`, outcome: "ok" as const, now })));
-    expect(confirmed.map((c) => [c.day.writeState, c.day.confirmedSteps, c.day.entryId])).toEqual(people.map((_, i) => ["confirmed", 10 * i, `e${i}`]));
-    for (const p of people) expect(await listAudit(db, { participantId: p.id })).toHaveLength(1);
+    expect(confirmed.map((d) => [d.writeState, d.confirmedSteps, d.entryId])).toEqual(people.map((_, i) => ["confirmed", 10 * i, `e${i}`]));
+    for (const [i, p] of people.entries()) {
+      expect(await listAudit(db, { participantId: p.id })).toEqual([
+        expect.objectContaining({ participantName: p.name, action: "tracker-write", outcome: "ok", localDate: "2026-11-25", steps: 10 * i, entryId: `e${i}`, dailyProgress: 0.5, weeklyProgress: 0.2 }),
+      ]);
+    }
+    const reversed = [...people].reverse();
+    const again = await recordTrackerWrites(db, [
+      ...reversed.map((p) => ({ participantId: p.id, localDate: "2026-11-25", backend: "google-health" as const, steps: 1, label: "again", entryId: "e", outcome: "ok" as const, dailyProgress: 0.9, now })),
+      { participantId: people[0]!.id, localDate: "2026-11-25", backend: "google-health" as const, steps: 2, entryId: null, outcome: "failed" as const, detail: "rate limited", now },
+    ]);
+    expect(again.map((d) => d.participantId)).toEqual([...reversed.map((p) => p.id), people[0]!.id]);
+    expect((await listAudit(db, { participantId: people[0]!.id })).map((a) => [a.outcome, a.steps, a.dailyProgress])).toEqual([
+      ["failed", 2, 0.5],
+      ["ok", 1, 0.9],
+      ["ok", 0, 0.5],
+    ]);
     expect(await markDaysPending(db, [])).toEqual([]);
     expect(await recordTrackerWrites(db, [])).toEqual([]);
   });
