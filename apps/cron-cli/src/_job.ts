@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { createRuntime, findParticipant, runOutcome, runRecordedJob, type MaintenanceResult, type ParticipantOutcome, type PollResult } from "@powertoken/core";
+import { createRuntime, findParticipant, formatQuotaUsage, quotaWorthReporting, runOutcome, runRecordedJob, type MaintenanceResult, type ParticipantOutcome, type PollResult } from "@powertoken/core";
 import type { CommandEnv } from "./_command.js";
 import { loadCliConfig } from "./_config.js";
 import { withDatabase } from "./_database.js";
@@ -84,6 +84,8 @@ function printResult(env: CommandEnv, result: PollResult | MaintenanceResult): v
         `maintenance: ${result.activitiesUpserted} activities updated, ${result.eventsUpserted} events, ${result.tokensRefreshed} tokens refreshed, ${result.removedIncomplete} incomplete removed, ${result.failed} failed (${result.durationMs} ms)`,
       );
     }
+    // Budget use only when a budget is set or an API paused or postponed someone (issue 15 item 5).
+    if (result.quota && quotaWorthReporting(result.quota)) env.out.log.info(formatQuotaUsage(result.quota));
     if (result.participants.length > 0) env.out.table(result.participants, outcomeColumns);
     for (const f of failed) env.out.log.warn(`${f.name}: ${f.code ?? "FAILED"} ${f.message ?? ""}`.trim());
   });
