@@ -89,7 +89,13 @@ export const ConfigSchema = z
       .strict()
       .prefault({}),
     maintenance: z
-      .object({ incompleteGraceHours: z.number().min(0).default(24) })
+      .object({
+        incompleteGraceHours: z.number().min(0).default(24),
+        /** Read each confirmed day back from the tracker at most once per this many hours and rewrite it when it differs; 0 turns it off. */
+        driftCheckHours: z.number().min(0).default(24),
+        /** At most this many participants read back per maintenance run (each costs one or two tracker reads). */
+        driftBudget: z.number().int().min(0).default(500),
+      })
       .strict()
       .prefault({}),
     daemon: z

@@ -3,6 +3,7 @@ import type { StoredToken, TokenSet, TrackerBackend } from "@powertoken/fitbit";
 import type { RecurringActivity } from "@powertoken/weconnect";
 import type { DayLedger } from "../poll/decide-write.js";
 import type { MappingName } from "../mapping/mapping-settings.js";
+import type { TrustData } from "./trust-data.js";
 import type { IncompleteProfile, MaintenanceInputs, MaintenanceItem, MaintenancePage, MaintenancePageQuery } from "../maintenance/maintenance-inputs.js";
 
 /** Where a participant stands: `@powertoken/db` owns the words (`participants.status`). */
@@ -114,7 +115,7 @@ export interface AuditRecord {
  * it over `@powertoken/db` (the only implementation: tests run it on real SQLite and PostgreSQL).
  * Every write is idempotent; each method is one transaction.
  */
-export interface CoreData {
+export interface CoreData extends TrustData {
   /** Participants (by id when `ids` is given) who are not paused: what the poll and maintenance work on. */
   listParticipants(filter?: { ids?: readonly number[] }): Promise<ParticipantRecord[]>;
   /**

@@ -45,6 +45,7 @@ import {
 } from "@powertoken/db";
 import type { TrackerBackend } from "@powertoken/fitbit";
 import { localDateOf } from "@powertoken/weconnect";
+import { createDbTrustData } from "./trust-data.js";
 import { emptyMaintenanceInputs, type MaintenanceInputs } from "../maintenance/maintenance-inputs.js";
 import { expirationOf } from "../maintenance/sync-activities.js";
 import type { MappingName } from "../mapping/mapping-settings.js";
@@ -110,6 +111,7 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
   );
 
   return {
+    ...createDbTrustData(handle),
     async listParticipants(filter) {
       // Paused participants are left out: neither the poll nor maintenance may touch them.
       const participants = await listParticipants(db, { ...(filter?.ids ? { ids: filter.ids } : {}), paused: false });

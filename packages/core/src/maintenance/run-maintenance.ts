@@ -13,6 +13,8 @@ import { trackerRefreshDue } from "./refresh-due.js";
 import { removeIncompleteProfiles } from "./remove-incomplete.js";
 import { eventsAlreadyStored } from "./same-events.js";
 import { diffActivities } from "./sync-activities.js";
+import { repairDrift, type DriftResult } from "../drift/repair-drift.js";
+import { restoreWorkingTokens, type RestoreResult } from "../run/restore-working-tokens.js";
 import { walkMaintenancePages } from "./walk-pages.js";
 
 /** Options of {@link runMaintenance}. */
@@ -47,6 +49,13 @@ export interface MaintenanceResult {
   activitiesRemoved: number;
   eventsUpserted: number;
   goalsSet: number;
+  /** Flagged participants whose stored token was tried again, and those it gave their status back (issue 15). */
+  tokensChecked: number;
+  tokensRestored: number;
+  /** Drift repair (issue 15): confirmed days read back from the tracker, rewritten because they differed, and failed. */
+  driftChecked: number;
+  driftRepaired: number;
+  driftFailed: number;
   failed: number;
   failuresByCode: Record<string, number>;
   /** Budget use per API family (requests, budget, peak per minute, waits, pauses); absent without a quota. */
@@ -82,11 +91,17 @@ export async function runMaintenance(ctx: PowerTokenContext, options: RunMainten
   const quotaUsage = await trackQuotaUsage(ctx);
   const aborted = await walkMaintenancePages(ctx, options, (p, inputs) => maintainParticipant(ctx, p, inputs, dryRun, counts, onStatusChange), recorder, onStatusChange).finally(() => quotaUsage.finish());
   const quota = quotaUsage.finish();
+  // Issue 15: give back the status of participants flagged by mistake, then read confirmed days back (drift repair).
+  const passes = { signal: options.signal, ...(options.participantIds ? { participantIds: options.participantIds } : {}) };
+  const trust: RestoreResult = dryRun || aborted ? { tokensChecked: 0, tokensRestored: 0 } : await restoreWorkingTokens(ctx, passes);
+  const drift: DriftResult = dryRun || aborted ? { driftChecked: 0, driftRepaired: 0, driftFailed: 0 } : await repairDrift(ctx, passes);
   const tally = recorder.tally();
   return {
     job: "maintenance",
     ...finishTiming(startedAt, ctx.now(), aborted),
     ...counts,
+    ...trust,
+    ...drift,
     failed: tally.failed,
     failuresByCode: tally.failuresByCode,
     ...(quota ? { quota } : {}),

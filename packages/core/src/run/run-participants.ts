@@ -3,6 +3,7 @@ import type { ParticipantRecord } from "../data/core-data.js";
 import type { PowerTokenContext } from "../runtime/context.js";
 import { runWithQuota } from "../quota/participant-quota.js";
 import { classifyError } from "./classify-error.js";
+import { confirmFailure } from "./confirm-unauthorized.js";
 import type { ParticipantOutcome, RunRecorder } from "./run-result.js";
 
 /** One participant of a run has finished (see `onProgress` on runPoll and runMaintenance). */
@@ -228,15 +229,19 @@ function shuffled<T>(items: readonly T[]): T[] {
   return out;
 }
 
-/** Record one participant's failure: errors row, status change, log line; never throws. */
+/**
+ * Record one participant's failure: errors row, status change, log line; never throws. A status
+ * change needs proof: a WEconnect 401 is first confirmed with a token check (confirmFailure), so
+ * pass the participant's `weconnect` link when there is one.
+ */
 export async function recordFailure(
   ctx: PowerTokenContext,
-  participant: Pick<ParticipantRecord, "id" | "name" | "status">,
+  participant: Pick<ParticipantRecord, "id" | "name" | "status"> & { weconnect?: ParticipantRecord["weconnect"] },
   job: string,
   error: unknown,
   onStatusChange?: () => void,
 ): Promise<ParticipantOutcome> {
-  const failure = classifyError(error);
+  const failure = await confirmFailure(ctx, participant, classifyError(error)).catch(() => classifyError(error));
   const at = ctx.now();
   ctx.log.warn(`${job}: participant failed`, { participantId: participant.id, code: failure.code, origin: failure.origin });
   try {

@@ -133,6 +133,8 @@ export async function createRuntime(config: PowerTokenConfig, options: CreateRun
       concurrency: config.poll.concurrency,
       pollAll: config.poll.all,
       incompleteGraceHours: config.maintenance.incompleteGraceHours,
+      driftCheckHours: config.maintenance.driftCheckHours,
+      driftBudget: config.maintenance.driftBudget,
       leaseMs: config.daemon.leaseMs,
     },
     hooks: options.hooks,

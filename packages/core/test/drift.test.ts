@@ -1,0 +1,88 @@
+import { getDay, listAudit, listDriftChecks } from "@powertoken/db";
+import { afterEach, describe, expect, it } from "vitest";
+import { runMaintenance, runPoll } from "../src/index.js";
+import { DIALECTS, chicagoMeetingSpec, startDbWorld, type DbPersonSpec, type DbWorld } from "./helpers/db-world.js";
+
+// 15:30 UTC is 09:30 in Chicago: ana's 09:00 meeting is on today's list.
+const START = "2026-11-25T15:30:00Z";
+const TODAY = "2026-11-25";
+const legacy: DbPersonSpec = { ...chicagoMeetingSpec("lee"), backend: "fitbit-legacy" };
+
+describe.each(DIALECTS)("drift repair on %s", (dialect) => {
+  let world: DbWorld | undefined;
+  afterEach(async () => {
+    await world?.close();
+    world = undefined;
+  });
+
+  /** Both participants checked in, polled (10,000 steps shown), then half an hour later (their tokens still valid). */
+  async function writtenWorld(): Promise<DbWorld> {
+    const w = await startDbWorld(dialect, [chicagoMeetingSpec("ana"), legacy], START);
+    for (const person of w.people.values()) w.weconnectSim.state.checkIn(person.personId, person.activityIds.meeting!, TODAY);
+    expect(await runPoll(w.runtime.ctx, { all: true })).toMatchObject({ written: 2 });
+    w.clock.advanceMinutes(30);
+    return w;
+  }
+
+  const trackerWrites = () => world!.googleSim.requests.filter((r) => r.method !== "GET" && r.path.includes("dataPoints")).length + world!.legacySim.requests.filter((r) => r.method !== "GET" && r.path.includes("activities")).length;
+
+  it("puts back an entry the participant deleted in their app, audited with what was found", async () => {
+    world = await writtenWorld();
+    const ana = world.people.get("ana")!;
+    const points = world.googleSim.state.points("ana");
+    for (const [id, point] of points) if (point.writtenBy !== null) points.delete(id); // deleted in the app
+    expect(world.view("ana", TODAY).steps).toBeNull();
+    // A poll alone does not see it: the ledger says 10,000 steps are confirmed.
+    expect(await runPoll(world.runtime.ctx, { all: true })).toMatchObject({ written: 0, unchanged: 2 });
+
+    const maintenance = await runMaintenance(world.runtime.ctx);
+    expect(maintenance).toMatchObject({ driftChecked: 2, driftRepaired: 1, driftFailed: 0 });
+    expect(world.view("ana", TODAY)).toMatchObject({ steps: 10_000, entries: 1 });
+    expect(world.view("lee", TODAY)).toMatchObject({ steps: 10_000, entries: 1 });
+    const audit = await listAudit(world.runtime.db.db, { participantId: ana.id, actions: ["drift-repaired"] });
+    expect(audit.map((a) => [a.localDate, a.steps, a.detail])).toEqual([[TODAY, 10_000, "drift repaired: the entry of 10000 steps is gone; wrote 10000 steps again"]]);
+    expect((await getDay(world.runtime.db.db, ana.id, TODAY))?.writeState).toBe("confirmed");
+    expect((await listDriftChecks(world.runtime.db.db, ana.id))[0]).toMatchObject({ localDate: TODAY, outcome: "repaired", foundSteps: null });
+
+    // The poll that follows finds the tracker and the ledger agreeing again.
+    expect(await runPoll(world.runtime.ctx, { all: true })).toMatchObject({ written: 0, unchanged: 2 });
+    expect(world.view("ana", TODAY).entries).toBe(1);
+  });
+
+  it("writes back the confirmed value over an entry edited to another value on the legacy API", async () => {
+    world = await writtenWorld();
+    const lee = world.people.get("lee")!;
+    const before = world.view("lee", TODAY);
+    expect(before.steps).toBe(10_000);
+    const entry = world.legacySim.state.viewDay("lee", TODAY).powertokenEntries[0]!;
+    world.legacySim.state.allLogs("lee").find((log) => log.logId === entry.entryId)!.steps = 3; // edited in the app
+    expect(world.view("lee", TODAY).steps).toBe(3);
+
+    expect(await runMaintenance(world.runtime.ctx)).toMatchObject({ driftRepaired: 1 });
+    expect(world.view("lee", TODAY)).toMatchObject({ steps: 10_000, entries: 1 });
+    const audit = await listAudit(world.runtime.db.db, { participantId: lee.id, actions: ["drift-repaired"] });
+    expect(audit[0]!.detail).toBe("drift repaired: the entry shows 3 steps instead of 10000; wrote 10000 steps again");
+  });
+
+  it("reads an unchanged day back once per cadence and writes nothing", async () => {
+    world = await writtenWorld();
+    const writes = trackerWrites();
+    expect(await runMaintenance(world.runtime.ctx)).toMatchObject({ driftChecked: 2, driftRepaired: 0 });
+    world.clock.advanceMinutes(20);
+    expect(await runMaintenance(world.runtime.ctx)).toMatchObject({ driftChecked: 0, driftRepaired: 0 });
+    expect(trackerWrites()).toBe(writes);
+    expect(await listAudit(world.runtime.db.db, { actions: ["drift-repaired"] })).toEqual([]);
+    expect((await listDriftChecks(world.runtime.db.db, world.people.get("ana")!.id))[0]).toMatchObject({ outcome: "ok", foundSteps: 10_000 });
+  });
+
+  it("reads back at most the budget of participants per run, and nothing when switched off", async () => {
+    world = await writtenWorld();
+    world.runtime.ctx.settings.driftBudget = 1;
+    expect(await runMaintenance(world.runtime.ctx)).toMatchObject({ driftChecked: 1 });
+    expect(await runMaintenance(world.runtime.ctx)).toMatchObject({ driftChecked: 1 });
+    expect(await runMaintenance(world.runtime.ctx)).toMatchObject({ driftChecked: 0 });
+    world.runtime.ctx.settings.driftCheckHours = 0;
+    world.clock.advanceMinutes(25 * 60);
+    expect(await runMaintenance(world.runtime.ctx)).toMatchObject({ driftChecked: 0 });
+  });
+});
