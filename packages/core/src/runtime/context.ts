@@ -34,13 +34,6 @@ export interface CoreSettings {
   driftCheckHours: number;
   /** At most this many participants are read back per maintenance run (their request budget). @default 500 */
   driftBudget: number;
-  /**
-   * Maintenance reads each confirmed day back from the tracker at most once per this many hours
-   * and rewrites it when it differs (drift repair, issue 15); 0 turns it off. @default 24
-   */
-  driftCheckHours: number;
-  /** At most this many participants are read back per maintenance run (their request budget). @default 500 */
-  driftBudget: number;
 }
 
 /** The defaults of {@link CoreSettings}. */
@@ -52,8 +45,6 @@ export const DEFAULT_CORE_SETTINGS: Readonly<CoreSettings> = Object.freeze({
   incompleteGraceHours: 24,
   refreshAheadMs: 300_000,
   leaseMs: 600_000,
-  driftCheckHours: 24,
-  driftBudget: 500,
   driftCheckHours: 24,
   driftBudget: 500,
 });
