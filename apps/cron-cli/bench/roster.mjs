@@ -2,7 +2,7 @@
 // about 10 MB). Prints figures, asserts nothing. ROWS=50000 node bench/roster.mjs for a shorter run.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -22,7 +22,9 @@ try {
   const run = spawnSync(process.execPath, ["-r", preload, cli, "participants", "import", "roster.csv", "--json"], { cwd: dir, encoding: "utf8", env, maxBuffer: 1 << 30 });
   const seconds = (performance.now() - started) / 1000;
   const rss = Number(/MAX_RSS_KB=(\d+)/.exec(run.stderr)?.[1] ?? NaN) / 1024;
-  console.log(`participants import: ${rows} rows (${(bytes / 1e6).toFixed(1)} MB), exit ${run.status}, ${seconds.toFixed(1)} s, peak RSS ${rss.toFixed(0)} MB`);
+  const cpu = Number(/CPU_US=(\d+)/.exec(run.stderr)?.[1] ?? NaN) / 1e6;
+  const load = loadavg().map((l) => l.toFixed(2)).join(" ");
+  console.log(`participants import: ${rows} rows (${(bytes / 1e6).toFixed(1)} MB), exit ${run.status}, ${seconds.toFixed(1)} s wall, ${cpu.toFixed(1)} s CPU, peak RSS ${rss.toFixed(0)} MB (load average ${load})`);
   if (run.status !== 0) console.log(run.stderr.slice(0, 2000));
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -1,8 +1,8 @@
 import { isIanaTimeZone } from "@powertoken/core";
 import { z } from "zod";
-import { parseCsv } from "./_csv.js";
+import { parseCsv, type CsvRecord } from "./_csv.js";
 import { CliError } from "./_errors.js";
-import { hasUnprintable } from "./_printable.js";
+import { hasUnprintable, printable } from "./_printable.js";
 
 /** `YYYY-MM-DD` names a real day: 2026-02-30 and 2026-13-45 do not. */
 export function isCalendarDate(text: string): boolean {
@@ -44,7 +44,10 @@ const date = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD")
   .refine(isCalendarDate, "is not a day of the calendar (e.g. 2026-02-30, month 13)");
 const instant = z.iso.datetime({ offset: true, message: "expected an ISO date-time, e.g. 2026-12-01T00:00:00Z" });
-const timeZone = z.string().refine(isIanaTimeZone, "expected an IANA time zone, e.g. America/Chicago");
+// A roster of 300,000 rows names a handful of zones: each is asked of Intl once, not per row.
+const knownZones = new Set<string>();
+const isKnownZone = (zone: string) => knownZones.has(zone) || (isIanaTimeZone(zone) && knownZones.add(zone).size > 0);
+const timeZone = z.string().refine(isKnownZone, "expected an IANA time zone, e.g. America/Chicago");
 const count = z.coerce.number().int("expected a whole number").min(0, "expected 0 or more");
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional());
 
@@ -100,90 +103,142 @@ export const ROSTER_FIELDS = Object.keys(RosterRowSchema.shape) as (keyof Roster
 
 const TOKEN_FIELDS: ReadonlySet<string> = new Set(["weconnectToken", "trackerAccessToken", "trackerRefreshToken"]);
 
+/** A row as read from a roster, before validation: where it came from and its columns. */
+export interface SourceRow {
+  where: string;
+  value: unknown;
+}
+
+/** Problems listed in full; beyond this a roster is too broken to list line by line. */
+const MAX_LISTED_PROBLEMS = 100;
+
 /**
- * Parses a CSV or JSON roster and validates every row; all problems are collected, each with
- * its line (CSV) or index (JSON), and reported together. Token values never appear in messages.
+ * Validates roster rows one at a time and collects the problems (a name given twice is caught by
+ * remembering every name seen: the one thing that grows with the roster). Token values never
+ * appear in a problem.
+ */
+export class RosterChecker {
+  private readonly problemLines: string[] = [];
+  private problemCount = 0;
+  /** Name → where it was first seen: a line number (CSV) or an index (JSON), kept as a number to stay small. */
+  private readonly seen = new Map<string, number>();
+  valid = 0;
+  withTokens = 0;
+
+  /** @param options.names `false` skips the check for names given twice (a second pass over a roster already checked; the database's unique names still guard it). */
+  constructor(private readonly options: { names?: boolean } = {}) {}
+
+  /** Records a problem that is not about one row's fields (a bad header, an unclosed quote). */
+  problem(text: string): void {
+    this.problemCount++;
+    if (this.problemLines.length < MAX_LISTED_PROBLEMS) this.problemLines.push(text);
+  }
+
+  /** The validated entry, or undefined when the row has problems (recorded here). */
+  check({ where, value }: SourceRow): RosterEntry | undefined {
+    const rawName = (value as { name?: unknown } | null)?.name;
+    const name = typeof rawName === "string" ? rawName.trim() : undefined;
+    const earlier = name && this.options.names !== false ? this.seen.get(name) : undefined;
+    if (earlier !== undefined) this.problem(`${where}: name "${printable(name as string)}" already used at ${where.replace(/\d+/, String(earlier))}`);
+    else if (name && this.options.names !== false) this.seen.set(name, Number(/\d+/.exec(where)?.[0]));
+    const result = RosterRowSchema.safeParse(value);
+    if (!result.success) {
+      for (const issue of result.error.issues) this.problem(`${where}: ${describe(issue)}`);
+      return undefined;
+    }
+    if (earlier !== undefined) return undefined;
+    this.valid++;
+    if (result.data.weconnectToken !== undefined || result.data.trackerAccessToken !== undefined) this.withTokens++;
+    return { where, row: result.data };
+  }
+
+  /**
+   * Throws when anything was wrong, or when there was nothing to import.
+   * @throws CliError ROSTER_INVALID with one detail line per problem (the first 100)
+   */
+  finish(): void {
+    if (this.problemCount > 0) {
+      const more = this.problemCount > this.problemLines.length ? ` (the first ${this.problemLines.length} are listed)` : "";
+      throw new CliError("ROSTER_INVALID", `The roster has ${this.problemCount} problem(s)${more}; nothing was imported. Fix them and run the import again.`, this.problemLines);
+    }
+    if (this.valid === 0) throw new CliError("ROSTER_INVALID", "The roster has no participants; nothing was imported.");
+  }
+}
+
+/**
+ * Parses a CSV or JSON roster held in memory and validates every row; all problems are collected,
+ * each with its line (CSV) or index (JSON), and reported together. Token values never appear in
+ * messages. Large rosters go through `_roster-stream.ts` instead.
  * @throws CliError ROSTER_INVALID with one detail line per problem
  */
 export function parseRoster(text: string, format: "csv" | "json"): RosterEntry[] {
-  const { rows, problems } = format === "csv" ? csvRows(text) : jsonRows(text);
+  const checker = new RosterChecker();
   const parsed: RosterEntry[] = [];
-  const seen = new Map<string, string>();
-  for (const { where, value } of rows) {
-    const rawName = (value as { name?: unknown } | null)?.name;
-    const name = typeof rawName === "string" ? rawName.trim() : undefined;
-    const earlier = name ? seen.get(name) : undefined;
-    if (earlier !== undefined) problems.push(`${where}: name "${name}" already used at ${earlier}`);
-    else if (name) seen.set(name, where);
-    const result = RosterRowSchema.safeParse(value);
-    if (!result.success) {
-      for (const issue of result.error.issues) problems.push(`${where}: ${describe(issue)}`);
-      continue;
+  const header: { names?: string[] } = {};
+  let rows: SourceRow[] = [];
+  if (format === "json") rows = jsonRows(text, checker);
+  else {
+    try {
+      rows = parseCsv(text).flatMap((record) => csvRow(record, header, checker) ?? []);
+    } catch (error) {
+      checker.problem((error as Error).message);
     }
-    parsed.push({ where, row: result.data });
   }
-  if (problems.length > 0) {
-    throw new CliError("ROSTER_INVALID", `The roster has ${problems.length} problem(s); nothing was imported. Fix them and run the import again.`, problems);
+  for (const row of rows) {
+    const entry = checker.check(row);
+    if (entry) parsed.push(entry);
   }
-  if (parsed.length === 0) throw new CliError("ROSTER_INVALID", "The roster has no participants; nothing was imported.");
+  checker.finish();
   return parsed;
 }
 
 function describe(issue: z.core.$ZodIssue): string {
-  if (issue.code === "unrecognized_keys") return `unknown column(s) ${issue.keys.join(", ")} (known: ${ROSTER_FIELDS.join(", ")})`;
+  if (issue.code === "unrecognized_keys") return `unknown column(s) ${issue.keys.map(printable).join(", ")} (known: ${ROSTER_FIELDS.join(", ")})`;
   const field = issue.path.map(String).join(".") || "row";
   // zod's invalid_type/format messages never echo the input, and token columns are only length-checked.
   const message = TOKEN_FIELDS.has(field) ? issue.message.replace(/".*"/, "value") : issue.message;
   return `${field}: ${message}`;
 }
 
-interface SourceRow {
-  where: string;
-  value: unknown;
+/**
+ * The row of one CSV record: the first record is the header (remembered in `header`, canonical
+ * names); a record with the wrong number of fields is a problem.
+ */
+export function csvRow(record: CsvRecord, header: { names?: string[] }, checker: RosterChecker): SourceRow | undefined {
+  if (header.names === undefined) {
+    header.names = record.fields.map(canonical);
+    return undefined;
+  }
+  const names = header.names;
+  if (record.fields.length !== names.length) {
+    checker.problem(`line ${record.line}: has ${record.fields.length} fields, the header has ${names.length}`);
+    return undefined;
+  }
+  const value: Record<string, string> = {};
+  names.forEach((name, i) => {
+    value[name] = (record.fields[i] ?? "").trim();
+  });
+  return { where: `line ${record.line}`, value };
 }
 
-function csvRows(text: string): { rows: SourceRow[]; problems: string[] } {
-  let records;
-  try {
-    records = parseCsv(text);
-  } catch (error) {
-    return { rows: [], problems: [(error as Error).message] };
-  }
-  const [header, ...body] = records;
-  if (header === undefined) return { rows: [], problems: [] };
-  const names = header.fields.map(canonical);
-  const problems: string[] = [];
-  const rows: SourceRow[] = [];
-  for (const record of body) {
-    if (record.fields.length !== names.length) {
-      problems.push(`line ${record.line}: has ${record.fields.length} fields, the header has ${names.length}`);
-      continue;
-    }
-    const value: Record<string, string> = {};
-    names.forEach((name, i) => {
-      value[name] = (record.fields[i] ?? "").trim();
-    });
-    rows.push({ where: `line ${record.line}`, value });
-  }
-  return { rows, problems };
-}
-
-function jsonRows(text: string): { rows: SourceRow[]; problems: string[] } {
+/** The rows of a JSON roster (an array, or `{ participants: [...] }`). */
+export function jsonRows(text: string, checker: RosterChecker): SourceRow[] {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { rows: [], problems: [`not valid JSON (${(error as Error).message})`] };
+    checker.problem(`not valid JSON (${(error as Error).message})`);
+    return [];
   }
   const list = Array.isArray(value) ? value : (value as { participants?: unknown } | null)?.participants;
-  if (!Array.isArray(list)) return { rows: [], problems: ['expected an array of participants, or { "participants": [...] }'] };
-  return {
-    rows: list.map((item: unknown, i) => ({
-      where: `participants[${i}]`,
-      value: item !== null && typeof item === "object" ? Object.fromEntries(Object.entries(item).map(([k, v]) => [canonical(k), v])) : item,
-    })),
-    problems: [],
-  };
+  if (!Array.isArray(list)) {
+    checker.problem('expected an array of participants, or { "participants": [...] }');
+    return [];
+  }
+  return list.map((item: unknown, i) => ({
+    where: `participants[${i}]`,
+    value: item !== null && typeof item === "object" ? Object.fromEntries(Object.entries(item).map(([k, v]) => [canonical(k), v])) : item,
+  }));
 }
 
 /** `time_zone`, `Time Zone`, `timezone` → `timeZone`: headers from spreadsheets vary. */

@@ -1,11 +1,15 @@
-import { readFileSync } from "node:fs";
+import { createReadStream, statSync } from "node:fs";
 import { extname, resolve } from "node:path";
-import { importParticipants, listParticipants, type PowerTokenConfig, type PowerTokenRuntime } from "@powertoken/core";
+import { findEnrolledNames, importParticipants, type ImportedParticipant, type ImportParticipantInput, type PowerTokenConfig } from "@powertoken/core";
 import { command } from "../../_command.js";
 import { loadCliConfig } from "../../_config.js";
 import { withRuntime } from "../../_database.js";
 import { CliError, UsageError } from "../../_errors.js";
-import { decodeRoster, parseRoster, type RosterEntry } from "../../_roster.js";
+import type { RosterEntry } from "../../_roster.js";
+import { rosterEntries, validateRoster, type RosterSource } from "../../_roster-stream.js";
+
+/** Imports up to this size are listed participant by participant; larger ones are summarised. */
+const LIST_LIMIT = 1000;
 
 export default command({
   name: "powertoken participants import",
@@ -23,21 +27,40 @@ export default command({
   async run(args, env) {
     const format = args.format ?? (extname(args.file).toLowerCase() === ".json" ? "json" : extname(args.file).toLowerCase() === ".csv" ? "csv" : undefined);
     if (format !== "csv" && format !== "json") throw new UsageError("Say --format csv or --format json (the file name does not end in .csv or .json).");
-    const text = args.file === "-" ? await readAll(env.stdin) : readRoster(resolve(env.cwd, args.file));
-    const entries = parseRoster(text, format);
-    const rows = entries.map((e) => e.row);
+    const source = args.file === "-" ? await stdinSource(env.stdin) : fileSource(resolve(env.cwd, args.file));
     const { config } = loadCliConfig(args, env);
-    const withTokens = rows.filter((r) => r.weconnectToken !== undefined || r.trackerAccessToken !== undefined).length;
     if (args["dry-run"]) {
-      env.out.result({ dryRun: true, valid: rows.length, withTokens }, () =>
-        env.out.log.success(`${rows.length} participant(s) valid (${withTokens} with tokens); nothing written (--dry-run).`),
-      );
+      const { valid, withTokens } = await validateRoster(source, format);
+      env.out.result({ dryRun: true, valid, withTokens }, () => env.out.log.success(`${valid} participant(s) valid (${withTokens} with tokens); nothing written (--dry-run).`));
       return;
     }
-    const imported = await withRuntime(config, (runtime) => importRows(runtime, config, entries));
-    env.out.result({ imported: imported.length, withTokens, participants: imported }, () => {
-      env.out.log.success(`Imported ${imported.length} participant(s) (${withTokens} with tokens).`);
-      env.out.table(imported, [
+    const { result, listed } = await withRuntime(config, async (runtime) => {
+      // All or nothing, in two passes: every row is validated (and every taken name found) before
+      // anything is written; then one transaction inserts the rows in batches of 1,000, so a row
+      // that fails only then (a name taken meanwhile) rolls the whole import back.
+      const summary = await validateRoster(source, format, {
+        enrolled: (names) => findEnrolledNames(runtime, names),
+        tokensGiven: () => {
+          if (runtime.db.keys !== undefined) return;
+          throw new CliError("NOT_CONFIGURED", "The roster carries tokens but no encryption key is configured (encryption.keyFile or POWERTOKEN_ENCRYPTION_KEY). Run `powertoken init` first.");
+        },
+      });
+      const listed: ImportedParticipant[] = [];
+      const result = await importParticipants(runtime, toInputs(rosterEntries(source, format), config), {
+        onBatch: (rows) => {
+          if (summary.valid <= LIST_LIMIT) listed.push(...rows);
+        },
+      });
+      return { result, listed };
+    });
+    const { imported, withTokens, byStatus } = result;
+    env.out.result({ imported, withTokens, byStatus, ...(imported <= LIST_LIMIT ? { participants: listed } : {}) }, () => {
+      env.out.log.success(`Imported ${imported} participant(s) (${withTokens} with tokens).`);
+      if (imported > LIST_LIMIT) {
+        env.out.log.info(`By state: ${Object.entries(byStatus).map(([state, n]) => `${state} ${n}`).join(", ")}. \`powertoken participants list\` lists them.`);
+        return;
+      }
+      env.out.table(listed, [
         { header: "id", value: (p) => p.id, align: "right" },
         { header: "name", value: (p) => p.name },
         { header: "state", value: (p) => p.status },
@@ -46,19 +69,9 @@ export default command({
   },
 });
 
-/** One transaction (core's `importParticipants`): a bad row (a taken name, a missing key) leaves the database as it was. */
-async function importRows(runtime: PowerTokenRuntime, config: PowerTokenConfig, entries: readonly RosterEntry[]) {
-  const needsKey = entries.some(({ row: r }) => r.weconnectToken !== undefined || r.trackerAccessToken !== undefined);
-  if (needsKey && runtime.db.keys === undefined) {
-    throw new CliError("NOT_CONFIGURED", "The roster carries tokens but no encryption key is configured (encryption.keyFile or POWERTOKEN_ENCRYPTION_KEY). Run `powertoken init` first.");
-  }
-  // Names already enrolled are reported all at once, by line; the transaction still guards races.
-  const enrolled = new Set((await listParticipants(runtime)).map((p) => p.name));
-  const taken = entries.filter((e) => enrolled.has(e.row.name)).map((e) => `${e.where}: name "${e.row.name}" is already enrolled`);
-  if (taken.length > 0) throw new CliError("ROSTER_INVALID", `${taken.length} participant(s) of the roster are already enrolled; nothing was imported.`, taken);
-  return importParticipants(
-    runtime,
-    entries.map(({ row }) => ({
+async function* toInputs(entries: AsyncIterable<RosterEntry>, config: PowerTokenConfig): AsyncGenerator<ImportParticipantInput> {
+  for await (const { row } of entries) {
+    yield {
       name: row.name,
       ...(row.timeZone === undefined ? {} : { timeZone: row.timeZone }),
       ...(row.enrollmentStart === undefined ? {} : { startDate: row.enrollmentStart }),
@@ -82,22 +95,31 @@ async function importRows(runtime: PowerTokenRuntime, config: PowerTokenConfig, 
               scopes: row.trackerScopes?.split(/[\s,]+/).filter(Boolean) ?? [],
             },
           }),
-    })),
-  );
-}
-
-function readRoster(path: string): string {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch {
-    throw new CliError("NOT_FOUND", `Cannot read the roster ${path}. Check the path.`);
+    };
   }
-  return decodeRoster(bytes);
 }
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+/** A roster file, opened afresh for each pass. */
+function fileSource(path: string): RosterSource {
+  let isFile = false;
+  try {
+    isFile = statSync(path).isFile();
+  } catch {
+    // reported below
+  }
+  if (!isFile) throw new CliError("NOT_FOUND", `Cannot read the roster ${path}. Check the path.`);
+  return () => createReadStream(path, { highWaterMark: 64 * 1024 });
+}
+
+/**
+ * stdin can be read once, so its bytes are kept (compact: a 300,000-row roster is 10 MB) and
+ * handed out in pieces, which keeps the parsed rows as bounded as for a file.
+ */
+async function stdinSource(stream: NodeJS.ReadableStream): Promise<RosterSource> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
-  return decodeRoster(Buffer.concat(chunks));
+  const bytes = Buffer.concat(chunks);
+  return async function* pieces() {
+    for (let i = 0; i < bytes.length; i += 256 * 1024) yield bytes.subarray(i, i + 256 * 1024);
+  };
 }
