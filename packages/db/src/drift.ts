@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { chunkRows, checkLocalDate, fromIso, fromIsoOrNull, toIso } from "./_values.js";
 import { DbError } from "./errors.js";
 import type { Database } from "./schema/database.js";
+import type { ProgressMapping } from "./schema/participants.js";
 import type { TrackerBackend } from "./schema/tracker-accounts.js";
 
 /** `drift_checks` (migration 070): when a participant's day was last read back from the tracker. */
@@ -26,6 +27,10 @@ export interface DriftCandidate {
   participantId: number;
   participantName: string;
   timeZone: string;
+  mapping: ProgressMapping;
+  goalSteps: number;
+  stepsPerUnit: number;
+  createdAt: Date;
   localDate: string;
   desiredSteps: number | null;
   desiredLabel: string | null;
@@ -69,6 +74,10 @@ export async function listDriftCandidates(db: Kysely<Database>, input: ListDrift
       "d.participant_id",
       "p.name",
       "p.time_zone",
+      "p.mapping",
+      "p.goal_steps",
+      "p.steps_per_unit",
+      "p.created_at",
       "d.local_date",
       "d.desired_steps",
       "d.desired_label",
@@ -98,6 +107,10 @@ export async function listDriftCandidates(db: Kysely<Database>, input: ListDrift
     participantId: r.participant_id,
     participantName: r.name,
     timeZone: r.time_zone,
+    mapping: r.mapping,
+    goalSteps: r.goal_steps,
+    stepsPerUnit: r.steps_per_unit,
+    createdAt: fromIso(r.created_at),
     localDate: r.local_date,
     desiredSteps: r.desired_steps,
     desiredLabel: r.desired_label,
