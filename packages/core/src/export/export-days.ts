@@ -1,6 +1,7 @@
 import { pageDayRows, type DayExportRow } from "@powertoken/db";
 import type { AdminRuntime } from "../admin/admin-runtime.js";
 import { CoreError } from "../errors.js";
+import { csvField } from "./csv-field.js";
 
 /** Options of {@link exportDays}. */
 export interface ExportDaysOptions {
@@ -21,12 +22,6 @@ export const EXPORT_COLUMNS = ["participant", "date", "planned", "checked_in", "
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-// RFC 4180: a field with a comma, quote or line break is quoted and its quotes doubled.
-function csvField(value: string | number | null): string {
-  if (value === null) return "";
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 function record(row: DayExportRow): (string | number | null)[] {
   return [row.participant, row.localDate, row.planned, row.checkedIn, Math.round(row.dailyProgress * 1000) / 1000, row.stepsShown, row.writeState];
@@ -35,7 +30,8 @@ function record(row: DayExportRow): (string | number | null)[] {
 /**
  * The day table (participant, date, planned, checked in, progress, steps shown, write state) for
  * a date range, the whole study or one participant, as string chunks: CSV (header row, CRLF line
- * ends, RFC 4180 quoting) or JSON Lines. Rows are read in keyset pages of `batchSize`, so memory
+ * ends, RFC 4180 quoting, text cells that a spreadsheet would run as a formula prefixed with `'`)
+ * or JSON Lines (names as they are). Rows are read in keyset pages of `batchSize`, so memory
  * stays flat however large the study; each chunk holds one page.
  * @throws CoreError INVALID_INPUT (dates not YYYY-MM-DD, since after until, unknown format)
  * @example for await (const chunk of exportDays(runtime, { since: "2026-11-01", until: "2026-11-30", format: "csv" })) out.write(chunk)
