@@ -36,6 +36,8 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: "POWERTOKEN_POLL_CATCH_UP_MINUTES", key: "poll.catchUpMinutes", type: "integer" },
   { env: "POWERTOKEN_POLL_ALL", key: "poll.all", type: "boolean" },
   { env: "POWERTOKEN_INCOMPLETE_GRACE_HOURS", key: "maintenance.incompleteGraceHours", type: "integer" },
+  { env: "POWERTOKEN_DRIFT_CHECK_HOURS", key: "maintenance.driftCheckHours", type: "integer" },
+  { env: "POWERTOKEN_DRIFT_BUDGET", key: "maintenance.driftBudget", type: "integer" },
   { env: "POWERTOKEN_POLL_SCHEDULE", key: "daemon.pollSchedule", type: "string" },
   { env: "POWERTOKEN_MAINTENANCE_SCHEDULE", key: "daemon.maintenanceSchedule", type: "string" },
   { env: "POWERTOKEN_HTTP_HOST", key: "daemon.httpHost", type: "string" },
