@@ -45,7 +45,7 @@ export interface Acquired {
 
 /** A request budget: at most `limit` starts in any `windowMs`, waiters served first come first served. */
 export interface SlidingWindow {
-  /** Wait (bounded by `signal`) until a start fits, and record it. @throws the signal's reason */
+  /** Record a start now if it fits, else wait (bounded by `signal`) until it does. @throws the signal's reason when a wait is cut short */
   acquire(signal?: AbortSignal): Promise<Acquired>;
   /** Starts recorded in the window ending now. */
   inWindow(): number;
@@ -117,11 +117,12 @@ export function createSlidingWindow(options: SlidingWindowOptions): SlidingWindo
 
   return {
     acquire(signal) {
-      if (signal?.aborted) return Promise.reject(signal.reason as Error);
       const now = clock.now();
       prune(now);
-      // The fast path: room now and nobody queued ahead.
+      // The fast path: room now and nobody queued ahead. An aborted signal only ends waits: a
+      // participant still in flight when its run is stopped finishes while there is budget.
       if (waiters.length === 0 && (limit === null || count() < limit)) return Promise.resolve(record(now, now));
+      if (signal?.aborted) return Promise.reject(signal.reason as Error);
       return new Promise<Acquired>((resolve, reject) => {
         const waiter: (typeof waiters)[number] = { resolve, reject, since: now, signal };
         if (signal) {
