@@ -102,6 +102,21 @@ describe("quota budgets and 429s against the simulators", () => {
     expect(result.quota?.weconnect.requests).toBe(1);
   });
 
+  it("postpones the participant a WEconnect 429 was for, by its Retry-After, and polls the others", async () => {
+    world = await startDbWorld("sqlite", names(3).map(chicagoMeetingSpec), "2026-11-25T15:30:00Z");
+    const q = await quotaRuntime(world, {});
+    runtime = q.runtime;
+    const t0 = world.clock.now.getTime();
+    world.weconnectSim.failNext({ status: 429, retryAfter: 30 });
+    const result = await runPoll(runtime.ctx, { all: true, concurrency: 1 });
+    const limited = result.participants.filter((p) => p.code === "RATE_LIMITED");
+    expect(limited).toHaveLength(1);
+    expect(limited[0]!.message).toBe(`weconnect answered 429; postponed until ${new Date(t0 + 30_000).toISOString()}.`);
+    expect(result).toMatchObject({ written: 2, failed: 0 });
+    expect(result.quota?.weconnect).toMatchObject({ postponed: 1, pauses: 0 });
+    expect(runtime.ctx.quota?.blocked(limited[0]!.participantId, ["weconnect"])).toMatchObject({ scope: "participant", until: new Date(t0 + 30_000) });
+  });
+
   it("pauses the tracker API after 429s for three participants until its Retry-After, then resumes", async () => {
     world = await startDbWorld("sqlite", names(5).map(chicagoMeetingSpec), "2026-11-25T15:30:00Z");
     const q = await quotaRuntime(world, {});

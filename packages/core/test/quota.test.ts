@@ -53,6 +53,13 @@ describe("the request budget (sliding window)", () => {
     await expect(fine).resolves.toMatchObject({ inWindow: 1 });
   });
 
+  it("still grants a start to a stopped run while there is room: only waits end on the signal", async () => {
+    const budget = createSlidingWindow({ limit: 1, clock: fakeClock() });
+    const stopped = AbortSignal.abort(new Error("run stopped"));
+    await expect(budget.acquire(stopped)).resolves.toMatchObject({ waitedMs: 0 });
+    await expect(budget.acquire(stopped)).rejects.toThrow("run stopped");
+  });
+
   it("reports how long a start waited and how many starts the window holds", async () => {
     const clock = fakeClock(1_000);
     const budget = createSlidingWindow({ limit: 2, clock });
