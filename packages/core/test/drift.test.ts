@@ -75,6 +75,22 @@ describe.each(DIALECTS)("drift repair on %s", (dialect) => {
     expect((await listDriftChecks(world.runtime.db.db, world.people.get("ana")!.id))[0]).toMatchObject({ outcome: "ok", foundSteps: 10_000 });
   });
 
+  it("puts back yesterday's entry too, and leaves older days alone", async () => {
+    world = await writtenWorld();
+    world.clock.set("2026-11-26T16:00:00Z"); // the next morning in Chicago: the 25th is yesterday
+    const points = world.googleSim.state.points("ana");
+    for (const [id, point] of points) if (point.writtenBy !== null && point.civilDate === TODAY) points.delete(id);
+
+    const maintenance = await runMaintenance(world.runtime.ctx);
+    expect(maintenance).toMatchObject({ driftRepaired: 1, driftFailed: 0 });
+    expect(world.view("ana", TODAY)).toMatchObject({ steps: 10_000, entries: 1 });
+
+    world.clock.set("2026-11-28T16:00:00Z"); // now the 25th is three days back: not read any more
+    for (const [id, point] of points) if (point.writtenBy !== null && point.civilDate === TODAY) points.delete(id);
+    expect(await runMaintenance(world.runtime.ctx)).toMatchObject({ driftRepaired: 0 });
+    expect(world.view("ana", TODAY).steps).toBeNull();
+  });
+
   it("reads back at most the budget of participants per run, and nothing when switched off", async () => {
     world = await writtenWorld();
     world.runtime.ctx.settings.driftBudget = 1;

@@ -37,6 +37,16 @@ describe.each(DIALECTS)("token trust on %s", (dialect) => {
     expect(world.view("ana", TODAY)).toMatchObject({ steps: 10_000, entries: 1 });
   });
 
+  it("leaves the status alone when the token check cannot tell (WEconnect answers 503 to it)", async () => {
+    world = await startDbWorld(dialect, [chicagoMeetingSpec("ana")], START);
+    world.weconnectSim.failNext({ status: 401, count: 2 });
+    world.weconnectSim.failNext({ status: 503, count: 3 }); // every attempt of the check
+    const result = await runPoll(world.runtime.ctx, { all: true });
+    expect(result.failuresByCode).toEqual({ UNAUTHORIZED_UNCONFIRMED: 1 });
+    expect(result.participants[0]!.message).toContain("the token check could not tell (SERVER)");
+    expect(await statusOf("ana")).toBe("active");
+  });
+
   it("flags a participant when the token check is refused too, and the next maintenance restores them with an audit row", async () => {
     world = await startDbWorld(dialect, [chicagoMeetingSpec("ana")], START);
     const ana = world.people.get("ana")!;
