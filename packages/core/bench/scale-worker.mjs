@@ -68,6 +68,15 @@ async function run(m) {
   runtime.ctx.settings.concurrency = m.concurrency;
   const rssBeforeMb = Math.round(process.resourceUsage().maxRSS / 1024);
   for (const key of Object.keys(requests)) delete requests[key];
+  // Where the peak RSS sits: V8's heap (JavaScript objects) or outside it (buffers, SQLite, sockets).
+  const peak = { heapUsed: 0, heapTotal: 0, external: 0 };
+  const sample = () => {
+    const m = process.memoryUsage();
+    peak.heapUsed = Math.max(peak.heapUsed, m.heapUsed);
+    peak.heapTotal = Math.max(peak.heapTotal, m.heapTotal);
+    peak.external = Math.max(peak.external, m.external + m.arrayBuffers);
+  };
+  const sampler = setInterval(sample, 250);
   const statementsBefore = statements;
   const cpuBefore = process.cpuUsage();
   const t0 = performance.now();
@@ -76,10 +85,16 @@ async function run(m) {
   const cpu = process.cpuUsage(cpuBefore);
   const sql = statements - statementsBefore;
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  clearInterval(sampler);
+  sample();
+  // The heap still reachable after the job with its result held (the driver forks this with --expose-gc).
+  globalThis.gc?.();
+  const mb = (bytes) => Math.round(bytes / 1048576);
+  const memory = { peakHeapUsedMb: mb(peak.heapUsed), peakHeapTotalMb: mb(peak.heapTotal), peakExternalMb: mb(peak.external), heapAfterJobWithResultMb: mb(process.memoryUsage().heapUsed), outcomesInResult: result.participants.length };
   await runtime.close();
   baseFetch.close?.();
   const { participants: _perParticipant, startedAt: _s, finishedAt: _f, ...summary } = result;
-  return { type: "done", summary, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, requests, sqlStatements: sql, peakRssMb, rssBeforeJobMb: rssBeforeMb };
+  return { type: "done", summary, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, requests, sqlStatements: sql, peakRssMb, rssBeforeJobMb: rssBeforeMb, memory };
 }
 
 process.once("message", (message) => {

@@ -70,8 +70,8 @@ try {
 const serverUrl = process.env.DATABASE_URL ?? "postgres://root@127.0.0.1:5432/test";
 const pg = createRequire(fileURLToPath(import.meta.resolve("@powertoken/db")))("pg");
 
-function child(script) {
-  const proc = fork(fileURLToPath(new URL(script, import.meta.url)), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+function child(script, execArgv = []) {
+  const proc = fork(fileURLToPath(new URL(script, import.meta.url)), [], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const exited = once(proc, "exit");
   const ask = async (message, type) => {
     const reply = Promise.race([
@@ -206,7 +206,7 @@ function goalsOf(job, kind, n, figures) {
 }
 
 async function runJob(job, kind, n, database, sims, encryptionKey, concurrency) {
-  const worker = child("./scale-worker.mjs");
+  const worker = child("./scale-worker.mjs", ["--expose-gc"]);
   const simBefore = await sims.stats();
   const figures = await worker.ask(
     {
@@ -250,6 +250,7 @@ async function runJob(job, kind, n, database, sims, encryptionKey, concurrency) 
     cpuMsPerParticipant: per(figures.cpuMs),
     peakRssMb: figures.peakRssMb,
     rssBeforeJobMb: figures.rssBeforeJobMb,
+    memory: figures.memory,
     requestsPerParticipant: Object.fromEntries(Object.entries(figures.requests).map(([api, c]) => [api, per(c)])),
     sqlStatementsPerParticipant: per(figures.sqlStatements),
     simulatorsCpuMsPerParticipant: per(simAfter.cpuMs - simBefore.cpuMs),
@@ -267,7 +268,7 @@ function readable(row) {
     `## ${row.db} ${row.job} N=${row.participants} C=${row.concurrency}:`,
     `wall ${(row.wallMs / 1000).toFixed(1)} s vs bound ${(row.boundMs / 1000).toFixed(1)} s = ${row.wallOverBound} × (goal ${g.wallOverBound});`,
     `CPU ${row.cpuMsPerParticipant} ms/participant (goal ${g.cpuMsPerParticipant});`,
-    `peak RSS ${row.peakRssMb} MB (goal ${g.peakRssMb});`,
+    `peak RSS ${row.peakRssMb} MB (goal ${g.peakRssMb}; ${row.rssBeforeJobMb} MB before the job, peak JS heap ${row.memory.peakHeapUsedMb} MB, ${row.memory.heapAfterJobWithResultMb} MB still reachable after it with ${row.memory.outcomesInResult} outcomes in the result);`,
     `requests/participant ${requests}${g.requestsPerParticipant ? ` (goal ${g.requestsPerParticipant})` : ""};`,
     `SQL statements/participant ${row.sqlStatementsPerParticipant}${g.sqlStatementsPerParticipant ? ` (goal ${g.sqlStatementsPerParticipant})` : ""};`,
     `simulators' CPU ${row.simulatorsCpuMsPerParticipant} ms/participant;`,
