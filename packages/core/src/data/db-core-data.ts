@@ -107,7 +107,7 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
   );
   const commitWrite = createGroupCommit(
     (items: TrackerWriteRecord[]) => recordTrackerWrites(db, items.map(trackerWriteOf)),
-    (item: TrackerWriteRecord) => recordTrackerWrite(db, trackerWriteOf(item)),
+    async (item: TrackerWriteRecord) => (await recordTrackerWrite(db, trackerWriteOf(item))).day,
   );
 
   return {

@@ -1,5 +1,6 @@
 import { localDateOf } from "@powertoken/weconnect";
 import type { ParticipantRecord, PollCandidate } from "../data/core-data.js";
+import { CoreError } from "../errors.js";
 import type { PowerTokenContext } from "../runtime/context.js";
 import { previousDate } from "./local-dates.js";
 import type { PreloadedDay } from "./poll-participant.js";
@@ -35,6 +36,7 @@ export interface PollPagesInput {
  */
 export function createPollPages(ctx: PowerTokenContext, input: PollPagesInput): () => Promise<PollPage | null> {
   const size = input.pageSize ?? POLL_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 1) throw new CoreError("INVALID_INPUT", `pageSize must be a positive whole number (got ${String(size)}).`, { key: "pageSize" });
   const ids = input.ids ? [...new Set(input.ids)].sort((a, b) => a - b) : undefined;
   let offset = 0;
   let afterId = 0;

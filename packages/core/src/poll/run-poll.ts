@@ -34,6 +34,8 @@ export interface RunPollOptions {
    * last page is read (in a run of one page, from the start). A throw is logged at debug and ignored.
    */
   onProgress?: ProgressListener;
+  /** Participants read per page (memory holds about two pages). @default POLL_PAGE_SIZE (1,000) */
+  pageSize?: number;
 }
 
 /** What one poll run did. */
@@ -97,6 +99,7 @@ export async function runPoll(ctx: PowerTokenContext, options: RunPollOptions = 
     const nextPage = createPollPages(ctx, {
       now: startedAt,
       ...(options.participantIds ? { ids: options.participantIds } : {}),
+      ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
       select: everyone ? () => true : (c) => isDue(c, startedAt, ctx.settings.windowMinutes, ctx.settings.catchUpMinutes),
     });
     let done = 0;
