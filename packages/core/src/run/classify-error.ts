@@ -1,4 +1,5 @@
 import { GOOGLE_HEALTH_SCOPES, isFitbitError, type FitbitError } from "@powertoken/fitbit";
+import { busyErrorOf } from "@powertoken/db";
 import { isWeconnectError } from "@powertoken/weconnect";
 import type { ParticipantStatus } from "../data/core-data.js";
 
@@ -18,7 +19,9 @@ export interface ClassifiedError {
  * Classify any error from any package. UNAUTHORIZED from WEconnect → needs WEconnect sign-in
  * (its tokens cannot be refreshed); REAUTH_REQUIRED and INSUFFICIENT_SCOPE (a grant without a
  * permission we need, the reason naming it) → needs tracker consent; API_GONE (legacy 410)
- * → move to Google Health. Anything unknown becomes `INTERNAL` with its class name only.
+ * → move to Google Health. SQLite's SQLITE_BUSY / SQLITE_LOCKED from the driver becomes `DB_BUSY`
+ * (the same code as db's own BUSY), naming the cause. Anything unknown becomes `INTERNAL` with its
+ * class name only.
  */
 export function classifyError(error: unknown): ClassifiedError {
   if (isWeconnectError(error)) {
@@ -44,6 +47,17 @@ export function classifyError(error: unknown): ClassifiedError {
   if (error instanceof Error && error.name === "CoreError") {
     const code = (error as Error & { code?: unknown }).code;
     return { code: typeof code === "string" ? code : "INTERNAL", message: error.message, origin: "core" };
+  }
+  // Another process (a second job, a sqlite3 shell, a backup) held SQLite's write lock for longer
+  // than the busy timeout in the middle of the run: say that, not "Unexpected SqliteError" (issue 15).
+  const busy = busyErrorOf(error, "the SQLite database");
+  if (busy) {
+    const driverCode = String((error as { code?: unknown }).code);
+    return {
+      code: "DB_BUSY",
+      message: `Another process held the SQLite database's write lock for longer than the busy timeout (${driverCode}); this participant is tried again next run. Look for a long job or an open sqlite3 shell on the file.`,
+      origin: "db",
+    };
   }
   // Unknown errors may quote anything (a driver error can quote a row): keep only the class name.
   const name = error instanceof Error ? error.name : typeof error;
