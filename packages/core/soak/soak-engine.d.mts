@@ -77,14 +77,16 @@ export interface SoakResult {
     failed: number;
     skipped: number;
     failuresByCode: Record<string, number>;
+    skippedByCode: Record<string, number>;
     maintenanceFailed: number;
     maintenanceFailuresByCode: Record<string, number>;
     requests: { weconnect: number; tracker: number };
-    budget: unknown[];
+    quota: Record<string, unknown>;
   };
-  lastPoll: { due: number; written: number; unchanged: number; failed: number; failuresByCode: Record<string, number> };
+  lastPoll: { due: number; written: number; unchanged: number; skipped: number; failed: number; failuresByCode: Record<string, number>; skippedByCode: Record<string, number> };
   requestsPerParticipant: { weconnect: number; tracker: number };
-  budget: unknown;
+  /** Budget use per API family summed over the day's runs ({} when core reports none). */
+  budget: Record<string, { requests: number; budgetPerMinute: number | null; peakPerMinute: number; waitedMs: number; waits: number; pauses: number; refused: number; postponed: number }>;
   soakMs: number;
 }
 

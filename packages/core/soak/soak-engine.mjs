@@ -60,6 +60,26 @@ function trackerView(sims, person, date) {
   return { entries: view.powertokenEntries.length, steps: view.powertoken?.steps ?? null };
 }
 
+/** Sums the runs' budget use per API family (peaks: the highest seen). */
+function addQuota(into, quota) {
+  for (const [family, use] of Object.entries(quota)) {
+    const sum = (into[family] ??= { requests: 0, budgetPerMinute: use.budgetPerMinute, peakPerMinute: 0, waitedMs: 0, waits: 0, pauses: 0, refused: 0, postponed: 0 });
+    sum.requests += use.requests;
+    sum.peakPerMinute = Math.max(sum.peakPerMinute, use.peakPerMinute);
+    sum.waitedMs += Math.round(use.waitedMs);
+    sum.waits += use.waits;
+    sum.pauses += use.pauses;
+    sum.refused += use.refused;
+    sum.postponed += use.postponed;
+  }
+}
+
+function countSkips(poll) {
+  const out = {};
+  for (const o of poll.participants) if (o.outcome === "skipped") out[o.code ?? "?"] = (out[o.code ?? "?"] ?? 0) + 1;
+  return out;
+}
+
 /**
  * Runs the soak and returns its figures.
  * @param {object} options see soak-engine.d.mts
@@ -78,7 +98,30 @@ export async function runSoak(options) {
   const random = seededRandom(seed * 7919);
 
   let nowMs = DAY_START - POLL_MS;
+  let stepStartedMs = performance.now();
+  const setNow = (ms) => {
+    nowMs = ms;
+    stepStartedMs = performance.now();
+  };
   const now = () => new Date(nowMs);
+  // The request budgets and 429 pauses run on the fake day too (a pause of 60 s must not outlast
+  // a 15-minute step): the fake instant plus the real time spent in this step, sleeping for real.
+  const quotaClock = {
+    now: () => nowMs + Math.round(performance.now() - stepStartedMs),
+    sleep: (ms, signal) =>
+      new Promise((resolve, reject) => {
+        if (signal?.aborted) return reject(signal.reason);
+        const onAbort = () => {
+          clearTimeout(timer);
+          reject(signal.reason);
+        };
+        const timer = setTimeout(() => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        }, ms);
+        signal?.addEventListener("abort", onAbort, { once: true });
+      }),
+  };
   const sims = {
     weconnect: await startWeconnectSimulator({ now }),
     google: await startGoogleHealthSimulator({ now }),
@@ -115,7 +158,7 @@ export async function runSoak(options) {
     fitbitLegacy: { apiUrl: sims.legacy.url, ...oauth(sims.legacy) },
     poll: { concurrency: options.concurrency ?? 8 },
   });
-  const runtime = await core.createRuntime(config, { now, schema, fetch: fetchWithTimeout });
+  const runtime = await core.createRuntime(config, { now, quotaClock, schema, fetch: fetchWithTimeout });
   const { db, keys } = runtime.db;
 
   const people = [];
@@ -153,16 +196,18 @@ export async function runSoak(options) {
   }
 
   const requestsBefore = { weconnect: sims.weconnect.requests.length, google: sims.google.requests.length, legacy: sims.legacy.requests.length };
-  const totals = { polls: 0, written: 0, unchanged: 0, failed: 0, skipped: 0, failuresByCode: {}, maintenanceFailed: 0, maintenanceFailuresByCode: {}, requests: { weconnect: 0, tracker: 0 }, budget: [] };
+  const totals = { polls: 0, written: 0, unchanged: 0, failed: 0, skipped: 0, failuresByCode: {}, skippedByCode: {}, maintenanceFailed: 0, maintenanceFailuresByCode: {}, requests: { weconnect: 0, tracker: 0 }, quota: {} };
   const addCodes = (into, from) => {
     for (const [code, count] of Object.entries(from ?? {})) into[code] = (into[code] ?? 0) + count;
   };
   let checkIns = 0;
   let unchecks = 0;
+  let lastMaintenance = null;
+  const maintenanceOf = () => lastMaintenance;
   const started = performance.now();
   faults(true);
   for (let step = 0; step < polls; step++) {
-    nowMs = DAY_START + step * POLL_MS;
+    setNow(DAY_START + step * POLL_MS);
     // Check-ins and un-check-ins since the last poll, on each participant's own local date.
     for (const person of people) {
       if (random() >= checkInsPerDay / 96) continue;
@@ -181,8 +226,10 @@ export async function runSoak(options) {
         // No occurrence of that activity on this local date: nothing to check in.
       }
     }
+    lastMaintenance = null;
     if (step % 4 === 0) {
       const maintenance = await core.runMaintenance(runtime.ctx);
+      lastMaintenance = maintenance;
       totals.maintenanceFailed += maintenance.failed;
       addCodes(totals.maintenanceFailuresByCode, maintenance.failuresByCode);
     }
@@ -195,12 +242,13 @@ export async function runSoak(options) {
     totals.requests.weconnect += poll.requests.weconnect;
     totals.requests.tracker += poll.requests.tracker;
     addCodes(totals.failuresByCode, poll.failuresByCode);
-    if (poll.budget !== undefined) totals.budget.push(poll.budget);
+    for (const outcome of poll.participants) if (outcome.outcome === "skipped") totals.skippedByCode[outcome.code ?? "?"] = (totals.skippedByCode[outcome.code ?? "?"] ?? 0) + 1;
+    for (const run of [poll, maintenanceOf(step)]) if (run?.quota) addQuota(totals.quota, run.quota);
     progress({ step: step + 1, polls, due: poll.due, written: poll.written, failed: poll.failed });
   }
   const faultsInjected = { weconnect: { ...sims.weconnect.faultCounts }, googleHealth: { ...sims.google.faultCounts }, fitbitLegacy: { ...sims.legacy.faultCounts } };
   faults(false);
-  nowMs = DAY_START + polls * POLL_MS;
+  setNow(DAY_START + polls * POLL_MS);
   const last = await core.runPoll(runtime.ctx, { all: true });
   const soakMs = performance.now() - started;
 
@@ -285,9 +333,9 @@ export async function runSoak(options) {
     auditOkRows: audit.filter((a) => a.outcome === "ok").length,
     flagged,
     totals,
-    lastPoll: { due: last.due, written: last.written, unchanged: last.unchanged, failed: last.failed, failuresByCode: last.failuresByCode },
+    lastPoll: { due: last.due, written: last.written, unchanged: last.unchanged, skipped: last.skipped, failed: last.failed, failuresByCode: last.failuresByCode, skippedByCode: countSkips(last) },
     requestsPerParticipant: { weconnect: Number((dayRequests.weconnect / n).toFixed(1)), tracker: Number((dayRequests.tracker / n).toFixed(1)) },
-    budget: totals.budget.length > 0 ? totals.budget.at(-1) : null,
+    budget: totals.quota,
     soakMs: Math.round(soakMs),
   };
 }

@@ -73,12 +73,13 @@ line("trackers right at the end (tokens stayed valid)", `${result.right} / ${res
 line("duplicate entries", result.duplicates);
 line("audit rows lost", `${result.auditLost} (confirmed days without their row: ${result.confirmedWithoutAudit} of ${result.confirmedDays}; values shown on trackers without their row: ${result.shownWithoutAudit} of ${result.shownValues}; ok rows ${result.auditOkRows})`);
 line("requests per participant over the day", `WEconnect ${result.requestsPerParticipant.weconnect}, tracker ${result.requestsPerParticipant.tracker}`);
-line("budget use", result.budget === null ? "not reported (PollResult has no budget field in this build)" : JSON.stringify(result.budget));
+line("budget use (sum over the day's runs; peak = most in a minute)", Object.keys(result.budget).length === 0 ? "not reported (runs have no quota field in this build)" : JSON.stringify(result.budget));
 line("participants not active at the end", JSON.stringify(result.flagged));
 line("refresh tokens revoked on purpose", result.tokensRevoked);
 line("check-ins / un-check-ins", `${result.checkIns} / ${result.unchecks}`);
 line("faults injected", JSON.stringify(result.faultsInjected));
 line("poll failures by code (day)", JSON.stringify(result.totals.failuresByCode));
+line("poll skips by code (day)", JSON.stringify(result.totals.skippedByCode));
 line("maintenance failures by code (day)", JSON.stringify(result.totals.maintenanceFailuresByCode));
 line("last poll (faults off, all)", JSON.stringify(result.lastPoll));
 line("wrong trackers (first 10)", JSON.stringify(result.wrong.slice(0, 10)));
