@@ -27,6 +27,8 @@ export interface SoakOptions {
   clientTimeoutMs?: number;
   /** @default 8 */
   concurrency?: number;
+  /** "node-http": core's createNodeHttpFetch, createRuntime's default (when core exports it); "fetch": Node's fetch. @default "node-http" */
+  transport?: "node-http" | "fetch";
   /** Length of a WEconnect 401 burst. @default 5 */
   burstLength?: number;
   /** Fault kinds on the WEconnect simulator. @default all */
@@ -51,6 +53,7 @@ export interface SoakResult {
   faultRate: number;
   seed: number;
   dialect: string;
+  transport: "createNodeHttpFetch" | "fetch";
   backends: { googleHealth: number; fitbitLegacy: number };
   checkIns: number;
   unchecks: number;

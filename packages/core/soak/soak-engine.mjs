@@ -144,10 +144,14 @@ export async function runSoak(options) {
     url = options.databaseUrl ?? "postgres://root@127.0.0.1:5432/test";
     schema = `soak_${randomBytes(5).toString("hex")}`;
   }
-  // Every client's own timeout is 10 s; a shorter one on the transport keeps a soak of timeouts short.
+  // The transport production uses (createRuntime's default, createNodeHttpFetch) unless told
+  // "fetch". Every client's own timeout is 10 s; a shorter one on the transport keeps a soak of
+  // timeouts short.
+  const transport = options.transport === "fetch" || typeof core.createNodeHttpFetch !== "function" ? null : core.createNodeHttpFetch();
+  const send = transport ?? ((input, init) => globalThis.fetch(input, init));
   const fetchWithTimeout = (input, init = {}) => {
     const limit = AbortSignal.timeout(clientTimeoutMs);
-    return globalThis.fetch(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, limit]) : limit });
+    return send(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, limit]) : limit });
   };
   const oauth = (sim) => ({ authorizationUrl: `${sim.oauthUrl}/authorize`, tokenUrl: `${sim.oauthUrl}/token`, revocationUrl: `${sim.oauthUrl}/revoke`, clientId: "sim-client", clientSecret: "sim-secret" });
   const config = core.ConfigSchema.parse({
@@ -298,6 +302,7 @@ export async function runSoak(options) {
   for (const status of statuses.values()) if (status !== "active") flagged[status] = (flagged[status] ?? 0) + 1;
 
   await runtime.close();
+  transport?.close();
   await Promise.all([sims.weconnect.close(), sims.google.close(), sims.legacy.close()]);
   if (dir) rmSync(dir, { recursive: true, force: true });
   if (schema) {
@@ -313,6 +318,7 @@ export async function runSoak(options) {
     faultRate,
     seed,
     dialect,
+    transport: transport ? "createNodeHttpFetch" : "fetch",
     backends: { googleHealth: people.filter((p) => p.backend === "google-health").length, fitbitLegacy: people.filter((p) => p.backend === "fitbit-legacy").length },
     checkIns,
     unchecks,

@@ -1,6 +1,8 @@
 // The soak of issue 15, printed. Needs `npx tsup` in weconnect, fitbit, db and core (imports dist).
 // Usage: node packages/core/soak/soak.mjs [--participants 1000] [--polls 96] [--fault-rate 0.1] [--seed 1]
-//        [--db sqlite|postgres] [--legacy-share 0.2] [--concurrency 8] [--without kind,kind] [--json]
+//        [--db sqlite|postgres] [--legacy-share 0.2] [--concurrency 8] [--without kind,kind]
+//        [--transport node-http|fetch] [--json]
+//   --transport: node-http (default) is createRuntime's own default, createNodeHttpFetch; fetch is Node's.
 //   --without leaves fault kinds out (e.g. 401-burst), to tell one defect's effect from the rest.
 // PostgreSQL: DATABASE_URL (default postgres://root@127.0.0.1:5432/test), a fresh schema dropped at the end.
 // Prints figures; asserts nothing (test/soak.test.ts asserts a CI-sized run).
@@ -35,6 +37,11 @@ const faultRate = number("fault-rate", 0.1, { min: 0, max: 1 });
 const seed = number("seed", 1, { min: 0, max: 2 ** 32 - 1 });
 const legacyShare = number("legacy-share", 0.2, { min: 0, max: 1 });
 const concurrency = number("concurrency", 8, { min: 1, max: 256 });
+const transport = option("transport", "node-http");
+if (transport !== "node-http" && transport !== "fetch") {
+  console.error(`--transport must be node-http or fetch, got ${transport}`);
+  process.exit(2);
+}
 const dialect = option("db", "sqlite");
 if (dialect !== "sqlite" && dialect !== "postgres") {
   console.error(`--db must be sqlite or postgres, got ${dialect}`);
@@ -49,7 +56,7 @@ if (unknownKind) {
 }
 
 const cpuBefore = process.cpuUsage();
-console.log(`# soak: ${participants} participants × ${polls} polls, fault rate ${faultRate}${without.length ? ` without ${without.join(", ")}` : ""}, seed ${seed}, ${dialect}, load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+console.log(`# soak: ${participants} participants × ${polls} polls, fault rate ${faultRate}${without.length ? ` without ${without.join(", ")}` : ""}, seed ${seed}, ${dialect}, transport ${transport}, load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 const result = await runSoak({
   core,
   participants,
@@ -59,6 +66,7 @@ const result = await runSoak({
   dialect,
   legacyShare,
   concurrency,
+  transport,
   weconnectKinds: WECONNECT_FAULT_KINDS.filter((k) => !without.includes(k)),
   trackerKinds: RANDOM_FAULT_KINDS.filter((k) => !without.includes(k)),
   databaseUrl: process.env.DATABASE_URL,

@@ -25,6 +25,8 @@ describe("a soak of 60 participants × 24 polls under 10 % faults", () => {
       seed: 15,
       clientTimeoutMs: 500,
       legacyShare: 0,
+      // Node's fetch until createNodeHttpFetch sends form bodies (every token refresh fails through it today; see the soak's report).
+      transport: "fetch",
       weconnectKinds: WECONNECT_FAULT_KINDS.filter((k) => k !== "401-burst"),
       trackerKinds: RANDOM_FAULT_KINDS,
     });
