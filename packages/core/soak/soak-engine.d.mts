@@ -71,6 +71,8 @@ export interface SoakResult {
   auditLost: number;
   confirmedWithoutAudit: number;
   shownWithoutAudit: number;
+  /** The values shown on a tracker without their ok audit row. */
+  unaudited: Array<{ participant: string; backend: string; date: string; shown: number }>;
   auditOkRows: number;
   flagged: Record<string, number>;
   totals: {

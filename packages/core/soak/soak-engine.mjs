@@ -279,14 +279,14 @@ export async function runSoak(options) {
   const audit = await db.selectFrom("audit_log").select(["participant_id", "local_date", "steps", "outcome"]).where("action", "=", "tracker-write").execute();
   const okRows = new Set(audit.filter((a) => a.outcome === "ok").map((a) => `${a.participant_id}|${a.local_date}|${a.steps}`));
   let shownValues = 0;
-  let shownWithoutAudit = 0;
+  const unaudited = [];
   for (const person of people) {
     for (const date of ["2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26"]) {
       const view = trackerView(sims, person, date);
       if (date !== localDateOf(now(), person.timeZone) && view.entries > 1) duplicateDays.push({ participant: person.trackerUser, backend: person.backend, date, entries: view.entries });
       if (view.steps === null) continue;
       shownValues += 1;
-      if (!okRows.has(`${person.id}|${date}|${view.steps}`)) shownWithoutAudit += 1;
+      if (!okRows.has(`${person.id}|${date}|${view.steps}`)) unaudited.push({ participant: person.trackerUser, backend: person.backend, date, shown: view.steps });
     }
   }
 
@@ -333,9 +333,10 @@ export async function runSoak(options) {
     confirmedDays: confirmed.length,
     shownValues,
     /** Values a tracker shows, or days the database calls confirmed, without an ok tracker-write audit row. */
-    auditLost: confirmedWithoutAudit + shownWithoutAudit,
+    auditLost: confirmedWithoutAudit + unaudited.length,
     confirmedWithoutAudit,
-    shownWithoutAudit,
+    shownWithoutAudit: unaudited.length,
+    unaudited,
     auditOkRows: audit.filter((a) => a.outcome === "ok").length,
     flagged,
     totals,

@@ -90,6 +90,8 @@ line("poll failures by code (day)", JSON.stringify(result.totals.failuresByCode)
 line("poll skips by code (day)", JSON.stringify(result.totals.skippedByCode));
 line("maintenance failures by code (day)", JSON.stringify(result.totals.maintenanceFailuresByCode));
 line("last poll (faults off, all)", JSON.stringify(result.lastPoll));
+line("duplicate days (first 10)", JSON.stringify(result.duplicateDays.slice(0, 10)));
+line("values shown without their audit row (first 10)", JSON.stringify(result.unaudited.slice(0, 10)));
 line("wrong trackers (first 10)", JSON.stringify(result.wrong.slice(0, 10)));
 line("wall s / process CPU s", `${(result.soakMs / 1000).toFixed(1)} / ${((cpu.user + cpu.system) / 1e6).toFixed(1)} (simulators in this process)`);
 line("load average at the end", loadavg().map((l) => l.toFixed(2)).join(" "));
