@@ -15,7 +15,7 @@ export function checkJobConfiguration(job: "poll" | "maintenance", config: Power
   }
   if (job === "poll" && !isBackendConfigured(config, "google-health") && !isBackendConfigured(config, "fitbit-legacy")) {
     missing.push(
-      "a tracker OAuth client: googleHealth.clientId + googleHealth.clientSecret (POWERTOKEN_GOOGLE_CLIENT_ID, POWERTOKEN_GOOGLE_CLIENT_SECRET) or fitbitLegacy.clientId + fitbitLegacy.clientSecret (POWERTOKEN_FITBIT_CLIENT_ID, POWERTOKEN_FITBIT_CLIENT_SECRET)",
+      "a tracker OAuth client: googleHealth.clientId + googleHealth.clientSecret (POWERTOKEN_GOOGLE_CLIENT_ID, POWERTOKEN_GOOGLE_CLIENT_SECRET or a mode-0600 file named by POWERTOKEN_GOOGLE_CLIENT_SECRET_FILE) or fitbitLegacy.clientId + fitbitLegacy.clientSecret (POWERTOKEN_FITBIT_CLIENT_ID, POWERTOKEN_FITBIT_CLIENT_SECRET[_FILE])",
     );
   }
   if (missing.length === 0) return;

@@ -39,6 +39,10 @@ const envFile = (text: string | Buffer, mode: number) => (dir: string) => {
   writeFileSync(join(dir, "study.env"), text);
   chmodSync(join(dir, "study.env"), mode);
 };
+const secretFile = (text: string, mode: number) => (dir: string) => {
+  writeFileSync(join(dir, "google.secret"), text);
+  chmodSync(join(dir, "google.secret"), mode);
+};
 const corruptPages = (dir: string) => {
   // Page 1 (the header and schema root) stays intact, so the file still looks like SQLite; later pages are garbage.
   const bytes = readFileSync(dbPath(dir));
@@ -130,6 +134,21 @@ const CASES: readonly Case[] = [
   { name: "a database path that is a folder", argv: ["participants", "list"], setup: (d) => { deleteDb(d); mkdirSync(dbPath(d)); }, code: 1, says: "is a directory" },
   { name: "db status on damaged pages", argv: ["db", "status"], setup: corruptPages, code: 1, says: /damaged|NOT_A_DATABASE/ },
   { name: "poll on damaged pages", argv: ["poll"], env: CLIENT, setup: corruptPages, code: 1, says: /damaged|NOT_A_DATABASE/ },
+  // Added with issue 15's leftovers (h7): secret files, pause/resume, streamed rosters.
+  { name: "a client secret file others can read", argv: ["poll"], env: { POWERTOKEN_GOOGLE_CLIENT_ID: "client-id", POWERTOKEN_GOOGLE_CLIENT_SECRET_FILE: "google.secret" }, setup: secretFile("client-secret-VALUE\n", 0o644), code: 2, says: /googleHealth\.clientSecretFile.*readable by other users \(mode 0644\).*chmod 600/s },
+  { name: "a client secret file that is not there", argv: ["poll"], env: { POWERTOKEN_GOOGLE_CLIENT_ID: "client-id", POWERTOKEN_GOOGLE_CLIENT_SECRET_FILE: "gone.secret" }, code: 2, says: "gone.secret cannot be read (ENOENT)" },
+  { name: "an empty client secret file", argv: ["maintenance"], env: { POWERTOKEN_GOOGLE_CLIENT_SECRET_FILE: "google.secret" }, setup: secretFile("\n", 0o600), code: 2, says: "google.secret is empty" },
+  { name: "a client secret file in the config that is a folder", argv: ["status"], setup: (d) => { mkdirSync(join(d, "secret-dir")); editConfig((c) => void (c["googleHealth"] = { clientSecretFile: "secret-dir" }))(d); }, code: 2, says: "secret-dir is not a file" },
+  { name: "pause of an unknown participant", argv: ["participants", "pause", "nobody"], code: 1, says: "nobody" },
+  { name: "resume of an unknown participant", argv: ["participants", "resume", "nobody"], code: 1, says: "nobody" },
+  usage("pause without a participant", ["participants", "pause"], "Missing required positional argument: PARTICIPANT"),
+  { name: "resume on a deleted database", argv: ["participants", "resume", "alice"], setup: deleteDb, code: 1, says: "DATABASE_MISSING" },
+  { name: "pause on a zero-byte database", argv: ["participants", "pause", "alice"], setup: emptyDb, code: 1, says: "DATABASE_MISSING" },
+  { name: "a roster with a quote never closed", argv: ["participants", "import", "r.csv"], setup: write("r.csv", 'name,timeZone\nzed,UTC\n"yan,UTC\n'), code: 1, says: "line 3: a quoted field is never closed" },
+  { name: "a roster path that is a folder", argv: ["participants", "import", "r.csv"], setup: (d) => mkdirSync(join(d, "r.csv")), code: 1, says: "Cannot read the roster" },
+  { name: "a dry run of a roster with a bad last row", argv: ["participants", "import", "r.csv", "--dry-run"], setup: write("r.csv", `name\n${Array.from({ length: 1500 }, (_, i) => `r-${i}`).join("\n")}\nbad\u0007name\n`), code: 1, says: "line 1502: name: must not contain control characters" },
+  { name: "a roster whose 1,200th row names an enrolled participant", argv: ["participants", "import", "r.csv"], setup: write("r.csv", `name\n${Array.from({ length: 1199 }, (_, i) => `s-${i}`).join("\n")}\nbob\n`), code: 1, says: 'line 1201: name "bob" is already enrolled' },
+  { name: "a CRLF roster with a bad date on its last line", argv: ["participants", "import", "r.csv"], setup: write("r.csv", "name,enrollmentStart\r\nzed,2026-12-01\r\nyan,2026-02-30"), code: 1, says: "line 3: enrollmentStart" },
   // HTTP faults in a dry run (which writes nothing): the run says every participant failed.
   { name: "WEconnect unreachable", argv: ["poll", "--dry-run", "--participant", "carol"], env: { ...CLIENT, POWERTOKEN_WECONNECT_URL: "http://127.0.0.1:1" }, code: 1, says: "every participant attempted failed" },
 ];

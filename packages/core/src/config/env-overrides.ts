@@ -13,6 +13,7 @@ const tracker = (prefix: string, section: string): EnvOverride[] => [
   { env: `${prefix}_REVOKE_URL`, key: `${section}.revocationUrl`, type: "string" },
   { env: `${prefix}_CLIENT_ID`, key: `${section}.clientId`, type: "string" },
   { env: `${prefix}_CLIENT_SECRET`, key: `${section}.clientSecret`, type: "string", secret: true },
+  { env: `${prefix}_CLIENT_SECRET_FILE`, key: `${section}.clientSecretFile`, type: "string" },
   { env: `${prefix}_REDIRECT_URI`, key: `${section}.redirectUri`, type: "string" },
 ];
 

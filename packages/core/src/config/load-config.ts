@@ -4,6 +4,7 @@ import { isDbError, parseDatabaseUrl } from "@powertoken/db";
 import type { z } from "zod";
 import { CoreError } from "../errors.js";
 import { ENV_OVERRIDES, type EnvOverride } from "./env-overrides.js";
+import { readSecretFile } from "./secret-file.js";
 import { ConfigSchema, type PowerTokenConfig } from "./schema.js";
 
 /** Where to read configuration from. The apps pass `process.env` and `process.cwd()`; core reads neither. */
@@ -27,7 +28,8 @@ export const DEFAULT_CONFIG_FILE = "powertoken.config.json";
 /**
  * Read the config file, apply environment overrides, validate, and resolve relative paths
  * (SQLite file, key file) against the config file's folder, so cron can run from anywhere.
- * A key file is read here and its content placed in `encryption.key`.
+ * A key file is read here and its content placed in `encryption.key`; a client secret file
+ * (`googleHealth.clientSecretFile`, `fitbitLegacy.clientSecretFile`, mode 0600) in `clientSecret`.
  * @throws CoreError CONFIG_NOT_FOUND, CONFIG_INVALID (with `key` naming the bad setting)
  */
 export function loadConfig(options: LoadConfigOptions): LoadedConfig {
@@ -49,6 +51,13 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     const keyPath = isAbsolute(config.encryption.keyFile) ? config.encryption.keyFile : resolve(base, config.encryption.keyFile);
     config.encryption.keyFile = keyPath;
     if (config.encryption.key === undefined) config.encryption.key = readKeyFile(keyPath);
+  }
+  for (const section of ["googleHealth", "fitbitLegacy"] as const) {
+    const tracker = config[section];
+    if (tracker.clientSecretFile === undefined) continue;
+    tracker.clientSecretFile = isAbsolute(tracker.clientSecretFile) ? tracker.clientSecretFile : resolve(base, tracker.clientSecretFile);
+    // A secret set directly (the environment) wins, as `encryption.key` wins over its file.
+    if (tracker.clientSecret === undefined) tracker.clientSecret = readSecretFile(tracker.clientSecretFile, `${section}.clientSecretFile`);
   }
   return { config, path };
 }

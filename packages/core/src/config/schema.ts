@@ -22,6 +22,8 @@ const trackerConfig = (defaults: { apiUrl: string; authorizationUrl: string; tok
       revocationUrl: url.default(defaults.revocationUrl),
       clientId: z.string().min(1).optional(),
       clientSecret: z.string().min(1).optional(),
+      /** A file (mode 0600) holding the client secret, read when `clientSecret` is not set: what cron jobs use. */
+      clientSecretFile: z.string().min(1).optional(),
       /** Loopback redirect for `connect tracker`; a random port is used when it says `:0`. */
       redirectUri: url.default("http://127.0.0.1:0/callback"),
     })
