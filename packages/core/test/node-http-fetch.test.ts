@@ -51,6 +51,29 @@ describe("createNodeHttpFetch", () => {
     expect([down.status, down.ok, down.headers.get("retry-after"), await down.text()]).toEqual([503, false, "7", "down POST yes"]);
   });
 
+  it("sends URLSearchParams (OAuth's token requests) and bytes like Node's fetch: the form's content type, the same bytes", async () => {
+    const seen: Array<{ type: string | undefined; body: string }> = [];
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+      req.on("end", () => {
+        seen.push({ type: req.headers["content-type"], body });
+        res.writeHead(200).end("{}");
+      });
+    });
+    servers.push(server);
+    const base = await listen(server);
+    const form = () => new URLSearchParams({ grant_type: "refresh_token", refresh_token: "r é&x" });
+    await fetch(`${base}/token`, { method: "POST", body: form() });
+    await leanFetch(`${base}/token`, { method: "POST", body: form() });
+    await leanFetch(`${base}/token`, { method: "POST", body: form(), headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+    await leanFetch(`${base}/bytes`, { method: "POST", body: new TextEncoder().encode("bytes ✓") });
+    expect(seen[1]).toEqual(seen[0]);
+    expect(seen[2]).toEqual({ type: "application/x-www-form-urlencoded", body: seen[0]!.body });
+    expect(seen[3]!.body).toBe("bytes ✓");
+    await expect(leanFetch(`${base}/x`, { method: "POST", body: new Blob(["x"]) })).rejects.toThrow(/strings, URLSearchParams and bytes/);
+  });
+
   it("rejects a reply that stalls past its signal with the signal's TimeoutError", async () => {
     const server = createServer((_req, res) => void res.write("{"));
     servers.push(server);

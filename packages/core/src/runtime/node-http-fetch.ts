@@ -17,7 +17,8 @@ export type NodeHttpFetch = typeof globalThis.fetch & { close(): void };
  * plumbing), which was about half of a maintenance run's CPU. An aborted `signal` rejects with
  * its reason (a timeout stays a `TimeoutError`); a socket failure rejects with
  * `TypeError("fetch failed")` carrying the system error (its `code`) as `cause`, like Node's
- * fetch, so the clients classify both the same way. Request bodies must be strings.
+ * fetch, so the clients classify both the same way. Request bodies: strings, URLSearchParams
+ * (sent as a form) and bytes.
  * @example const runtime = await createRuntime(config, { fetch: createNodeHttpFetch() });
  */
 export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): NodeHttpFetch {
@@ -31,8 +32,9 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): NodeHtt
     if (signal?.aborted) return Promise.reject(signal.reason as Error);
     const secure = url.protocol === "https:";
     const send = secure ? httpsRequest : httpRequest;
-    const body = init.body ?? undefined;
-    if (body !== undefined && typeof body !== "string") return Promise.reject(new TypeError("createNodeHttpFetch sends string bodies only."));
+    const headers = headersOf(init.headers);
+    const body = bodyOf(init.body ?? undefined, headers);
+    if (body instanceof TypeError) return Promise.reject(body);
 
     return new Promise<Response>((resolve, reject) => {
       let settled = false;
@@ -53,7 +55,7 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): NodeHtt
           hostname: url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname,
           port: url.port === "" ? undefined : Number(url.port),
           path: `${url.pathname}${url.search}`,
-          headers: headersOf(init.headers),
+          headers,
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -78,6 +80,22 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): NodeHtt
       agents.https.destroy();
     },
   });
+}
+
+/**
+ * The bodies our clients send: strings (the API clients' JSON and forms), URLSearchParams (the
+ * OAuth token and revocation requests, through oauth4webapi) and bytes. A form gets fetch's
+ * content type when none is set, as Node's fetch does. Anything else (a stream, a FormData) is refused.
+ */
+function bodyOf(body: RequestInit["body"] | undefined, headers: Record<string, string>): string | Uint8Array | undefined | TypeError {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === "string" || body instanceof Uint8Array) return body;
+  if (body instanceof URLSearchParams) {
+    if (!Object.keys(headers).some((name) => name.toLowerCase() === "content-type")) headers["content-type"] = "application/x-www-form-urlencoded;charset=UTF-8";
+    return body.toString();
+  }
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  return new TypeError("createNodeHttpFetch sends strings, URLSearchParams and bytes only.");
 }
 
 function headersOf(init: RequestInit["headers"]): Record<string, string> {
