@@ -14,6 +14,8 @@ export interface SimTracker {
   issueTokens(userId: string): { accessToken: string; refreshToken: string; expiresAt: Date; scopes: string[] };
   /** PowerToken's entry on that local day, as the participant would see it. */
   viewDay(userId: string, date: string): { steps: number; label: string | null } | null;
+  /** Successful requests that changed data (not GET, not OAuth) so far: what tests count as tracker writes. */
+  dataWrites(): number;
   close(): Promise<void>;
 }
 
@@ -93,6 +95,7 @@ async function googleHealth(now: (() => Date) | undefined, port: { port?: number
       const entry = sim.state.viewDay(userId, date).powertoken;
       return entry ? { steps: entry.steps, label: entry.label } : null;
     },
+    dataWrites: () => countWrites(sim.requests),
     close: () => sim.close(),
   };
 }
@@ -111,6 +114,11 @@ async function fitbitLegacy(now: (() => Date) | undefined, port: { port?: number
       const entry = sim.state.viewDay(userId, date).powertoken;
       return entry ? { steps: entry.steps, label: null } : null;
     },
+    dataWrites: () => countWrites(sim.requests),
     close: () => sim.close(),
   };
+}
+
+function countWrites(requests: readonly { method: string; path: string; status: number }[]): number {
+  return requests.filter((r) => r.method !== "GET" && !r.path.startsWith("/oauth") && r.status >= 200 && r.status < 300).length;
 }
