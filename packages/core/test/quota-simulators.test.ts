@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { createWeconnectClient } from "@powertoken/weconnect";
+import { startWeconnectSimulator } from "@powertoken/weconnect/simulator";
 import { createQuota, createRuntime, runPoll, type PowerTokenRuntime, type QuotaClock } from "../src/index.js";
 import { chicagoMeetingSpec, DIALECTS, startDbWorld, type Dialect, type DbWorld } from "./helpers/db-world.js";
 
@@ -145,6 +146,30 @@ describe("quota budgets and 429s against the simulators", () => {
     const after = await runPoll(runtime.ctx, { all: true });
     expect(after).toMatchObject({ written: 5, skipped: 0, failed: 0 });
     expect(after.quota?.tracker.pausedUntil).toBeNull();
+  });
+});
+
+describe("a call that waited for budget", () => {
+  it("still gets the client's whole timeout once it is sent, instead of failing as a timeout", async () => {
+    const sim = await startWeconnectSimulator();
+    try {
+      const person = sim.state.addPerson({ email: "w@example.org", password: "pw", timeZone: "UTC" });
+      const session = { personId: person.id, token: sim.state.issueToken(person.id) };
+      let t = 0;
+      // Each wait for budget really lasts 400 ms, longer than the client's 250 ms timeout.
+      const clock: QuotaClock = {
+        now: () => t,
+        sleep: (ms) => new Promise((resolve) => setTimeout(() => ((t += ms), resolve()), 400)),
+      };
+      const quota = createQuota({ clock, settings: { budgetPerMinute: { weconnect: 1, tracker: null, oauth: null } } });
+      const client = createWeconnectClient({ baseUrl: sim.url, timeoutMs: 250, retry: { attempts: 1 }, fetch: quota.gate("weconnect") });
+      await client.getPerson(session);
+      const started = performance.now();
+      await expect(client.getPerson(session)).resolves.toMatchObject({ id: person.id });
+      expect(performance.now() - started).toBeGreaterThanOrEqual(390);
+    } finally {
+      await sim.close();
+    }
   });
 });
 
