@@ -10,6 +10,7 @@
 // Latency bound: ceil(participants / concurrency) × round trips one participant needs in sequence ×
 // latency. A written participant needs 2 (WEconnect's day and week reads go out together, then the
 // tracker write), an unchanged one 1; a token refresh or a retry would add more (none here).
+// Run with `node --expose-gc` to start each poll's RSS sampling from a collected heap.
 // BENCH_CPU_PROF=out.cpuprofile profiles this process during the first (writing) poll only;
 // summarise it with `node bench/profile-summary.mjs out.cpuprofile`.
 import { fork } from "node:child_process";
@@ -111,6 +112,7 @@ async function bench(n, concurrency) {
       wallGoal: "<= 1.15 (at 10,000, concurrency 64)",
       requestsPerParticipant: { weconnect: Number((m.result.requests.weconnect / n).toFixed(2)), tracker: Number((m.result.requests.tracker / n).toFixed(2)) },
       simulatorsCpuMsPerParticipantPoll: m.simCpuMsPer,
+      rssMb: { beforePoll: m.rssBeforeMb, peakDuringPoll: m.peakRssMb, peakHeapUsed: m.peakHeapMb },
       loadAverage1m: m.load,
     };
   };
@@ -120,7 +122,7 @@ async function bench(n, concurrency) {
   // PostgreSQL; the database's own capacity is packages/db/bench/run.mjs's group-commit figure.
   if (usePg) console.log(JSON.stringify({ trackerWritesPerSecondThisRun: Math.round(written.result.written / (written.wallMs / 1000)), latencyBoundPerSecond: Math.round((concurrency / (2 * LATENCY_MS)) * 1000), pgCapacity: "see packages/db/bench/run.mjs (goal >= 1,000/s)", poolSize: POOL_SIZE }));
   console.log(JSON.stringify(line("unchanged", unchanged, 0.5)));
-  console.log(JSON.stringify({ peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), rssGoal: "flat in N (<= 200 MB at 100,000; h3's bench)" }));
+  console.log(JSON.stringify({ peakRssMbWholeProcess: Math.round(process.resourceUsage().maxRSS / 1024), note: "seeding included; the poll's own peak is rssMb.peakDuringPoll", rssGoal: "flat in N (<= 200 MB at 100,000; h3's bench)" }));
   if (!useUndici) transport.close();
   if (usePg) await db.schema.dropSchema(schema).ifExists().cascade().execute();
   await runtime.close();
@@ -136,11 +138,22 @@ async function measurePoll(runtime, sims, n, concurrency, profilePath) {
     await profiler.post("Profiler.enable");
     await profiler.post("Profiler.start");
   }
+  // maxRSS is the process's high-water mark, seeding included; sample the poll's own RSS and heap.
+  global.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  let peakRss = rssBefore;
+  let peakHeap = 0;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  }, 50);
   const cpuBefore = process.cpuUsage();
   const t0 = performance.now();
   const result = await runPoll(runtime.ctx, { all: true, concurrency });
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpuBefore);
+  clearInterval(sampler);
   const simAfter = await sims.stats();
   if (profiler) {
     const { profile } = await profiler.post("Profiler.stop");
@@ -153,6 +166,9 @@ async function measurePoll(runtime, sims, n, concurrency, profilePath) {
     cpuMsPer: Number(((cpu.user + cpu.system) / 1000 / n).toFixed(2)),
     simCpuMsPer: Number(((simAfter.cpuMs - simBefore.cpuMs) / n).toFixed(2)),
     load: Number(loadavg()[0].toFixed(1)),
+    rssBeforeMb: Math.round(rssBefore / 2 ** 20),
+    peakRssMb: Math.round(peakRss / 2 ** 20),
+    peakHeapMb: Math.round(peakHeap / 2 ** 20),
   };
 }
 
