@@ -1,13 +1,19 @@
 // Figures for maintenance runs against the simulators with injected latency. Prints, asserts nothing.
-// Usage: node bench/maintenance.mjs [N ...] [--dialect=sqlite|postgres] [--concurrency=C] [--transport=fetch|node-http]
-//   (default: 1000 10000 on SQLite). Needs `npx tsup` first (imports ./dist).
+// Usage: node bench/maintenance.mjs [N ...] [--dialect=sqlite|postgres] [--concurrency=C] [--transport=node-http|fetch]
+//   (default: 1000 10000 on SQLite; concurrency 8 below 10,000 participants, 64 from 10,000;
+//   transport node-http, the runtime's default, or fetch for Node's own). Needs `npx tsup` first (imports ./dist).
 // Two runs per size: "first" (stores today's events and day rows) and "second" (nothing changed in
-// WEconnect: the steady state of an hourly run). Requests are counted per API through onRequest,
-// SQL statements at the driver (better-sqlite3 prepare / pg query, BEGIN and COMMIT included).
-// The simulators run in a child process (bench/simulators.mjs), so CPU ms and peak RSS are
-// PowerToken's own. BENCH_CPU_PROF=out.cpuprofile profiles the second run (open in Chrome DevTools).
+// WEconnect: the steady state of an hourly run, which the goals are about).
+// Processes: this one seeds the database; each run goes in a fresh worker process (this file with
+// --worker), so its CPU and peak RSS are PowerToken's alone; the simulators run in a third process
+// (bench/simulators.mjs) and their CPU is printed apart. Requests are counted per API through
+// onRequest, SQL statements at the driver (better-sqlite3 run/all/get/iterate, pg Client#query;
+// BEGIN and COMMIT included). BENCH_CPU_PROF=out.cpuprofile profiles the second run's worker
+// (summarise with bench/profile-summary.mjs, or open in Chrome DevTools).
 // PostgreSQL: DATABASE_URL (default postgres://root@127.0.0.1:5432/test) names the server; the
 // bench creates and drops its own database on it.
+// Reuse (issue 17's scale driver): maintenanceBoundMs, seedMaintenanceParticipants and
+// runMaintenanceBench are exported; importing this file runs nothing.
 import { fork } from "node:child_process";
 import { once } from "node:events";
 import { randomBytes } from "node:crypto";
@@ -15,45 +21,52 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Session } from "node:inspector/promises";
+import { writeHeapSnapshot } from "node:v8";
 import { createParticipant, saveTrackerAccount, saveWeconnectAccount, upsertActivities } from "@powertoken/db";
 import { ConfigSchema, createNodeHttpFetch, createRuntime, runMaintenance } from "../dist/index.js";
 
-const LATENCY_MS = 50;
-const args = process.argv.slice(2);
-const flag = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
-const dialect = flag("dialect") ?? "sqlite";
-// fetch: Node's own (undici); node-http: createNodeHttpFetch, the lean transport (issue 17, target 5).
-const transport = flag("transport") ?? "fetch";
-const sizes = args.filter((a) => !a.startsWith("--")).map(Number).filter((n) => n > 0);
-const runs = sizes.length > 0 ? sizes : [1000, 10000];
-const serverUrl = process.env.DATABASE_URL ?? "postgres://root@127.0.0.1:5432/test";
+/** Injected before every request: the network the simulators on loopback do not have. */
+export const LATENCY_MS = 50;
 
-// Count statements where the drivers run them: a better-sqlite3 Statement's run/all/get/iterate
-// (db caches prepared statements, so prepare would undercount) and PostgreSQL's Client#query.
-// The modules are db's own copies.
-const requireFromDb = createRequire(fileURLToPath(import.meta.resolve("@powertoken/db")));
-let statements = 0;
-const Sqlite = requireFromDb("better-sqlite3");
-const probe = new Sqlite(":memory:");
-const StatementProto = Object.getPrototypeOf(probe.prepare("select 1"));
-probe.close();
-for (const method of ["run", "all", "get", "iterate"]) {
-  const original = StatementProto[method];
-  StatementProto[method] = function (...a) {
-    statements += 1;
-    return original.apply(this, a);
-  };
+/** Issue 17's goals for a steady-state ("second") run, printed next to each figure. */
+export const GOALS = Object.freeze({ wallOverBound: 1.15, requestsPerParticipant: 2, sqlStatementsPerParticipant: 3, cpuMsPerParticipant: 1.5, peakRssMbAt100k: 200 });
+
+/**
+ * The latency bound of a maintenance run: participants go through the pool `concurrency` at a
+ * time, and a participant's requests (its two WEconnect reads, and a token refresh when due) run
+ * side by side, so each costs one round trip of `latencyMs`:
+ *   bound = ceil(participants / concurrency) × roundTrips × latencyMs, roundTrips = 1 (0 with no request).
+ * Everything PowerToken does besides waiting (CPU, SQL) is what wall − bound measures.
+ */
+export function maintenanceBoundMs({ participants, concurrency, latencyMs = LATENCY_MS, roundTrips = 1 }) {
+  return Math.ceil(participants / concurrency) * roundTrips * latencyMs;
 }
-const pg = requireFromDb("pg");
-const query = pg.Client.prototype.query;
-pg.Client.prototype.query = function (...a) {
-  statements += 1;
-  return query.apply(this, a);
-};
 
-function startSimulators(n, now) {
+/**
+ * Store the simulators' participants (bench/simulators.mjs's `ready.participants`) the way
+ * enrolment does: a participant, their WEconnect link, their Google Health account and their
+ * activities, one at a time through db's functions. Returns the seeding time in ms.
+ */
+export async function seedMaintenanceParticipants(db, keys, participants, start) {
+  const t0 = performance.now();
+  for (let i = 0; i < participants.length; i++) {
+    const s = participants[i];
+    const p = await createParticipant(db, { name: `p${i}`, timeZone: s.timeZone, enrollmentStart: "2026-11-20", status: "active", mapping: "plan", goalSteps: 10_000, stepsPerUnit: 25_000, now: start });
+    await saveWeconnectAccount(db, keys, { participantId: p.id, personId: s.personId, accessToken: s.weconnectToken, now: start });
+    await saveTrackerAccount(db, keys, { participantId: p.id, backend: "google-health", ...s.tokens, expiresAt: new Date(s.tokens.expiresAt), now: start });
+    const activities = s.activities.map((a) => ({ weconnectActivityId: String(a.activityId), name: a.name, startsAt: new Date(a.dateStart), durationMinutes: a.duration, repeat: a.repeat, repeatEndsAt: null, modifiedAt: new Date(a.dateModified), expiresAt: null }));
+    await upsertActivities(db, p.id, activities, start);
+  }
+  return Math.round(performance.now() - t0);
+}
+
+const START = new Date("2026-11-25T15:30:00Z");
+const serverUrl = process.env.DATABASE_URL ?? "postgres://root@127.0.0.1:5432/test";
+const requireFromDb = createRequire(fileURLToPath(import.meta.resolve("@powertoken/db")));
+
+function startSimulators(n) {
   const child = fork(fileURLToPath(new URL("./simulators.mjs", import.meta.url)), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const ask = async (message, type) => {
     const reply = once(child, "message").then(([m]) => m);
@@ -63,7 +76,7 @@ function startSimulators(n, now) {
     return m;
   };
   return {
-    ready: ask({ type: "start", n, now: now.toISOString() }, "ready"),
+    ready: ask({ type: "start", n, now: START.toISOString() }, "ready"),
     stats: () => ask({ type: "stats" }, "stats"),
     close: async () => {
       const exited = once(child, "exit");
@@ -73,15 +86,16 @@ function startSimulators(n, now) {
   };
 }
 
-async function openDatabaseUrl() {
+async function createDatabase(dialect) {
   if (dialect === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "pt-maint-bench-"));
     return { url: join(dir, "bench.sqlite"), drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
+  const pg = requireFromDb("pg");
   const name = `pt_maint_bench_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  await query.call(admin, `CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
@@ -90,113 +104,193 @@ async function openDatabaseUrl() {
     drop: async () => {
       const again = new pg.Client({ connectionString: serverUrl });
       await again.connect();
-      await query.call(again, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await again.end();
     },
   };
 }
 
-async function measure(runtime, sims, n, concurrency, label) {
-  const requests = new Map();
-  const counter = (info) => requests.set(info.api, (requests.get(info.api) ?? 0) + 1);
-  runtime.onRequest.add(counter);
-  const simBefore = await sims.stats();
-  const profiler = label === "second" && process.env.BENCH_CPU_PROF ? new Session() : null;
+function configOf(setup) {
+  const oauth = setup.googleOauthUrl;
+  return ConfigSchema.parse({
+    database: { url: setup.databaseUrl },
+    encryption: { key: setup.encryptionKey },
+    weconnect: { baseUrl: setup.weconnectUrl },
+    googleHealth: { apiUrl: setup.googleUrl, tokenUrl: `${oauth}/token`, revocationUrl: `${oauth}/revoke`, authorizationUrl: `${oauth}/authorize`, clientId: "sim-client", clientSecret: "sim-secret" },
+    poll: { concurrency: setup.concurrency },
+  });
+}
+
+/** Run one maintenance run in a fresh worker process; resolves with its figures. */
+async function runInWorker(setup, label, sims) {
+  // BENCH_WORKER_OLD_SPACE_MB caps the worker's V8 old space: a run that still finishes has a live set below it.
+  const execArgv = process.env.BENCH_WORKER_OLD_SPACE_MB ? [`--max-old-space-size=${process.env.BENCH_WORKER_OLD_SPACE_MB}`] : [];
+  const worker = fork(fileURLToPath(import.meta.url), ["--worker"], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"], env: { ...process.env, BENCH_RUN: label } });
+  const exited = once(worker, "exit");
+  let simBefore;
+  const done = new Promise((resolve, reject) => {
+    worker.on("message", (m) => {
+      void (async () => {
+        if (m.type === "ready") {
+          simBefore = await sims.stats();
+          worker.send({ type: "go" });
+        } else if (m.type === "done") {
+          const simAfter = await sims.stats();
+          resolve({ ...m.figures, simulatorsCpuMs: simAfter.cpuMs - simBefore.cpuMs });
+        } else if (m.type === "error") reject(new Error(m.message));
+      })().catch(reject);
+    });
+    exited.then(([code]) => reject(new Error(`worker exited with ${code} before reporting`)));
+  });
+  worker.send({ type: "setup", setup });
+  const figures = await done;
+  await exited;
+  return figures;
+}
+
+/** The worker side: open the seeded database, run maintenance once, report. */
+async function worker() {
+  // SQL statements counted where the drivers run them: a better-sqlite3 Statement's
+  // run/all/get/iterate (db caches prepared statements, so prepare would undercount) and
+  // PostgreSQL's Client#query. The modules are db's own copies.
+  let statements = 0;
+  const Sqlite = requireFromDb("better-sqlite3");
+  const probe = new Sqlite(":memory:");
+  const StatementProto = Object.getPrototypeOf(probe.prepare("select 1"));
+  probe.close();
+  for (const method of ["run", "all", "get", "iterate"]) {
+    const original = StatementProto[method];
+    StatementProto[method] = function (...a) {
+      statements += 1;
+      return original.apply(this, a);
+    };
+  }
+  const pg = requireFromDb("pg");
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (...a) {
+    statements += 1;
+    return query.apply(this, a);
+  };
+
+  const [{ setup }] = await once(process, "message");
+  const baseFetch = setup.transport === "fetch" ? globalThis.fetch : createNodeHttpFetch();
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const fetchWithLatency = async (input, init) => {
+    await sleep(LATENCY_MS);
+    return baseFetch(input, init);
+  };
+  const requests = {};
+  const runtime = await createRuntime(configOf(setup), { now: () => START, fetch: fetchWithLatency, migrate: false, create: false, onRequest: (info) => void (requests[info.api] = (requests[info.api] ?? 0) + 1) });
+  runtime.ctx.settings.concurrency = setup.concurrency;
+  const rssBeforeRunMb = Math.round(process.memoryUsage().rss / 1024 / 1024);
+  const go = once(process, "message");
+  process.send({ type: "ready" });
+  await go;
+  const profiler = process.env.BENCH_RUN === "second" && process.env.BENCH_CPU_PROF ? new Session() : null;
   if (profiler) {
     profiler.connect();
     await profiler.post("Profiler.enable");
     await profiler.post("Profiler.start");
   }
+  // Peak heap in use (sampled): with RSS, tells a live set that grows with N from garbage V8 has not collected yet.
+  let peakHeapUsed = 0;
+  const sampler = setInterval(() => (peakHeapUsed = Math.max(peakHeapUsed, process.memoryUsage().heapUsed)), 200);
+  // BENCH_HEAP_SNAPSHOT=file.heapsnapshot: what is live 5 s into the second run (open in Chrome DevTools).
+  const snapshot = process.env.BENCH_RUN === "second" && process.env.BENCH_HEAP_SNAPSHOT ? setTimeout(() => writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT), 5000) : null;
   const statementsBefore = statements;
   const cpuBefore = process.cpuUsage();
   const t0 = performance.now();
-  const result = await runMaintenance(runtime.runtime.ctx);
+  const result = await runMaintenance(runtime.ctx);
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpuBefore);
   const sql = statements - statementsBefore;
-  const simAfter = await sims.stats();
   if (profiler) {
     const { profile } = await profiler.post("Profiler.stop");
-    writeFileSync(`${process.env.BENCH_CPU_PROF}`, JSON.stringify(profile));
+    writeFileSync(process.env.BENCH_CPU_PROF, JSON.stringify(profile));
     profiler.disconnect();
   }
-  runtime.onRequest.delete(counter);
-  const total = [...requests.values()].reduce((a, b) => a + b, 0);
-  // The latency bound as issue 17 defines it: participants go through the pool `concurrency` at a
-  // time, each costing its round trips in sequence. Its requests now overlap, so a participant
-  // with any request costs one round trip (the issue's runs cost three).
-  const roundTrips = total > 0 ? 1 : 0;
-  const boundMs = Math.ceil(n / concurrency) * roundTrips * LATENCY_MS;
-  const per = (x) => Number((x / n).toFixed(2));
-  return {
-    dialect,
-    transport,
-    run: label,
-    participants: n,
-    concurrency,
-    failed: result.failed,
-    failuresByCode: result.failuresByCode,
-    tokensRefreshed: result.tokensRefreshed,
-    eventsUpserted: result.eventsUpserted,
-    wallMs: Math.round(wallMs),
-    boundMs,
-    wallOverBound: Number((wallMs / boundMs).toFixed(2)),
-    requestsPerParticipant: Object.fromEntries([...requests].map(([api, count]) => [api, per(count)])),
-    sqlStatementsPerParticipant: per(sql),
-    cpuMsPerParticipant: Number(((cpu.user + cpu.system) / 1000 / n).toFixed(2)),
-    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-    simulatorsCpuMsPerParticipant: per(simAfter.cpuMs - simBefore.cpuMs),
-    loadAverage1m: Number(loadavg()[0].toFixed(1)),
-  };
-}
-
-async function bench(n, concurrency) {
-  const start = new Date("2026-11-25T15:30:00Z");
-  const now = () => start;
-  const sims = startSimulators(n, start);
-  const seeded = await sims.ready;
-  const database = await openDatabaseUrl();
-  let latency = 0;
-  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-  const baseFetch = transport === "node-http" ? createNodeHttpFetch() : globalThis.fetch;
-  const fetchWithLatency = async (input, init) => {
-    if (latency > 0) await sleep(latency);
-    return baseFetch(input, init);
-  };
-  const googleOauth = seeded.googleOauthUrl;
-  const config = ConfigSchema.parse({
-    database: { url: database.url },
-    encryption: { key: randomBytes(32).toString("base64") },
-    weconnect: { baseUrl: seeded.weconnectUrl },
-    googleHealth: { apiUrl: seeded.googleUrl, tokenUrl: `${googleOauth}/token`, revocationUrl: `${googleOauth}/revoke`, authorizationUrl: `${googleOauth}/authorize`, clientId: "sim-client", clientSecret: "sim-secret" },
-    poll: { concurrency },
-  });
-  const onRequest = new Set();
-  const runtime = await createRuntime(config, { now, fetch: fetchWithLatency, onRequest: (info) => onRequest.forEach((f) => f(info)) });
-  runtime.ctx.settings.concurrency = concurrency;
-  const { db, keys } = runtime.db;
-  const setupStarted = performance.now();
-  for (let i = 0; i < n; i++) {
-    const s = seeded.participants[i];
-    const tokens = { ...s.tokens, expiresAt: new Date(s.tokens.expiresAt) };
-    const p = await createParticipant(db, { name: `p${i}`, timeZone: s.timeZone, enrollmentStart: "2026-11-20", status: "active", mapping: "plan", goalSteps: 10_000, stepsPerUnit: 25_000, now: start });
-    await saveWeconnectAccount(db, keys, { participantId: p.id, personId: s.personId, accessToken: s.weconnectToken, now: start });
-    await saveTrackerAccount(db, keys, { participantId: p.id, backend: "google-health", ...tokens, now: start });
-    await upsertActivities(db, p.id, s.activities.map((a) => ({ weconnectActivityId: String(a.activityId), name: a.name, startsAt: new Date(a.dateStart), durationMinutes: a.duration, repeat: a.repeat, repeatEndsAt: null, modifiedAt: new Date(a.dateModified), expiresAt: null })), start);
-  }
-  const setupMs = Math.round(performance.now() - setupStarted);
-  seeded.participants = null;
-  await sims.stats();
-  latency = LATENCY_MS;
-  const ctx = { runtime, onRequest };
-  for (const label of ["first", "second"]) console.log(JSON.stringify({ ...(await measure(ctx, sims, n, concurrency, label)), setupMs }));
+  clearInterval(sampler);
+  if (snapshot) clearTimeout(snapshot);
+  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  const peakHeapUsedMb = Math.round(peakHeapUsed / 1024 / 1024);
   await runtime.close();
   baseFetch.close?.();
-  await sims.close();
-  await database.drop();
+  const { participants: _each, startedAt: _s, finishedAt: _f, ...summary } = result;
+  process.send({ type: "done", figures: { summary, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, sql, requests, peakRssMb, rssBeforeRunMb, peakHeapUsedMb } });
+  process.disconnect();
 }
 
-console.log(
-  `# core maintenance bench: Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${dialect}, transport ${transport}; ${LATENCY_MS} ms injected latency per request; simulators in a child process; goals (issue 17, second run): ≤ 2 requests and ≤ 3 SQL statements per participant, wall ≤ 1.15 × bound, CPU ≤ 1.5 ms per participant`,
-);
-for (const n of runs) await bench(n, flag("concurrency") ? Number(flag("concurrency")) : n >= 10_000 ? 64 : 8);
+/**
+ * Seed `n` participants, then run maintenance twice ("first", "second"), each in its own worker
+ * process. Resolves with one figures object per run, each figure next to its goal.
+ */
+export async function runMaintenanceBench({ n, dialect = "sqlite", concurrency = n >= 10_000 ? 64 : 8, transport = "node-http" }) {
+  const sims = startSimulators(n);
+  const seeded = await sims.ready;
+  const database = await createDatabase(dialect);
+  const setup = {
+    databaseUrl: database.url,
+    encryptionKey: randomBytes(32).toString("base64"),
+    weconnectUrl: seeded.weconnectUrl,
+    googleUrl: seeded.googleUrl,
+    googleOauthUrl: seeded.googleOauthUrl,
+    concurrency,
+    transport,
+  };
+  const out = [];
+  try {
+    const seeder = await createRuntime(configOf(setup), { now: () => START });
+    const seedMs = await seedMaintenanceParticipants(seeder.db.db, seeder.db.keys, seeded.participants, START);
+    await seeder.close();
+    seeded.participants = null;
+    await sims.stats(); // warms the IPC path
+    for (const label of ["first", "second"]) {
+      const f = await runInWorker(setup, label, sims);
+      const boundMs = maintenanceBoundMs({ participants: n, concurrency, roundTrips: Object.keys(f.requests).length > 0 ? 1 : 0 });
+      const per = (x, digits = 2) => Number((x / n).toFixed(digits));
+      const requestsPer = Object.fromEntries(Object.entries(f.requests).map(([api, count]) => [api, per(count)]));
+      const requestsTotalPer = per(Object.values(f.requests).reduce((a, b) => a + b, 0));
+      out.push({
+        dialect,
+        transport,
+        run: label,
+        participants: n,
+        concurrency,
+        failed: f.summary.failed,
+        failuresByCode: f.summary.failuresByCode,
+        tokensRefreshed: f.summary.tokensRefreshed,
+        eventsUpserted: f.summary.eventsUpserted,
+        wall: { ms: Math.round(f.wallMs), boundMs, overBound: Number((f.wallMs / boundMs).toFixed(2)), goal: `≤ ${GOALS.wallOverBound} × bound` },
+        requestsPerParticipant: { ...requestsPer, total: requestsTotalPer, goal: `≤ ${GOALS.requestsPerParticipant}` },
+        sqlStatementsPerParticipant: { value: per(f.sql, 3), goal: `≤ ${GOALS.sqlStatementsPerParticipant}` },
+        cpuMsPerParticipant: { value: per(f.cpuMs), goal: `≤ ${GOALS.cpuMsPerParticipant}` },
+        peakRssMb: { value: f.peakRssMb, beforeRun: f.rssBeforeRunMb, peakHeapUsedMb: f.peakHeapUsedMb, goal: `≤ ${GOALS.peakRssMbAt100k} at 100,000` },
+        simulatorsCpuMsPerParticipant: per(f.simulatorsCpuMs),
+        seedMs,
+        loadAverage1m: Number(loadavg()[0].toFixed(1)),
+      });
+    }
+  } finally {
+    await sims.close();
+    await database.drop();
+  }
+  return out;
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const flag = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+  const dialect = flag("dialect") ?? "sqlite";
+  const transport = flag("transport") ?? "node-http";
+  const sizes = args.filter((a) => !a.startsWith("--")).map(Number).filter((n) => n > 0);
+  console.log(
+    `# core maintenance bench: Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${dialect}, transport ${transport}; ${LATENCY_MS} ms injected latency per request; each run in its own worker process, simulators in another; bound = ceil(N / concurrency) × 1 round trip × ${LATENCY_MS} ms; goals (issue 17, "second" run): wall ≤ ${GOALS.wallOverBound} × bound, ≤ ${GOALS.requestsPerParticipant} requests and ≤ ${GOALS.sqlStatementsPerParticipant} SQL statements per participant, CPU ≤ ${GOALS.cpuMsPerParticipant} ms per participant, peak RSS ≤ ${GOALS.peakRssMbAt100k} MB at 100,000`,
+  );
+  for (const n of sizes.length > 0 ? sizes : [1000, 10000]) {
+    const concurrency = flag("concurrency") ? Number(flag("concurrency")) : undefined;
+    for (const line of await runMaintenanceBench({ n, dialect, transport, ...(concurrency ? { concurrency } : {}) })) console.log(JSON.stringify(line));
+  }
+}
+
+if (process.argv.includes("--worker")) await worker();
+else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
