@@ -367,3 +367,15 @@ export async function recordTrackerWrites(db: Kysely<Database>, inputs: readonly
     return inputs.map((input) => toDay(byKey.get(`${input.participantId}/${input.localDate}`)!.row));
   });
 }
+
+/**
+ * Sets a day's `updated_at` (when a poll last saw it) and nothing else: a poll that found the
+ * day exactly as stored needs no more. One statement.
+ * @returns the day, or null when it does not exist
+ * @throws DbError INVALID_INPUT
+ */
+export async function touchDay(db: Kysely<Database>, input: { participantId: number; localDate: string; now?: Date }): Promise<Day | null> {
+  const at = toIso(input.now ?? new Date(), "now");
+  const row = await db.updateTable("days").set({ updated_at: at }).where("participant_id", "=", input.participantId).where("local_date", "=", checkLocalDate(input.localDate)).returningAll().executeTakeFirst();
+  return row ? toDay(row) : null;
+}

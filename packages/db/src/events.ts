@@ -176,3 +176,39 @@ export async function sumCheckedInWeights(db: Kysely<Database>, items: readonly 
   }
   return sums;
 }
+
+/** A stored occurrence as the poll compares it with WEconnect's. */
+export interface StoredOccurrence {
+  occurrenceId: string;
+  weconnectActivityId: string;
+  startsAt: Date;
+  endsAt: Date;
+  checkedIn: boolean;
+}
+
+/**
+ * The stored events of each (participant, local date), for a page of participants in one query
+ * per chunk: the poll compares them with WEconnect's to skip saving a day that did not change.
+ * @returns the events keyed by participant id (an empty list when none)
+ * @throws DbError INVALID_INPUT on a malformed date
+ */
+export async function listEventsOn(db: Kysely<Database>, items: readonly ParticipantDate[]): Promise<Map<number, StoredOccurrence[]>> {
+  const wanted = new Map<number, string>();
+  for (const item of items) wanted.set(item.participantId, checkLocalDate(item.localDate));
+  const out = new Map<number, StoredOccurrence[]>([...wanted.keys()].map((id) => [id, []]));
+  const dates = [...new Set(wanted.values())];
+  for (const ids of chunkRows([...wanted.keys()], 1)) {
+    const rows = await db
+      .selectFrom("events as e")
+      .innerJoin("activities as a", "a.id", "e.activity_id")
+      .select(["e.participant_id", "e.local_date", "e.occurrence_id", "a.weconnect_activity_id", "e.starts_at", "e.ends_at", "e.checked_in"])
+      .where("e.participant_id", "in", ids)
+      .where("e.local_date", "in", dates)
+      .execute();
+    for (const r of rows) {
+      if (wanted.get(r.participant_id) !== r.local_date) continue;
+      out.get(r.participant_id)?.push({ occurrenceId: r.occurrence_id, weconnectActivityId: r.weconnect_activity_id, startsAt: fromIso(r.starts_at), endsAt: fromIso(r.ends_at), checkedIn: r.checked_in === 1 });
+    }
+  }
+  return out;
+}

@@ -62,8 +62,8 @@ export {
   type ActivityInput,
 } from "./activities.js";
 export { upsertEvents, listEvents, type EventWithActivity, type EventInput, type ListEventsFilter } from "./events.js";
-export { sumCheckedInWeights, type ParticipantDate } from "./events.js";
-export { markDaysPending, recordTrackerWrites } from "./days.js";
+export { sumCheckedInWeights, listEventsOn, type ParticipantDate, type StoredOccurrence } from "./events.js";
+export { markDaysPending, recordTrackerWrites, touchDay } from "./days.js";
 export {
   getDay,
   upsertDay,

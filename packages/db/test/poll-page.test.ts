@@ -4,12 +4,14 @@ import {
   createParticipant,
   getDay,
   listAudit,
+  listEventsOn,
   loadPollSelectionPage,
   markDayPending,
   markDaysPending,
   recordTrackerWrites,
   setParticipantPaused,
   sumCheckedInWeights,
+  touchDay,
   upsertActivities,
   upsertDay,
   upsertEvents,
@@ -137,5 +139,34 @@ describe.each(DIALECTS)("the poll's page reads and group writes on %s", (dialect
     await expect(recordTrackerWrites(db, [{ ...input(p.id), entryId: "e", outcome: "ok" }, { ...input(missing.id), entryId: "e", outcome: "ok" }])).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await getDay(db, p.id, "2026-11-25")).toMatchObject({ confirmedSteps: null });
     expect(await listAudit(db, { participantId: p.id })).toHaveLength(0);
+  });
+
+  it("lists each participant's stored events of their own date in one call, an empty list when none", async () => {
+    const { db } = database.get();
+    const [a, b, none] = [await participant(), await participant(), await participant()];
+    for (const p of [a, b]) await upsertActivities(db, p.id, [activity("1")], now);
+    const at = new Date("2026-11-25T15:00:00.000Z");
+    const event = (id: string, localDate: string, checkedIn: boolean) => ({ occurrenceId: id, weconnectActivityId: "1", localDate, startsAt: at, endsAt: now, checkedIn });
+    await upsertEvents(db, a.id, [event("x", "2026-11-25", true), event("y", "2026-11-24", false)], now);
+    await upsertEvents(db, b.id, [event("x", "2026-11-25", false), event("z", "2026-11-24", true)], now);
+    const found = await listEventsOn(db, [
+      { participantId: a.id, localDate: "2026-11-25" },
+      { participantId: b.id, localDate: "2026-11-24" },
+      { participantId: none.id, localDate: "2026-11-25" },
+    ]);
+    expect(found.get(a.id)).toEqual([{ occurrenceId: "x", weconnectActivityId: "1", startsAt: at, endsAt: now, checkedIn: true }]);
+    expect(found.get(b.id)).toEqual([{ occurrenceId: "z", weconnectActivityId: "1", startsAt: at, endsAt: now, checkedIn: true }]);
+    expect(found.get(none.id)).toEqual([]);
+  });
+
+  it("touches a day's last-seen time and nothing else, and says when there is no such day", async () => {
+    const { db } = database.get();
+    const p = await participant();
+    const before = await upsertDay(db, { participantId: p.id, localDate: "2026-11-25", ...dayValues });
+    await markDayPending(db, { participantId: p.id, localDate: "2026-11-25", steps: 9, label: "l", backend: "google-health", now });
+    const later = new Date("2026-11-25T21:00:00.000Z");
+    const touched = await touchDay(db, { participantId: p.id, localDate: "2026-11-25", now: later });
+    expect(touched).toMatchObject({ updatedAt: later, plannedCount: before.plannedCount, dailyProgress: before.dailyProgress, desiredSteps: 9, writeState: "pending" });
+    expect(await touchDay(db, { participantId: p.id, localDate: "2026-11-26", now: later })).toBeNull();
   });
 });
