@@ -10,7 +10,9 @@ import { createTestDatabase } from "./helpers/postgres.js";
 // per-job lock lets one poll and makes the other skip, saying so; the tracker sees exactly the
 // writes that were needed.
 
-const PEOPLE = 40;
+const PEOPLE = 20;
+/** Every WEconnect answer waits this long, so one run lasts well over 10 s: longer than any start-up skew between the two processes on a loaded machine. */
+const WECONNECT_DELAY_MS = 300;
 
 describe.each([{ dialect: "sqlite" as const }, { dialect: "postgres" as const }])("two polls started together on $dialect", ({ dialect }) => {
   let sims: Simulators;
@@ -21,7 +23,7 @@ describe.each([{ dialect: "sqlite" as const }, { dialect: "postgres" as const }]
   beforeAll(async () => {
     sims = await startSimulators({ backend: "google-health" });
     dir = tempDir("powertoken-overlap-");
-    // Concurrency 1 stretches the run over the participants, so the second process starts while the first still polls.
+    // Concurrency 1 and a slow WEconnect stretch the run, so the second process starts while the first still polls.
     env = { ...sims.env, POWERTOKEN_DEFAULT_TIME_ZONE: "UTC", POWERTOKEN_POLL_CONCURRENCY: "1" };
     if (dialect === "postgres") {
       const db = await createTestDatabase();
@@ -52,7 +54,9 @@ describe.each([{ dialect: "sqlite" as const }, { dialect: "postgres" as const }]
 
   it("lets one poll and makes the other skip and say so; the tracker gets exactly the writes needed", async () => {
     const before = sims.tracker.dataWrites();
+    sims.weconnect.setDelay(WECONNECT_DELAY_MS);
     const runs: CliRun[] = await Promise.all([runCli(["poll", "--all"], { cwd: dir, env, timeoutMs: 90_000 }), runCli(["poll", "--all"], { cwd: dir, env, timeoutMs: 90_000 })]);
+    sims.weconnect.setDelay(0);
     for (const run of runs) expect(run.code, run.stderr).toBe(0);
     const text = runs.map((r) => r.stdout + r.stderr);
     const skipped = text.filter((t) => /poll skipped: another poll run \(pid \d+/.test(t));
