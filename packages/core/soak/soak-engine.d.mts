@@ -74,7 +74,12 @@ export interface SoakResult {
   /** The values shown on a tracker without their ok audit row. */
   unaudited: Array<{ participant: string; backend: string; date: string; shown: number }>;
   auditOkRows: number;
+  /** Participants not active at the end, by status. */
   flagged: Record<string, number>;
+  /** The same after the faulty day, before the closing maintenance restored anyone. */
+  flaggedBeforeRestore: Record<string, number>;
+  /** Participants the closing maintenance restored (null when core reports no such count). */
+  restored: number | null;
   totals: {
     polls: number;
     written: number;

@@ -253,6 +253,11 @@ export async function runSoak(options) {
   const faultsInjected = { weconnect: { ...sims.weconnect.faultCounts }, googleHealth: { ...sims.google.faultCounts }, fitbitLegacy: { ...sims.legacy.faultCounts } };
   faults(false);
   setNow(DAY_START + polls * POLL_MS);
+  // The next hour's maintenance restores participants a 401 burst flagged by mistake (issue 15:
+  // restored once their token works again); then the last poll, of everyone.
+  const flaggedBeforeRestore = {};
+  for (const row of await db.selectFrom("participants").select(["status"]).where("status", "!=", "active").execute()) flaggedBeforeRestore[row.status] = (flaggedBeforeRestore[row.status] ?? 0) + 1;
+  const restore = await core.runMaintenance(runtime.ctx);
   const last = await core.runPoll(runtime.ctx, { all: true });
   const soakMs = performance.now() - started;
 
@@ -339,6 +344,8 @@ export async function runSoak(options) {
     unaudited,
     auditOkRows: audit.filter((a) => a.outcome === "ok").length,
     flagged,
+    flaggedBeforeRestore,
+    restored: restore.tokensRestored ?? null,
     totals,
     lastPoll: { due: last.due, written: last.written, unchanged: last.unchanged, skipped: last.skipped, failed: last.failed, failuresByCode: last.failuresByCode, skippedByCode: countSkips(last) },
     requestsPerParticipant: { weconnect: Number((dayRequests.weconnect / n).toFixed(1)), tracker: Number((dayRequests.tracker / n).toFixed(1)) },

@@ -5,6 +5,7 @@
 //   --transport: node-http (default) is createRuntime's own default, createNodeHttpFetch; fetch is Node's.
 //   --without leaves fault kinds out (e.g. 401-burst), to tell one defect's effect from the rest.
 // PostgreSQL: DATABASE_URL (default postgres://root@127.0.0.1:5432/test), a fresh schema dropped at the end.
+// Faults go off at the end; one maintenance (the next hour's) and one poll of everyone follow.
 // Prints figures; asserts nothing (test/soak.test.ts asserts a CI-sized run).
 import { loadavg } from "node:os";
 import { RANDOM_FAULT_KINDS } from "@powertoken/fitbit/simulator";
@@ -82,6 +83,7 @@ line("duplicate entries", result.duplicates);
 line("audit rows lost", `${result.auditLost} (confirmed days without their row: ${result.confirmedWithoutAudit} of ${result.confirmedDays}; values shown on trackers without their row: ${result.shownWithoutAudit} of ${result.shownValues}; ok rows ${result.auditOkRows})`);
 line("requests per participant over the day", `WEconnect ${result.requestsPerParticipant.weconnect}, tracker ${result.requestsPerParticipant.tracker}`);
 line("budget use (sum over the day's runs; peak = most in a minute)", Object.keys(result.budget).length === 0 ? "not reported (runs have no quota field in this build)" : JSON.stringify(result.budget));
+line("participants not active after the faulty day", `${JSON.stringify(result.flaggedBeforeRestore)}; the closing maintenance restored ${result.restored ?? "(not reported)"}`);
 line("participants not active at the end", JSON.stringify(result.flagged));
 line("refresh tokens revoked on purpose", result.tokensRevoked);
 line("check-ins / un-check-ins", `${result.checkIns} / ${result.unchecks}`);
