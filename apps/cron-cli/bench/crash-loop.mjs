@@ -49,14 +49,14 @@ const PLAN_SCALE = 10_000;
 
 /**
  * Run the CLI; with killAfterMs, SIGKILL it then. Resolves with its exit code, signal and output.
- * Other engineers rebuild dist/ in the same checkout: a run that could not even load the CLI is
+ * Other engineers rebuild dist/ folders in the same checkout: a run that could not even load the CLI is
  * run again after a pause (counted in `rebuildCollisions`), so it says nothing about the kill.
  */
 let rebuildCollisions = 0;
 async function runCli(args, env, killAfterMs) {
   for (let attempt = 0; ; attempt++) {
     const result = await runCliOnce(args, env, killAfterMs);
-    if (attempt >= 5 || !/Cannot find module '[^']*apps\/cron-cli\/dist\//.test(result.out)) return result;
+    if (attempt >= 5 || !/(Cannot find module|ENOENT: no such file or directory, open) '[^']*\/dist\//.test(result.out)) return result;
     rebuildCollisions += 1;
     await new Promise((resolve) => setTimeout(resolve, 5_000));
   }
