@@ -60,6 +60,10 @@ function parseArgs(argv) {
   return options;
 }
 
+if (process.argv.includes("--help")) {
+  console.log(`Usage: ${USAGE}`);
+  process.exit(0);
+}
 let options;
 try {
   options = parseArgs(process.argv.slice(2));
