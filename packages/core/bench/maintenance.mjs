@@ -24,7 +24,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Session } from "node:inspector/promises";
 import { writeHeapSnapshot } from "node:v8";
-import { createParticipant, saveTrackerAccount, saveWeconnectAccount, upsertActivities } from "@powertoken/db";
+import { insertParticipantsWithAccounts } from "@powertoken/db";
 import { ConfigSchema, createNodeHttpFetch, createRuntime, runMaintenance } from "../dist/index.js";
 
 /** Injected before every request: the network the simulators on loopback do not have. */
@@ -45,19 +45,27 @@ export function maintenanceBoundMs({ participants, concurrency, latencyMs = LATE
 }
 
 /**
- * Store the simulators' participants (bench/simulators.mjs's `ready.participants`) the way
- * enrolment does: a participant, their WEconnect link, their Google Health account and their
- * activities, one at a time through db's functions. Returns the seeding time in ms.
+ * Store the simulators' participants (bench/simulators.mjs's `ready.participants`) as enrolment
+ * would: a participant, their WEconnect link, their Google Health account (tokens encrypted as db
+ * stores them) and their activities, through db's insertParticipantsWithAccounts in batches of
+ * 2,000 (one transaction each). Returns the seeding time in ms.
  */
 export async function seedMaintenanceParticipants(db, keys, participants, start) {
   const t0 = performance.now();
-  for (let i = 0; i < participants.length; i++) {
-    const s = participants[i];
-    const p = await createParticipant(db, { name: `p${i}`, timeZone: s.timeZone, enrollmentStart: "2026-11-20", status: "active", mapping: "plan", goalSteps: 10_000, stepsPerUnit: 25_000, now: start });
-    await saveWeconnectAccount(db, keys, { participantId: p.id, personId: s.personId, accessToken: s.weconnectToken, now: start });
-    await saveTrackerAccount(db, keys, { participantId: p.id, backend: "google-health", ...s.tokens, expiresAt: new Date(s.tokens.expiresAt), now: start });
-    const activities = s.activities.map((a) => ({ weconnectActivityId: String(a.activityId), name: a.name, startsAt: new Date(a.dateStart), durationMinutes: a.duration, repeat: a.repeat, repeatEndsAt: null, modifiedAt: new Date(a.dateModified), expiresAt: null }));
-    await upsertActivities(db, p.id, activities, start);
+  for (let from = 0; from < participants.length; from += 2000) {
+    const batch = participants.slice(from, from + 2000).map((s, k) => ({
+      name: `p${from + k}`,
+      timeZone: s.timeZone,
+      enrollmentStart: "2026-11-20",
+      status: "active",
+      mapping: "plan",
+      goalSteps: 10_000,
+      stepsPerUnit: 25_000,
+      weconnect: { personId: s.personId, accessToken: s.weconnectToken },
+      tracker: { backend: "google-health", accessToken: s.tokens.accessToken, refreshToken: s.tokens.refreshToken, expiresAt: new Date(s.tokens.expiresAt), scopes: s.tokens.scopes },
+      activities: s.activities.map((a) => ({ weconnectActivityId: String(a.activityId), name: a.name, startsAt: new Date(a.dateStart), durationMinutes: a.duration, repeat: a.repeat, repeatEndsAt: null, modifiedAt: new Date(a.dateModified), expiresAt: null })),
+    }));
+    await insertParticipantsWithAccounts(db, keys, batch, start);
   }
   return Math.round(performance.now() - t0);
 }
