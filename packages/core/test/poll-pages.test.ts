@@ -64,4 +64,24 @@ describe.each(DIALECTS)("the poll's pages on %s", (dialect) => {
       expect(world.view(name, "2026-11-25").steps).toBe(day?.confirmedSteps);
     }
   });
+
+  it("only moves the last-polled time of a day found exactly as stored, and saves a changed one in full", async () => {
+    world = await startDbWorld(dialect, ["ana"].map(chicagoMeetingSpec), START);
+    checkInAll(world);
+    const { db } = world.runtime.db;
+    const ana = world.people.get("ana")!;
+    expect(await runPoll(world.runtime.ctx, { all: true })).toMatchObject({ written: 1 });
+    const first = await getDay(db, ana.id, "2026-11-25");
+
+    world.clock.set("2026-11-25T15:40:00Z");
+    expect(await runPoll(world.runtime.ctx, { all: true })).toMatchObject({ unchanged: 1 });
+    const touched = await getDay(db, ana.id, "2026-11-25");
+    expect(touched).toEqual({ ...first, updatedAt: new Date("2026-11-25T15:40:00Z") });
+
+    world.weconnectSim.state.uncheck(ana.personId, ana.activityIds.meeting!, new Date("2026-11-25T15:20:00Z"));
+    world.clock.set("2026-11-25T15:45:00Z");
+    expect(await runPoll(world.runtime.ctx, { all: true })).toMatchObject({ written: 1 });
+    expect(await getDay(db, ana.id, "2026-11-25")).toMatchObject({ completedCount: 0, dailyProgress: 0, updatedAt: new Date("2026-11-25T15:45:00Z") });
+    expect(world.view("ana", "2026-11-25").entries).toBe(0);
+  });
 });

@@ -55,6 +55,16 @@ export interface PollCandidate {
   openToday: number;
   /** When a poll last saved today's day row (its `updated_at`), or null without a row. */
   lastPolledAt: Date | null;
+  /** Today's stored counts and progress, when it has a row (the poll skips saving an unchanged day). */
+  todayCounts?: DayCounts | null;
+}
+
+/** A day row's counts and progress as the last poll saved them. */
+export interface DayCounts {
+  plannedCount: number;
+  completedCount: number;
+  dailyProgress: number;
+  weeklyProgress: number;
 }
 
 /** One page of {@link CoreData.listPollCandidates}: a keyset page or a list of ids. */
@@ -124,6 +134,10 @@ export interface CoreData extends TrustData {
    * ones among `ids`: the poll walks the study this way and never holds all of it.
    */
   listPollCandidates(now: Date, page?: PollCandidatePage): Promise<PollCandidate[]>;
+  /** The stored events of each participant's given local date, in one read per page. */
+  eventsOn(items: ReadonlyArray<{ participantId: number; localDate: string }>): Promise<Map<number, StoredEvent[]>>;
+  /** Set only the day's `updated_at` (a poll saw it unchanged); its ledger, or null when there is no such day. */
+  touchDay(participantId: number, localDate: string, at: Date): Promise<DayLedger | null>;
   /** {@link CoreData.dayPoints} for several participants, each with its own local date, in one read per page. */
   dayPointsOf(items: ReadonlyArray<{ participantId: number; localDate: string }>): Promise<Map<number, number>>;
   listActivities(participantId: number): Promise<StoredActivity[]>;

@@ -21,6 +21,8 @@ import {
   markDaysPending,
   recordTrackerWrites,
   sumCheckedInWeights,
+  listEventsOn,
+  touchDay,
   loadTrackerToken,
   loadWeconnectAccounts,
   markDayPending,
@@ -50,7 +52,7 @@ import { emptyMaintenanceInputs, type MaintenanceInputs } from "../maintenance/m
 import { expirationOf } from "../maintenance/sync-activities.js";
 import type { MappingName } from "../mapping/mapping-settings.js";
 import { dayNeedsWrite, type DayLedger } from "../poll/decide-write.js";
-import type { CoreData, ParticipantRecord, PollCandidate, StoredActivity, TrackerWriteRecord } from "./core-data.js";
+import type { CoreData, ParticipantRecord, PollCandidate, StoredActivity, StoredEvent, TrackerWriteRecord } from "./core-data.js";
 import { createGroupCommit } from "./group-commit.js";
 
 /** True when A and B are the same union (checked at compile time below). */
@@ -159,6 +161,7 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
         if (d.localDate === c.today) {
           c.openToday = Math.max(0, d.plannedCount - d.completedCount);
           c.lastPolledAt = d.updatedAt;
+          c.todayCounts = { plannedCount: d.plannedCount, completedCount: d.completedCount, dailyProgress: d.dailyProgress, weeklyProgress: d.weeklyProgress };
         }
       }
       return [...byParticipant.values()].map(({ today: _today, ...candidate }) => candidate);
@@ -176,6 +179,20 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): C
     async dayPoints(participantId, localDate) {
       const events = await listEvents(db, { participantId, localDate });
       return events.filter((e) => e.checkedIn).reduce((sum, e) => sum + e.weight, 0);
+    },
+
+    async eventsOn(items) {
+      const out = new Map<number, StoredEvent[]>();
+      if (items.length === 0) return out;
+      for (const [participantId, events] of await listEventsOn(db, items)) {
+        out.set(participantId, events.map((e) => ({ eventId: e.occurrenceId, activityId: Number(e.weconnectActivityId), start: e.startsAt, end: e.endsAt, checkedIn: e.checkedIn })));
+      }
+      return out;
+    },
+
+    async touchDay(participantId, localDate, at) {
+      const day = await touchDay(db, { participantId, localDate, now: at });
+      return day ? toLedger(day) : null;
     },
 
     async dayPointsOf(items) {

@@ -32,7 +32,8 @@ export interface PollPagesInput {
  * A reader of the poll's pages, in id order (keyset: `id > last`, so rows added or removed
  * meanwhile never shift a page). Per page: the candidates with their stored activities and day
  * rows (due-ness is decided from them), then the selected participants' accounts, decrypting
- * only their tokens, and charge's carried points, each in one read. Returns null after the last.
+ * only their tokens, charge's carried points and today's stored events, each in one read.
+ * Returns null after the last.
  */
 export function createPollPages(ctx: PowerTokenContext, input: PollPagesInput): () => Promise<PollPage | null> {
   const size = input.pageSize ?? POLL_PAGE_SIZE;
@@ -65,9 +66,17 @@ export function createPollPages(ctx: PowerTokenContext, input: PollPagesInput): 
     const byId = new Map(page.map((c) => [c.participantId, c]));
     const today = new Map(participants.map((p) => [p.id, localDateOf(input.now, p.timeZone)]));
     const points = await ctx.data.dayPointsOf(participants.filter((p) => p.mapping === "charge").map((p) => ({ participantId: p.id, localDate: previousDate(today.get(p.id)!) })));
+    const withRow = participants.filter((p) => byId.get(p.id)?.todayCounts);
+    const events = await ctx.data.eventsOn(withRow.map((p) => ({ participantId: p.id, localDate: today.get(p.id)! })));
     const preloaded = new Map<number, PreloadedDay>();
     for (const p of participants) {
-      preloaded.set(p.id, { localDate: today.get(p.id)!, stored: byId.get(p.id)?.activities ?? [], carriedPoints: points.get(p.id) ?? 0 });
+      const counts = byId.get(p.id)?.todayCounts;
+      preloaded.set(p.id, {
+        localDate: today.get(p.id)!,
+        stored: byId.get(p.id)?.activities ?? [],
+        carriedPoints: points.get(p.id) ?? 0,
+        ...(counts ? { today: { counts, events: events.get(p.id) ?? [] } } : {}),
+      });
     }
     return { participants, preloaded };
   };

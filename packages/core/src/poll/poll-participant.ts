@@ -1,5 +1,6 @@
 import { localDateOf, localDayWindow, localWeekWindow, type ActivityWithEvents, type Progress } from "@powertoken/weconnect";
-import type { ParticipantRecord, StoredActivity, StoredEvent } from "../data/core-data.js";
+import type { DayCounts, ParticipantRecord, StoredActivity, StoredEvent } from "../data/core-data.js";
+import { eventsAlreadyStored } from "../maintenance/same-events.js";
 import { DEFAULT_ACTIVITY_WEIGHT, storedActivityOf, storedEventsOf } from "../data/weconnect-to-stored.js";
 import { computeSteps, type ScoredEvent } from "../mapping/compute-steps.js";
 import { formatLabel } from "../mapping/format-label.js";
@@ -27,6 +28,8 @@ export interface PreloadedDay {
   stored: StoredActivity[];
   /** Yesterday's points; 0 for the mappings other than charge. */
   carriedPoints: number;
+  /** Today's stored counts and events when the day has a row: an identical day is only touched, not saved again. */
+  today?: { counts: DayCounts; events: StoredEvent[] };
 }
 
 /** What the read step gathers for one participant's local day. */
@@ -75,7 +78,10 @@ export async function pollParticipant(ctx: PowerTokenContext, participant: Parti
     return { ...base, outcome: "skipped", code: "DRY_RUN", message: decision.action === "write" ? `would write (${decision.reason})` : "would leave unchanged", steps: day.steps };
   }
 
-  const ledger = await persistDay(ctx, { participantId: participant.id, localDate, day, at: now });
+  // The common poll finds the day exactly as stored: one UPDATE of `updated_at` (the catch-up
+  // rule's "last polled") instead of the snapshot's transaction.
+  const touched = preloaded?.today && sameAsStored(day, preloaded.today) ? await ctx.data.touchDay(participant.id, localDate, now) : null;
+  const ledger = touched ?? (await persistDay(ctx, { participantId: participant.id, localDate, day, at: now }));
   const decision = decideWrite(ledger, day);
   if (decision.action === "unchanged") return { ...base, outcome: "unchanged", steps: day.steps };
   const written = await writeDay(ctx, { participant, accountKey: participant.tracker.accountKey, backend: tracker.backend, localDate, day, ledger, at: now });
@@ -128,6 +134,19 @@ function computeDay(participant: ParticipantRecord, inputs: DayInputs): Computed
     // An activity added in WEconnect today counts at once, not after the next maintenance (docs/original-system.md#bug-11-only-the-first-event).
     newActivities: inputs.activities.filter((a) => !known.has(a.activityId)).map((a) => storedActivityOf(a)),
   };
+}
+
+/** True when saving `day` would change nothing stored but `updated_at`: same counts and progress, its events stored as they are, no new activity. */
+function sameAsStored(day: ComputedDay, stored: { counts: DayCounts; events: StoredEvent[] }): boolean {
+  const c = stored.counts;
+  return (
+    day.newActivities.length === 0 &&
+    c.plannedCount === day.planned &&
+    c.completedCount === day.checkedIn &&
+    c.dailyProgress === day.dailyProgress &&
+    c.weeklyProgress === day.weeklyProgress &&
+    eventsAlreadyStored(day.events, stored.events)
+  );
 }
 
 /** Persist: the day's counts, progress, events and new activities, in one transaction; returns the write ledger. */
