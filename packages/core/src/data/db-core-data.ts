@@ -99,18 +99,19 @@ function toInput(a: StoredActivity) {
  * Core's data port over `@powertoken/db`, through its named query functions only (no SQL here).
  * A tracker account key is the `tracker_accounts.id` as text. Tokens are decrypted only for the participants a run processes.
  */
-export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys">): CoreData {
+export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys"> & Partial<Pick<DatabaseHandle, "dialect">>): CoreData {
   const { db, keys } = handle;
   type Intent = Parameters<CoreData["recordIntent"]>[0];
   const intentOf = (i: Intent) => ({ participantId: i.participantId, localDate: i.localDate, steps: i.steps, label: i.label, backend: i.backend, now: i.at });
-  const commitIntent = createGroupCommit(
-    (items: Intent[]) => markDaysPending(db, items.map(intentOf)),
-    (item: Intent) => markDayPending(db, intentOf(item)),
-  );
-  const commitWrite = createGroupCommit(
-    (items: TrackerWriteRecord[]) => recordTrackerWrites(db, items.map(trackerWriteOf)),
-    async (item: TrackerWriteRecord) => (await recordTrackerWrite(db, trackerWriteOf(item))).day,
-  );
+  const oneIntent = (item: Intent) => markDayPending(db, intentOf(item));
+  const oneWrite = async (item: TrackerWriteRecord) => (await recordTrackerWrite(db, trackerWriteOf(item))).day;
+  // Group commits pay off where a commit is a server round trip and a WAL flush (PostgreSQL). An
+  // in-process SQLite commit (WAL, synchronous=NORMAL) costs no wait, and a group's statement,
+  // whose text varies with its size, would miss the prepared-statement cache: there each write
+  // commits alone.
+  const grouped = handle.dialect !== "sqlite";
+  const commitIntent = grouped ? createGroupCommit((items: Intent[]) => markDaysPending(db, items.map(intentOf)), oneIntent) : oneIntent;
+  const commitWrite = grouped ? createGroupCommit((items: TrackerWriteRecord[]) => recordTrackerWrites(db, items.map(trackerWriteOf)), oneWrite) : oneWrite;
 
   return {
     ...createDbTrustData(handle),
