@@ -170,5 +170,4 @@ console.log(`processed twice in a cycle                      poll ${twice.poll} 
 console.log(`participant failures logged, by code            ${JSON.stringify(failures)}`);
 console.log(`daemon exits                                    ${JSON.stringify(exits)}`);
 console.log(`wall ${wallS.toFixed(0)} s; bench process (simulators) CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s; load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
-if (process.env.ROTATION_DEBUG) console.log(JSON.stringify(daemons[0].lines.filter((l) => l.level >= 30 && !String(l.msg).includes("participant")).slice(0, 8)));
 if (exits.some((e) => e.code !== 0)) for (const d of daemons) if (d.stderr()) console.log(`stderr: ${d.stderr().slice(0, 1000)}`);
