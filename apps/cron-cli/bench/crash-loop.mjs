@@ -8,7 +8,11 @@
 // Prints converged / total per database and job; asserts nothing. Needs `npx tsup` in the packages
 // and the app (imports their dist).
 // Usage: node bench/crash-loop.mjs [--kills 20] [--participants 30] [--db sqlite,postgres] [--job poll,maintenance]
-//        [--rotation]   (single-use rotating refresh tokens, no replay window, on the Google simulator)
+//        [--rotation [--replay-window 120]]   (single-use rotating refresh tokens on the Google
+//        simulator, 120 s access tokens; no replay window unless given, 120 s being Fitbit's)
+// With rotation and no replay window, a kill between a refresh answer and its save loses that
+// grant for good (nothing can replay it): such participants are counted as "grants lost" and
+// left out of the tracker check, which covers those whose tokens stayed valid.
 // PostgreSQL: DATABASE_URL (default postgres://root@127.0.0.1:5432/test); a fresh database, dropped at the end.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -17,7 +21,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { createParticipant, migrateToLatest, openDatabase, parseEncryptionKey, saveTrackerAccount, saveWeconnectAccount } from "@powertoken/db";
+import { createParticipant, findTrackerAccount, loadTrackerToken, migrateToLatest, openDatabase, parseEncryptionKey, saveTrackerAccount, saveWeconnectAccount } from "@powertoken/db";
 import { startGoogleHealthSimulator } from "@powertoken/fitbit/simulator";
 import { localDateOf, localDayWindow } from "@powertoken/weconnect";
 import { startWeconnectSimulator } from "@powertoken/weconnect/simulator";
@@ -34,6 +38,7 @@ const N = Number(option("participants", "30"));
 const DATABASES = option("db", "sqlite,postgres").split(",");
 const JOBS = option("job", "poll,maintenance").split(",");
 const ROTATION = process.argv.includes("--rotation");
+const REPLAY_S = Number(option("replay-window", "0"));
 for (const [name, value, ok] of [
   ["kills", KILLS, Number.isInteger(KILLS) && KILLS > 0],
   ["participants", N, Number.isInteger(N) && N > 0],
@@ -90,7 +95,7 @@ async function adminQuery(sql) {
 async function loop(dialect, job) {
   const weconnect = await startWeconnectSimulator();
   const google = await startGoogleHealthSimulator({ accessTokenTtlSeconds: ROTATION ? 120 : 3599 });
-  if (ROTATION) Object.assign(google.state.oauth.settings, { rotateRefreshTokens: true, singleUseRefreshTokens: true, replayWindowSeconds: 0 });
+  if (ROTATION) Object.assign(google.state.oauth.settings, { rotateRefreshTokens: true, singleUseRefreshTokens: true, replayWindowSeconds: REPLAY_S });
   // A little latency, so a run lasts long enough for kills to land inside it.
   weconnect.setDelay(15);
   const key = randomBytes(32).toString("base64");
@@ -188,6 +193,21 @@ async function loop(dialect, job) {
     if (text.includes("sim-secret")) found += 1;
     return found;
   };
+  /** Participants whose stored refresh token the simulator no longer accepts. */
+  const lostGrants = async () => {
+    const h = await openDatabase({ url, keys });
+    const lost = new Set();
+    try {
+      for (const p of people) {
+        const account = await findTrackerAccount(h.db, p.id);
+        const token = account ? await loadTrackerToken(h.db, keys, account.id) : null;
+        if (!token || !google.state.oauth.isRefreshTokenLive(token.refreshToken)) lost.add(p.id);
+      }
+    } finally {
+      await h.close();
+    }
+    return lost;
+  };
   const integrity = async () => {
     if (dialect !== "sqlite") return "ok";
     const h = await openDatabase({ url, keys });
@@ -204,6 +224,7 @@ async function loop(dialect, job) {
   const measure = await runCli(jobArgs, { ...env }, undefined);
   const runMs = Math.max(300, measure.ms);
   let converged = 0;
+  let grantsLost = 0;
   let killedMidRun = 0;
   const failures = [];
   for (let round = 0; round < KILLS; round++) {
@@ -212,7 +233,9 @@ async function loop(dialect, job) {
     if (killed.signal === "SIGKILL") killedMidRun += 1;
     const after = await runCli(jobArgs, { ...env }, undefined);
     const poll = job === "poll" ? after : await runCli(["poll", "--all"], { ...env }, undefined);
-    const wrong = people.filter((p) => (google.state.viewDay(p.user, today()).powertoken?.steps ?? 0) !== expected(p)).length;
+    const lostNow = await lostGrants();
+    const wrong = people.filter((p) => !lostNow.has(p.id) && (google.state.viewDay(p.user, today()).powertoken?.steps ?? 0) !== expected(p)).length;
+    grantsLost = lostNow.size;
     const duplicates = people.reduce((sum, p) => sum + Math.max(0, [...google.state.points(p.user).values()].filter((x) => x.writtenBy !== null && x.civilDate === today()).length - 1), 0);
     const check = await integrity();
     const plaintext = await plaintextFound();
@@ -226,15 +249,15 @@ async function loop(dialect, job) {
   if (dir) rmSync(dir, { recursive: true, force: true });
   else rmSync(cwd, { recursive: true, force: true });
   if (dbName) await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  return { converged, killedMidRun, runMs: Math.round(runMs), failures, refreshes: refreshes.refreshes, rejected: refreshes.rejectedRefreshes };
+  return { converged, grantsLost, killedMidRun, runMs: Math.round(runMs), failures, refreshes: refreshes.refreshes, rejected: refreshes.rejectedRefreshes };
 }
 
-console.log(`# crash loop: ${KILLS} SIGKILLs per (database, job), ${N} participants, Google Health simulator${ROTATION ? " with single-use rotation, no replay window, 120 s access tokens" : " (its documented non-rotating refresh tokens)"}, load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+console.log(`# crash loop: ${KILLS} SIGKILLs per (database, job), ${N} participants, Google Health simulator${ROTATION ? ` with single-use rotation, replay window ${REPLAY_S} s, 120 s access tokens` : " (its documented non-rotating refresh tokens)"}, load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 const cpuBefore = process.cpuUsage();
 for (const dialect of DATABASES) {
   for (const job of JOBS) {
     const r = await loop(dialect, job);
-    console.log(`${dialect.padEnd(9)} ${job.padEnd(12)} converged ${r.converged} / ${KILLS} (killed mid-run ${r.killedMidRun}, an unkilled run lasts ~${r.runMs} ms; refreshes ${r.refreshes}, invalid_grant ${r.rejected})`);
+    console.log(`${dialect.padEnd(9)} ${job.padEnd(12)} converged ${r.converged} / ${KILLS} (grants lost ${r.grantsLost} / ${N}; killed mid-run ${r.killedMidRun}, an unkilled run lasts ~${r.runMs} ms; refreshes ${r.refreshes}, invalid_grant ${r.rejected})`);
     for (const f of r.failures.slice(0, 5)) console.log(`  not converged: ${JSON.stringify(f)}`);
   }
 }
