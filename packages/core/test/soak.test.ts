@@ -23,8 +23,8 @@ describe("a soak of 60 participants × 24 polls under 10 % faults", () => {
       seed: 15,
       clientTimeoutMs: 500,
       legacyShare: 0,
-      // Node's fetch until createNodeHttpFetch sends form bodies (every token refresh fails through it today; see the soak's report).
-      transport: "fetch",
+      // createRuntime's own transport (createNodeHttpFetch): the soak first found its token refreshes failing.
+      transport: "node-http",
       weconnectKinds: WECONNECT_FAULT_KINDS,
       trackerKinds: RANDOM_FAULT_KINDS,
     });
@@ -34,6 +34,7 @@ describe("a soak of 60 participants × 24 polls under 10 % faults", () => {
     expect(result.duplicateDays).toEqual([]);
     expect(result.auditLost).toBe(0);
     expect(result.confirmedDays).toBeGreaterThan(60);
+    expect(result.transport).toBe("createNodeHttpFetch");
   }, 180_000);
 
   it("really injected faults of every kind and ran through them", () => {
