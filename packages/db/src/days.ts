@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import { inTransaction } from "./_db.js";
+import { fixedSql, runFixed } from "./_fixed-sql.js";
 import { checkLocalDate, fromIso, fromIsoOrNull, toIso } from "./_values.js";
 import { DbError } from "./errors.js";
 import type { DayRow, DayRowUpdate, DayWriteState } from "./schema/days.js";
@@ -90,6 +91,13 @@ export async function getDay(db: Kysely<Database>, participantId: number, localD
   return row ? toDay(row) : null;
 }
 
+const UPSERT_DAY_COLUMNS = `insert into days (participant_id, local_date, write_state, planned_count, completed_count, daily_progress, weekly_progress, desired_steps, desired_label, updated_at)
+  values (?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?) on conflict (participant_id, local_date) do update set
+  planned_count = excluded.planned_count, completed_count = excluded.completed_count, daily_progress = excluded.daily_progress, weekly_progress = excluded.weekly_progress, updated_at = excluded.updated_at`;
+// Fixed text (the poll's hot path, see _fixed-sql.ts): with and without keeping the stored desired value.
+const UPSERT_DAY = fixedSql(`${UPSERT_DAY_COLUMNS}, desired_steps = excluded.desired_steps, desired_label = excluded.desired_label returning *`);
+const UPSERT_DAY_KEEP_DESIRED = fixedSql(`${UPSERT_DAY_COLUMNS} returning *`);
+
 /**
  * Creates a day or updates its counts, progress and desired value; never touches the confirmed
  * value, the entry id or the write state (those change only through the write functions).
@@ -109,16 +117,18 @@ export async function upsertDay(db: Kysely<Database>, input: UpsertDayInput): Pr
   for (const value of [input.dailyProgress, input.weeklyProgress]) {
     if (!Number.isFinite(value)) throw new DbError("INVALID_INPUT", "Progress must be a finite number (guard the division by zero of a day without events).", { table: "days" });
   }
-  const row = await db
-    .insertInto("days")
-    .values({ participant_id: input.participantId, local_date: checkLocalDate(input.localDate), write_state: "confirmed", ...values })
-    .onConflict((oc) => {
-      if (!input.keepDesired) return oc.columns(["participant_id", "local_date"]).doUpdateSet(values);
-      const { desired_steps: _steps, desired_label: _label, ...kept } = values;
-      return oc.columns(["participant_id", "local_date"]).doUpdateSet(kept);
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const [row] = await runFixed<DayRow>(db, input.keepDesired ? UPSERT_DAY_KEEP_DESIRED : UPSERT_DAY, [
+    input.participantId,
+    checkLocalDate(input.localDate),
+    values.planned_count,
+    values.completed_count,
+    values.daily_progress,
+    values.weekly_progress,
+    values.desired_steps,
+    values.desired_label,
+    values.updated_at,
+  ]);
+  if (!row) throw new DbError("NOT_FOUND", `Participant ${input.participantId}: the day upsert returned no row.`, { table: "days" });
   return toDay(row);
 }
 
@@ -140,6 +150,10 @@ export interface MarkDayPendingInput {
   now?: Date;
 }
 
+// The poll's intent (no entry id given), as fixed text: see _fixed-sql.ts.
+const MARK_DAY_PENDING = fixedSql(`update days set desired_steps = ?, desired_label = ?, write_state = 'pending', pending_at = ?,
+  entry_backend = case when entry_id is null then ? else entry_backend end, updated_at = ? where participant_id = ? and local_date = ? returning *`);
+
 /**
  * Records the intended write before calling the tracker (crash safety: after a crash the day
  * is still `pending`, so the next run re-sends it idempotently to the same entry).
@@ -147,6 +161,11 @@ export interface MarkDayPendingInput {
  */
 export async function markDayPending(db: Kysely<Database>, input: MarkDayPendingInput): Promise<Day> {
   const at = toIso(input.now ?? new Date(), "now");
+  if (input.entryId === undefined) {
+    const [pending] = await runFixed<DayRow>(db, MARK_DAY_PENDING, [checkSteps(input.steps, "steps"), input.label, at, input.backend, at, input.participantId, checkLocalDate(input.localDate)]);
+    if (!pending) throw new DbError("NOT_FOUND", `Participant ${input.participantId} has no day ${input.localDate}; upsert it first.`, { table: "days" });
+    return toDay(pending);
+  }
   const row = await db
     .updateTable("days")
     .set({
@@ -189,6 +208,10 @@ export interface RecordTrackerWriteInput {
   now?: Date;
 }
 
+// The poll's confirmation path as fixed text (see _fixed-sql.ts).
+const DAY_WITH_NAME = fixedSql("select days.*, participants.name as participant_name from days inner join participants on participants.id = days.participant_id where days.participant_id = ? and days.local_date = ?");
+const CONFIRM_DAY = fixedSql("update days set confirmed_steps = ?, confirmed_label = ?, entry_id = ?, entry_backend = ?, write_state = 'confirmed', pending_at = null, updated_at = ? where id = ? returning *");
+
 /**
  * After a tracker call: updates the day (on `ok`: confirmed value and entry id, state
  * `confirmed`; on `failed`: keeps it `pending`, remembering a returned entry id) and appends the
@@ -201,14 +224,7 @@ export async function recordTrackerWrite(db: Kysely<Database>, input: RecordTrac
   checkSteps(input.steps, "steps");
   const action = input.action ?? "tracker-write";
   return inTransaction(db, async (trx) => {
-    const current = await trx
-      .selectFrom("days")
-      .innerJoin("participants", "participants.id", "days.participant_id")
-      .selectAll("days")
-      .select("participants.name as participant_name")
-      .where("days.participant_id", "=", input.participantId)
-      .where("days.local_date", "=", localDate)
-      .executeTakeFirst();
+    const [current] = await runFixed<DayRow & { participant_name: string }>(trx, DAY_WITH_NAME, [input.participantId, localDate]);
     if (!current) throw new DbError("NOT_FOUND", `Participant ${input.participantId} has no day ${localDate}; upsert it first.`, { table: "days" });
 
     let update: DayRowUpdate | null = null;
@@ -227,7 +243,10 @@ export async function recordTrackerWrite(db: Kysely<Database>, input: RecordTrac
       update = { entry_id: input.entryId, entry_backend: input.backend };
     }
     let row: DayRow = current;
-    if (update) {
+    if (input.outcome === "ok" && action === "tracker-write") {
+      const [confirmed] = await runFixed<DayRow>(trx, CONFIRM_DAY, [input.steps, input.label ?? null, input.entryId, input.backend, at, current.id]);
+      row = confirmed ?? current;
+    } else if (update) {
       row = await trx
         .updateTable("days")
         .set({ ...update, updated_at: at })
@@ -368,6 +387,8 @@ export async function recordTrackerWrites(db: Kysely<Database>, inputs: readonly
   });
 }
 
+const TOUCH_DAY = fixedSql("update days set updated_at = ? where participant_id = ? and local_date = ? returning *");
+
 /**
  * Sets a day's `updated_at` (when a poll last saw it) and nothing else: a poll that found the
  * day exactly as stored needs no more. One statement.
@@ -376,6 +397,6 @@ export async function recordTrackerWrites(db: Kysely<Database>, inputs: readonly
  */
 export async function touchDay(db: Kysely<Database>, input: { participantId: number; localDate: string; now?: Date }): Promise<Day | null> {
   const at = toIso(input.now ?? new Date(), "now");
-  const row = await db.updateTable("days").set({ updated_at: at }).where("participant_id", "=", input.participantId).where("local_date", "=", checkLocalDate(input.localDate)).returningAll().executeTakeFirst();
+  const [row] = await runFixed<DayRow>(db, TOUCH_DAY, [at, input.participantId, checkLocalDate(input.localDate)]);
   return row ? toDay(row) : null;
 }
