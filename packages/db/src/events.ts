@@ -1,5 +1,7 @@
 import type { Kysely } from "kysely";
 import { inTransaction } from "./_db.js";
+import { dialectOf } from "./_dialect.js";
+import { fixedSql, runFixed } from "./_fixed-sql.js";
 import { checkLocalDate, chunkRows, fromIso, toFlag, toIso } from "./_values.js";
 import { DbError } from "./errors.js";
 import type { Database } from "./schema/database.js";
@@ -43,6 +45,7 @@ export interface EventInput {
 export async function upsertEvents(db: Kysely<Database>, participantId: number, events: readonly EventInput[], now: Date = new Date()): Promise<number> {
   if (events.length === 0) return 0;
   const at = toIso(now, "now");
+  if (events.length <= FEW_EVENTS && dialectOf(db) === "sqlite") return upsertFewEvents(db, participantId, events, at);
   return inTransaction(db, async (trx) => {
     const wanted = [...new Set(events.map((e) => e.weconnectActivityId))];
     const activityIds = new Map<string, number>();
@@ -90,6 +93,37 @@ export async function upsertEvents(db: Kysely<Database>, participantId: number, 
         .execute();
     }
     return rows.length;
+  });
+}
+
+/** A poll's day holds a few events: up to this many go one fixed statement each on SQLite. */
+const FEW_EVENTS = 16;
+
+// Looks the activity up and upserts the event in one statement. The WHERE clause is required:
+// it keeps SQLite from reading ON CONFLICT as a join's ON (sqlite.org/lang_upsert.html, parsing ambiguity).
+const UPSERT_EVENT = fixedSql(`insert into events (participant_id, activity_id, occurrence_id, local_date, starts_at, ends_at, checked_in, updated_at)
+  select ?, a.id, ?, ?, ?, ?, ?, ? from activities a where a.participant_id = ? and a.weconnect_activity_id = ?
+  on conflict (activity_id, occurrence_id) do update set local_date = excluded.local_date, starts_at = excluded.starts_at, ends_at = excluded.ends_at,
+  checked_in = excluded.checked_in, updated_at = excluded.updated_at returning id`);
+
+/**
+ * The poll's few events on SQLite: one fixed statement per event (prepared once, see
+ * _fixed-sql.ts) instead of building a lookup and an insert, in one transaction: an unknown
+ * activity rolls every one back, as in the general path.
+ */
+function upsertFewEvents(db: Kysely<Database>, participantId: number, events: readonly EventInput[], at: string): Promise<number> {
+  return inTransaction(db, async (trx) => {
+    for (const e of events) {
+      if (typeof e.occurrenceId !== "string" || e.occurrenceId === "") {
+        throw new DbError("INVALID_INPUT", "occurrenceId must be a non-empty string.", { table: "events" });
+      }
+      const params = [participantId, e.occurrenceId, checkLocalDate(e.localDate), toIso(e.startsAt, "startsAt"), toIso(e.endsAt, "endsAt"), toFlag(e.checkedIn), at, participantId, e.weconnectActivityId];
+      const written = await runFixed<{ id: number }>(trx, UPSERT_EVENT, params);
+      if (written.length === 0) {
+        throw new DbError("INVALID_INPUT", `Event ${String(e.occurrenceId)} belongs to activity ${String(e.weconnectActivityId)}, which participant ${participantId} does not have. Upsert the activities first.`, { table: "events" });
+      }
+    }
+    return events.length;
   });
 }
 
