@@ -210,6 +210,9 @@ export interface RecordTrackerWriteInput {
 
 // The poll's confirmation path as fixed text (see _fixed-sql.ts).
 const DAY_WITH_NAME = fixedSql("select days.*, participants.name as participant_name from days inner join participants on participants.id = days.participant_id where days.participant_id = ? and days.local_date = ?");
+const INSERT_AUDIT = fixedSql(
+  "insert into audit_log (at, participant_id, participant_name, action, local_date, daily_progress, weekly_progress, steps, backend, entry_id, outcome, detail) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+);
 const CONFIRM_DAY = fixedSql("update days set confirmed_steps = ?, confirmed_label = ?, entry_id = ?, entry_backend = ?, write_state = 'confirmed', pending_at = null, updated_at = ? where id = ? returning *");
 
 /**
@@ -254,24 +257,21 @@ export async function recordTrackerWrite(db: Kysely<Database>, input: RecordTrac
         .returningAll()
         .executeTakeFirstOrThrow();
     }
-    const audit = await trx
-      .insertInto("audit_log")
-      .values({
-        at,
-        participant_id: input.participantId,
-        participant_name: current.participant_name,
-        action,
-        local_date: localDate,
-        daily_progress: input.dailyProgress ?? current.daily_progress,
-        weekly_progress: input.weeklyProgress ?? current.weekly_progress,
-        steps: input.steps,
-        backend: input.backend,
-        entry_id: input.entryId,
-        outcome: input.outcome,
-        detail: input.detail ? input.detail.slice(0, 1_000) : null,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const [audit] = await runFixed<{ id: number }>(trx, INSERT_AUDIT, [
+      at,
+      input.participantId,
+      current.participant_name,
+      action,
+      localDate,
+      input.dailyProgress ?? current.daily_progress,
+      input.weeklyProgress ?? current.weekly_progress,
+      input.steps,
+      input.backend,
+      input.entryId,
+      input.outcome,
+      input.detail ? input.detail.slice(0, 1_000) : null,
+    ]);
+    if (!audit) throw new DbError("NOT_FOUND", `Participant ${input.participantId}: the audit insert returned no row.`, { table: "audit_log" });
     return { day: toDay(row), auditId: audit.id };
   });
 }
