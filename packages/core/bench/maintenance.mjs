@@ -139,8 +139,10 @@ async function runInWorker(setup, label, sims, runs = 1) {
   let simBefore;
   const figures = [];
   const done = new Promise((resolve, reject) => {
+    // Handled one at a time: "done" and the next "ready" arrive together, and each asks the simulators.
+    let queue = Promise.resolve();
     worker.on("message", (m) => {
-      void (async () => {
+      queue = queue.then(async () => {
         if (m.type === "ready") {
           simBefore = await sims.stats();
           worker.send({ type: "go" });
@@ -149,7 +151,7 @@ async function runInWorker(setup, label, sims, runs = 1) {
           figures.push({ ...m.figures, simulatorsCpuMs: simAfter.cpuMs - simBefore.cpuMs });
           if (figures.length === runs) resolve(figures);
         } else if (m.type === "error") reject(new Error(m.message));
-      })().catch(reject);
+      }).catch(reject);
     });
     exited.then(([code]) => reject(new Error(`worker exited with ${code} before reporting`)));
   });
