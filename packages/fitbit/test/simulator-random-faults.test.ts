@@ -78,7 +78,7 @@ describe("the tracker simulators' random faults", () => {
     sim.setRandomFaults({ rate: 1, kinds: ["timeout"] });
     const tracker = createGoogleHealthTracker({ baseUrl: sim.url, tokens: { getAccessToken: async () => sim.state.issueTokens("alice").accessToken } as never, timeoutMs: 200, retry: false });
     const started = performance.now();
-    const error = await tracker.getTimeZone().catch((e: unknown) => e);
+    const error = await tracker.getTimeZone("alice").catch((e: unknown) => e);
     expect(isFitbitError(error) && error.code).toBe("NETWORK");
     expect(performance.now() - started).toBeLessThan(5_000);
   });

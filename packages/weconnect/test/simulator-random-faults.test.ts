@@ -89,7 +89,7 @@ describe("the WEconnect simulator's random faults", () => {
     sim!.setRandomFaults({ rate: 1, kinds: ["timeout"] });
     const client = createWeconnectClient({ baseUrl: sim!.url, timeoutMs: 200, retry: { attempts: 1 } });
     const started = performance.now();
-    const error = await client.listActivities({ personId: String(person.id), accessToken: token }).catch((e: unknown) => e);
+    const error = await client.listActivities({ personId: person.id, token }).catch((e: unknown) => e);
     expect(isWeconnectError(error) && error.code).toBe("NETWORK");
     expect(performance.now() - started).toBeLessThan(5_000);
     expect(sim!.requests.at(-1)?.status).toBe(0);
