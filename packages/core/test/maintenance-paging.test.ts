@@ -36,8 +36,26 @@ describe("runMaintenance over more than one page", () => {
     const ids = await addComplete(world, 1_003, "p");
     const { db } = world.runtime.db;
     await setParticipantPaused(db, ids[1_001]!, true, world.clock.now);
+    // Pages overlap but share one pool: never more participants reading WEconnect at once than the concurrency.
+    const client = world.runtime.ctx.weconnect;
+    let reading = 0;
+    let mostAtOnce = 0;
+    const counted: typeof client = {
+      ...client,
+      listActivities: async (session) => {
+        reading += 1;
+        mostAtOnce = Math.max(mostAtOnce, reading);
+        try {
+          return await client.listActivities(session);
+        } finally {
+          reading -= 1;
+        }
+      },
+    };
     const seen: RunProgress[] = [];
-    const first = await runMaintenance(world.runtime.ctx, { onProgress: (p) => seen.push(p) });
+    const first = await runMaintenance({ ...world.runtime.ctx, weconnect: counted }, { onProgress: (p) => seen.push(p) });
+    expect(mostAtOnce).toBeGreaterThan(1);
+    expect(mostAtOnce).toBeLessThanOrEqual(world.runtime.ctx.settings.concurrency);
     expect(first).toMatchObject({ failed: 0, eventsUpserted: 1_002 });
     const maintained = first.participants.filter((o) => o.outcome === "updated").map((o) => o.participantId);
     expect(new Set(maintained).size).toBe(1_002);
