@@ -6,3 +6,4 @@ export { runWithQuota, familiesOf } from "./participant-quota.js";
 export { createDbRateLimitStore } from "./db-rate-limit-store.js";
 export { retryAfterMsOf } from "./retry-after.js";
 export { quotaSettingsFromConfig } from "./quota-from-config.js";
+export { quotaClockFromNow, type QuotaClockFromNowOptions } from "./clock-from-now.js";

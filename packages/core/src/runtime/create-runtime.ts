@@ -20,6 +20,7 @@ import { silentLogger, type Logger } from "../logger.js";
 import { createDbRateLimitStore } from "../quota/db-rate-limit-store.js";
 import { createQuota } from "../quota/quota.js";
 import { quotaSettingsFromConfig } from "../quota/quota-from-config.js";
+import { quotaClockFromNow } from "../quota/clock-from-now.js";
 import type { QuotaClock } from "../quota/sliding-window.js";
 import { createOAuthProviderFromConfig, isBackendConfigured } from "./oauth-provider-from-config.js";
 import { openConfiguredDatabase } from "./open-configured-database.js";
@@ -47,7 +48,11 @@ export interface CreateRuntimeOptions {
   /** PostgreSQL schema (tests use one per file). @default config.database.schema */
   schema?: string;
   hooks?: CoreHooks;
-  /** Clock the request budgets and 429 waits read and sleep on (tests pass a fake one). @default the wall clock */
+  /**
+   * Clock the request budgets and 429 waits read and sleep on. @default the wall clock without
+   * `now`; with `now`, quotaClockFromNow(now): postponements and pauses end on the same clock as
+   * the runs, and waits sleep in real time, at most 1 s before the clock is read again
+   */
   quotaClock?: QuotaClock;
   /**
    * This runtime's id as the holder of tracker refresh locks (the daemon passes its replica id).
@@ -103,7 +108,9 @@ export async function createRuntime(config: PowerTokenConfig, options: CreateRun
   const trackers: Partial<Record<TrackerBackend, Tracker>> = {};
   const tokenManagers: Partial<Record<TrackerBackend, TokenManager>> = {};
   // Every client's transport passes the quota's gate: budgets and pauses hold wherever a request starts (issue 15 item 5).
-  const quota = createQuota({ settings: quotaSettingsFromConfig(config), clock: options.quotaClock, store: createDbRateLimitStore(db.db), log: options.log });
+  // A fake `now` alone must not leave pauses on the wall clock (h6's soak: one 60 s pause held a whole fake day).
+  const quotaClock = options.quotaClock ?? (options.now ? quotaClockFromNow(options.now) : undefined);
+  const quota = createQuota({ settings: quotaSettingsFromConfig(config), clock: quotaClock, store: createDbRateLimitStore(db.db), log: options.log });
   const oauthOptions: OAuthClientOptions = { fetch: quota.gate("oauth", options.fetch), now, onRequest: hook("tracker") };
 
   // A backend is available only when its OAuth client is configured; both are wired the same way.
