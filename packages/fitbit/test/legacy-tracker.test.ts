@@ -79,14 +79,33 @@ describe("createFitbitLegacyTracker: showDay", () => {
     const old = await h.tracker.showDay({ ...day(u), steps: 3000 });
     h.sim.failNext({ match: /\/activities\/\d+\.json$/, reset: true, count: 3 }); // first try + 2 retries
     const next = await h.tracker.showDay({ ...day(u), steps: 4000, knownEntryId: old.entryId });
-    expect(next).toMatchObject({ created: true, removedEntryIds: [], pendingRemovalIds: [old.entryId] });
+    // The write came first, so the day shows the new value rather than nothing (docs/original-system.md#bug-2-delete-then-log-is-not-atomic),
+    // but the tracker counts the leftover too: not confirmed, so the caller keeps the day pending.
+    expect(next).toMatchObject({ created: true, removedEntryIds: [], pendingRemovalIds: [old.entryId], state: "unconfirmed", shown: null });
     expect(h.sim.state.viewDay(u, "2026-11-20").powertokenEntries).toHaveLength(2);
-    // The write came first, so the day shows the new value rather than nothing (docs/original-system.md#bug-2-delete-then-log-is-not-atomic).
-    await expect(h.tracker.readDay(day(u))).resolves.toEqual({ entryId: next.entryId, steps: 4000, label: null });
-    await expect(h.tracker.readDay({ ...day(u), knownEntryId: old.entryId })).resolves.toMatchObject({ steps: 4000 });
+    // Read back, two of our logs are no single entry showing 4000: a pending write is not taken as done.
+    await expect(h.tracker.readDay(day(u))).resolves.toBeNull();
+    await expect(h.tracker.readDay({ ...day(u), knownEntryId: next.entryId })).resolves.toBeNull();
     const again = await h.tracker.showDay({ ...day(u), steps: 4000, knownEntryId: next.entryId });
-    expect(again).toMatchObject({ entryId: next.entryId, created: false, removedEntryIds: [old.entryId] });
+    expect(again).toMatchObject({ entryId: next.entryId, created: false, removedEntryIds: [old.entryId], pendingRemovalIds: [] });
+    expect(again.state).not.toBe("unconfirmed");
     expect(h.sim.state.viewDay(u, "2026-11-20").powertokenEntries).toEqual([{ steps: 4000, entryId: next.entryId }]);
+    await expect(h.tracker.readDay(day(u))).resolves.toEqual({ entryId: next.entryId, steps: 4000, label: null });
+  });
+
+  it("a changed day costs the seed's requests: GET the day, POST the log, GET it again, DELETE the old one (docs/original-system.md#fitbit-mechanics)", async () => {
+    const u = participant();
+    const old = await h.tracker.showDay({ ...day(u), steps: 1000 });
+    const from = h.sim.requests.length;
+    const next = await h.tracker.showDay({ ...day(u), steps: 2000, knownEntryId: old.entryId });
+    expect(next).toMatchObject({ created: true, removedEntryIds: [old.entryId], pendingRemovalIds: [] });
+    expect(next.state).toBeUndefined(); // confirmed, as before
+    expect(h.sim.requests.slice(from).map((r) => `${r.method} ${r.path.replace(/\d{6,}/g, "{logId}").replace(/\?.*$/, "")}`)).toEqual([
+      "GET /1/user/-/activities/date/2026-11-20.json",
+      "POST /1/user/-/activities.json",
+      "GET /1/user/-/activities/date/2026-11-20.json",
+      "DELETE /1/user/-/activities/{logId}.json",
+    ]);
   });
 
   it("a create whose answer is lost is adopted by the next showDay instead of duplicated", async () => {

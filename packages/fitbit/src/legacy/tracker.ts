@@ -30,7 +30,10 @@ export interface FitbitLegacyTrackerOptions {
 
 /** `showDay` on the legacy backend, plus the stale ids a failed delete left behind (retried next time). */
 export interface FitbitLegacyShowDayResult extends ShowDayResult {
-  /** PowerToken's stale logs that could not be deleted now; the next `showDay` or `clearDay` removes them. */
+  /**
+   * PowerToken's stale logs that could not be deleted now; the next `showDay` or `clearDay` removes
+   * them. While any remain, `state` is `unconfirmed`: the tracker counts every one of them.
+   */
   pendingRemovalIds: string[];
 }
 
@@ -114,7 +117,11 @@ export function createFitbitLegacyTracker(options: FitbitLegacyTrackerOptions): 
     },
 
     async readDay(input): Promise<DayEntry | null> {
-      const current = pickCurrentLog(await ownLogs(session(input.accountKey), input));
+      const ours = await ownLogs(session(input.accountKey), input);
+      // Two or more of our logs (a delete failed after a write) add up on the tracker: no single
+      // entry shows the value, so the caller must call showDay, which removes the leftovers.
+      if (ours.length > 1) return null;
+      const current = pickCurrentLog(ours);
       return current === null ? null : toEntry(current);
     },
 
@@ -129,7 +136,7 @@ export function createFitbitLegacyTracker(options: FitbitLegacyTrackerOptions): 
       );
       if (showing !== null) {
         const { removed, pending } = await removeStale(s, ours.filter((log) => log.logId !== showing.logId));
-        return { ...toEntry(showing), created: false, removedEntryIds: removed, pendingRemovalIds: pending };
+        return settled({ ...toEntry(showing), created: false, removedEntryIds: removed, pendingRemovalIds: pending });
       }
       // Write first, verify, then delete: a failure in between leaves an extra signed log that the
       // next call removes, never an empty day (docs/original-system.md#bug-2-delete-then-log-is-not-atomic).
@@ -142,9 +149,9 @@ export function createFitbitLegacyTracker(options: FitbitLegacyTrackerOptions): 
       const stale = [...ours, ...after].filter((log, i, all) => log.logId !== keep.logId && all.findIndex((other) => other.logId === log.logId) === i);
       const { removed, pending } = await removeStale(s, stale);
       if (keep.logId !== created.logId) {
-        return { ...toEntry(keep), created: true, removedEntryIds: removed, pendingRemovalIds: pending };
+        return settled({ ...toEntry(keep), created: true, removedEntryIds: removed, pendingRemovalIds: pending });
       }
-      return { entryId: created.logId, steps: input.steps, label: null, created: true, removedEntryIds: removed, pendingRemovalIds: pending };
+      return settled({ entryId: created.logId, steps: input.steps, label: null, created: true, removedEntryIds: removed, pendingRemovalIds: pending });
     },
 
     async clearDay(input) {
@@ -188,6 +195,16 @@ function isOurs(log: LegacyShortLog, date: string, knownEntryId: string | null |
   if (isPowerTokenLog(log, date)) return true;
   const isWalk = log.activityParentId === WALK_ACTIVITY_ID || log.activityId === WALK_ACTIVITY_ID;
   return knownEntryId !== undefined && knownEntryId !== null && log.logId === knownEntryId && isWalk;
+}
+
+/**
+ * A result is confirmed only when the day holds one PowerToken log: a leftover a failed delete
+ * left is counted by the tracker too, so the caller keeps the day pending and calls showDay again
+ * (which deletes it) instead of recording the value as shown (docs/original-system.md#bug-2-delete-then-log-is-not-atomic).
+ */
+function settled(result: Omit<FitbitLegacyShowDayResult, "state" | "shown">): FitbitLegacyShowDayResult {
+  if (result.pendingRemovalIds.length === 0) return result;
+  return { ...result, state: "unconfirmed", shown: null };
 }
 
 function toEntry(log: LegacyShortLog): DayEntry {
