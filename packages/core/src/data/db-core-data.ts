@@ -340,8 +340,9 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys"> & P
 
 /** A page's batch in core's shapes; no token is in it. */
 function maintenanceInputsOf(batch: MaintenanceBatch): MaintenanceInputs {
-  const inputs: MaintenanceInputs = { trackerExpiresAt: new Map(), activities: new Map(), todayEvents: new Map(), withDay: batch.withDay };
+  const inputs: MaintenanceInputs = { trackerExpiresAt: new Map(), trackerFlags: new Map(), activities: new Map(), todayEvents: new Map(), withDay: batch.withDay };
   for (const accounts of batch.trackerAccounts.values()) for (const a of accounts) inputs.trackerExpiresAt.set(String(a.id), a.expiresAt);
+  for (const accounts of batch.trackerAccounts.values()) for (const a of accounts) if (a.status !== "active") inputs.trackerFlags.set(String(a.id), a.status);
   for (const [participantId, activities] of batch.activities) inputs.activities.set(participantId, activities.map(toStored));
   for (const [participantId, events] of batch.events) {
     inputs.todayEvents.set(

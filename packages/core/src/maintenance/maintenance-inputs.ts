@@ -13,6 +13,11 @@ export interface MaintenanceItem {
 export interface MaintenanceInputs {
   /** When each tracker account's access token expires, by account key; read without decrypting it. */
   trackerExpiresAt: Map<string, Date>;
+  /**
+   * Tracker accounts that are not `active`, by account key, with their status (`reauth-required`
+   * after a refused refresh, `api-gone`): maintenance never sends their refresh token.
+   */
+  trackerFlags: Map<string, string>;
   /** Stored activities by participant id. */
   activities: Map<number, StoredActivity[]>;
   /** Events stored for each participant's local today, by participant id. */
@@ -23,7 +28,7 @@ export interface MaintenanceInputs {
 
 /** Inputs with nothing in them: a page that is not processed (the run was aborted). */
 export function emptyMaintenanceInputs(): MaintenanceInputs {
-  return { trackerExpiresAt: new Map(), activities: new Map(), todayEvents: new Map(), withDay: new Set() };
+  return { trackerExpiresAt: new Map(), trackerFlags: new Map(), activities: new Map(), todayEvents: new Map(), withDay: new Set() };
 }
 
 /** Which participants `CoreData.loadMaintenancePage` reads: keyset pagination by id. */

@@ -88,13 +88,23 @@ export async function runMaintenance(ctx: PowerTokenContext, options: RunMainten
 
   // Participants are read a page at a time (issue 17: memory flat in N), ended, paused and
   // incomplete ones left out by the query.
+  // The usage recorder stays open through the restore and drift passes: their requests pass the same gate.
   const quotaUsage = await trackQuotaUsage(ctx);
-  const aborted = await walkMaintenancePages(ctx, options, (p, inputs) => maintainParticipant(ctx, p, inputs, dryRun, counts, onStatusChange), recorder, onStatusChange).finally(() => quotaUsage.finish());
+  let aborted: boolean;
+  let trust: RestoreResult = { tokensChecked: 0, tokensRestored: 0 };
+  let drift: DriftResult = { driftChecked: 0, driftRepaired: 0, driftFailed: 0 };
+  try {
+    aborted = await walkMaintenancePages(ctx, options, (p, inputs) => maintainParticipant(ctx, p, inputs, dryRun, counts, onStatusChange), recorder, onStatusChange);
+    if (!dryRun && !aborted) {
+      // Issue 15: give back the status of participants flagged by mistake, then read confirmed days back (drift repair).
+      const passes = { signal: options.signal, ...(options.participantIds ? { participantIds: options.participantIds } : {}) };
+      trust = await restoreWorkingTokens(ctx, passes);
+      drift = await repairDrift(ctx, passes);
+    }
+  } finally {
+    quotaUsage.finish();
+  }
   const quota = quotaUsage.finish();
-  // Issue 15: give back the status of participants flagged by mistake, then read confirmed days back (drift repair).
-  const passes = { signal: options.signal, ...(options.participantIds ? { participantIds: options.participantIds } : {}) };
-  const trust: RestoreResult = dryRun || aborted ? { tokensChecked: 0, tokensRestored: 0 } : await restoreWorkingTokens(ctx, passes);
-  const drift: DriftResult = dryRun || aborted ? { driftChecked: 0, driftRepaired: 0, driftFailed: 0 } : await repairDrift(ctx, passes);
   const tally = recorder.tally();
   return {
     job: "maintenance",
@@ -127,6 +137,13 @@ async function maintainParticipant(
   const weconnect = p.weconnect;
   const account = p.tracker;
   if (!weconnect || !account) return { ...base, outcome: "skipped", code: "INCOMPLETE" };
+  // A flagged account's refresh token is known dead (invalid_grant) or useless: sending it every
+  // hour only earns the same refusal. New consent clears the flag; restoreWorkingTokens alone
+  // retries a flag whose reason proves nothing about the grant.
+  const flag = inputs.trackerFlags.get(account.accountKey);
+  if (flag !== undefined) {
+    return { ...base, outcome: "skipped", code: "TRACKER_CONSENT_REQUIRED", message: `The ${account.backend} account is ${flag}: the participant must give tracker consent again; maintenance does not send its refresh token.` };
+  }
 
   // WEconnect tokens cannot be refreshed: an expired one needs the participant to sign in again.
   const weconnectExpired = weconnect.expiresAt !== null && weconnect.expiresAt.getTime() <= now.getTime();
