@@ -142,6 +142,8 @@ export interface CoreData extends TrustData {
   dayPointsOf(items: ReadonlyArray<{ participantId: number; localDate: string }>): Promise<Map<number, number>>;
   listActivities(participantId: number): Promise<StoredActivity[]>;
   getDay(participantId: number, localDate: string): Promise<DayLedger | null>;
+  /** A past day's ledger with the progress its audit row carries, for the poll to settle an unconfirmed write; null without a row. */
+  getDayToSettle(participantId: number, localDate: string): Promise<{ ledger: DayLedger; dailyProgress: number; weeklyProgress: number } | null>;
   /** Σ weights of checked-in events stored for that local day (`charge` carries yesterday's). */
   dayPoints(participantId: number, localDate: string): Promise<number>;
   /** Save today's events and counts (creating the day row when missing), and return that day's write ledger. */

@@ -177,6 +177,11 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys"> & P
       return day ? toLedger(day) : null;
     },
 
+    async getDayToSettle(participantId, localDate) {
+      const day = await getDay(db, participantId, localDate);
+      return day ? { ledger: toLedger(day), dailyProgress: day.dailyProgress, weeklyProgress: day.weeklyProgress } : null;
+    },
+
     async dayPoints(participantId, localDate) {
       const events = await listEvents(db, { participantId, localDate });
       return events.filter((e) => e.checkedIn).reduce((sum, e) => sum + e.weight, 0);

@@ -75,6 +75,7 @@ export function createPollPages(ctx: PowerTokenContext, input: PollPagesInput): 
         localDate: today.get(p.id)!,
         stored: byId.get(p.id)?.activities ?? [],
         carriedPoints: points.get(p.id) ?? 0,
+        pendingDates: byId.get(p.id)?.pendingDates ?? [],
         ...(counts ? { today: { counts, events: events.get(p.id) ?? [] } } : {}),
       });
     }

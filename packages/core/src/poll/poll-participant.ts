@@ -8,6 +8,7 @@ import type { ParticipantOutcome } from "../run/run-result.js";
 import type { PowerTokenContext } from "../runtime/context.js";
 import { decideWrite, type DayLedger } from "./decide-write.js";
 import { previousDate } from "./local-dates.js";
+import { settlePastDays, withSettledDays } from "./settle-past-days.js";
 import { writeDay } from "./write-day.js";
 
 /** Options of {@link pollParticipant}. */
@@ -30,6 +31,8 @@ export interface PreloadedDay {
   carriedPoints: number;
   /** Today's stored counts and events when the day has a row: an identical day is only touched, not saved again. */
   today?: { counts: DayCounts; events: StoredEvent[] };
+  /** Dates whose write is not confirmed (the selection's): past ones are settled before today. */
+  pendingDates?: readonly string[];
 }
 
 /** What the read step gathers for one participant's local day. */
@@ -69,6 +72,8 @@ export async function pollParticipant(ctx: PowerTokenContext, participant: Parti
   }
   const now = ctx.now();
   const localDate = localDateOf(now, participant.timeZone);
+  // Past dates left pending first (then today): the poll is the only job that writes a day.
+  const settled = options.dryRun ? [] : await settlePastDays(ctx, { participant, tracker: participant.tracker, today: localDate, pendingDates: options.preloaded?.pendingDates ?? [] });
   const preloaded = options.preloaded?.localDate === localDate ? options.preloaded : undefined;
   const inputs = await readDay(ctx, { participant, weconnect: participant.weconnect, localDate, preloaded });
   const day = computeDay(participant, inputs);
@@ -83,10 +88,10 @@ export async function pollParticipant(ctx: PowerTokenContext, participant: Parti
   const touched = preloaded?.today && sameAsStored(day, preloaded.today) ? await ctx.data.touchDay(participant.id, localDate, now) : null;
   const ledger = touched ?? (await persistDay(ctx, { participantId: participant.id, localDate, day, at: now }));
   const decision = decideWrite(ledger, day);
-  if (decision.action === "unchanged") return { ...base, outcome: "unchanged", steps: day.steps };
+  if (decision.action === "unchanged") return withSettledDays({ ...base, outcome: "unchanged", steps: day.steps }, settled);
   const written = await writeDay(ctx, { participant, accountKey: participant.tracker.accountKey, backend: tracker.backend, localDate, day, ledger, at: now });
   const message = written === "written" ? decision.reason : written === "reconciled" ? "reconcile: the tracker already showed it" : `${decision.reason}, unconfirmed: checked again next poll`;
-  return { ...base, outcome: "written", steps: day.steps, message };
+  return withSettledDays({ ...base, outcome: "written", steps: day.steps, message }, settled);
 }
 
 /** Read: today's activities with their events and the week's progress from WEconnect, the stored activities, charge's carry-over. */

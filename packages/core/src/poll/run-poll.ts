@@ -7,6 +7,7 @@ import type { PowerTokenContext } from "../runtime/context.js";
 import { pollParticipant } from "./poll-participant.js";
 import { createPollPages, type PollPage } from "./poll-pages.js";
 import { hasOccurrenceSoon } from "./select-due.js";
+import { hasPendingToSettle } from "./settle-past-days.js";
 
 /** Options of {@link runPoll}. */
 export interface RunPollOptions {
@@ -63,14 +64,15 @@ export interface PollResult {
 
 /**
  * Why a candidate is due now: an occurrence starts or ends within the window (the seed's rule,
- * on real occurrences), a write is still unconfirmed (crash or failure to reconcile), it has no
+ * on real occurrences), a write is still unconfirmed (crash or failure to reconcile; today's, or a
+ * past date's within SETTLE_LOOKBACK_DAYS, which the poll settles first), it has no
  * day row yet for its local today (so the day's first value, 0 or a carry-over, is shown), or
  * (catch-up) today still has open items and was last polled at least `catchUpMinutes` ago, so a
  * check-in made after the day's last occurrence is shown within about that lag. `catchUpMinutes`
  * 0 (the default here; the runtime's setting defaults to 60) turns the catch-up rule off.
  */
 export function isDue(candidate: PollCandidate, now: Date, windowMinutes: number, catchUpMinutes = 0): boolean {
-  if (candidate.pendingDates.length > 0) return true;
+  if (hasPendingToSettle(candidate.pendingDates, localDateOf(now, candidate.timeZone))) return true;
   if (candidate.lastDayDate === null || candidate.lastDayDate < localDateOf(now, candidate.timeZone)) return true;
   if (hasOccurrenceSoon(candidate.activities, { now, windowMinutes })) return true;
   return catchUpMinutes > 0 && candidate.openToday > 0 && candidate.lastPolledAt !== null && now.getTime() - candidate.lastPolledAt.getTime() >= catchUpMinutes * 60_000;
