@@ -73,7 +73,8 @@ export async function writeDay(ctx: PowerTokenContext, input: WriteDayInput): Pr
 /**
  * The entry, when the ledger holds a pending write of exactly this value and the tracker already
  * shows it; null when a write is needed. A 0 is not read back: on Google Health it means deleting,
- * which is as cheap as a read and settles it either way.
+ * which is as cheap as a read and settles it either way. Legacy reads null while a failed delete
+ * left a second PowerToken log, so the write runs again and removes it (issue 15 item 3).
  */
 async function readPendingWrite(tracker: Tracker, input: WriteDayInput, known: Pick<ShowDayInput, "knownEntryId" | "knownEntryBackend">): Promise<DayEntry | null> {
   const { ledger, day } = input;
