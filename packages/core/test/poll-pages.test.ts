@@ -27,7 +27,13 @@ describe.each(DIALECTS)("the poll's pages on %s", (dialect) => {
     expect(result).toMatchObject({ due: 5, polled: 5, written: 5, failed: 0 });
     expect(new Set(result.participants.map((p) => p.participantId)).size).toBe(5);
     expect(seen.map((p) => p.done)).toEqual([1, 2, 3, 4, 5]);
-    expect(seen.map((p) => p.total)).toEqual([2, 2, 4, 4, 5]);
+    // Pages overlap (a page starts once the previous one has nothing left to start), so a total may
+    // already count a later page; it still grows a page at a time and ends at the selection.
+    for (const [i, p] of seen.entries()) {
+      expect([2, 4, 5]).toContain(p.total);
+      if (i > 0) expect(p.total).toBeGreaterThanOrEqual(seen[i - 1]!.total);
+    }
+    expect(seen.at(-1)!.total).toBe(5);
     expect(seen.every((p) => p.total >= p.done)).toBe(true);
     for (const name of NAMES) expect(world.view(name, "2026-11-25").entries).toBe(1);
   });

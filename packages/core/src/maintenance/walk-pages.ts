@@ -1,5 +1,5 @@
-import pLimit from "p-limit";
-import { runParticipants, type ProgressListener } from "../run/run-participants.js";
+import { runPagesOnOnePool, type PoolPage } from "../run/page-pool.js";
+import type { ProgressListener } from "../run/run-participants.js";
 import type { ParticipantOutcome, RunRecorder } from "../run/run-result.js";
 import type { ParticipantRecord } from "../data/core-data.js";
 import type { PowerTokenContext } from "../runtime/context.js";
@@ -27,8 +27,9 @@ type Work = (p: ParticipantRecord, inputs: MaintenanceInputs) => Promise<Partici
  * inputs in a few queries, the next page is read while this one is processed by
  * runParticipants, and progress counts across pages (its total is counted when the walk starts).
  * A page starts as soon as the previous one has nothing left to start, and all pages share one
- * pool of `concurrency` slots: waiting for a page's last participants before starting the next
- * left the pool draining for about a round trip per page (6 % of a run at concurrency 64).
+ * pool of `concurrency` slots (runPagesOnOnePool, shared with the poll): waiting for a page's last
+ * participants before starting the next left the pool draining for about a round trip per page
+ * (6 % of a run at concurrency 64).
  * After an abort the remaining pages are still listed, without their inputs, so every participant
  * is reported (as `ABORTED`). Returns whether the signal stopped the run.
  */
@@ -42,52 +43,25 @@ export async function walkMaintenancePages(ctx: PowerTokenContext, options: Walk
     let done = 0;
     onProgress = (progress) => listener({ ...progress, done: (done += 1), total });
   }
-  const slots = pLimit(Math.max(1, ctx.settings.concurrency));
   const load = (afterId: number): Promise<MaintenancePage> => {
     const loading = ctx.data.loadMaintenancePage({ afterId, limit: MAINTENANCE_PAGE_SIZE, now, withInputs: !options.signal?.aborted, ...(ids ? { ids } : {}) });
     loading.catch(() => undefined); // awaited below; this only keeps an early rejection from going unhandled
     return loading;
   };
-
-  /** Run one page; `allStarted` resolves once each of its participants has started or been recorded (skipped). */
-  const start = (page: MaintenancePage) => {
-    const waiting = new Set(page.participants.map((p) => p.id));
-    let markAllStarted = () => {};
-    const allStarted = new Promise<void>((resolve) => (markAllStarted = resolve));
-    const started = (id: number) => {
-      if (waiting.delete(id) && waiting.size === 0) markAllStarted();
-    };
-    const tracking: RunRecorder = {
-      ...recorder,
-      add(outcome) {
-        recorder.add(outcome);
-        started(outcome.participantId);
-      },
-    };
-    const finished = runParticipants(
-      ctx,
-      page.participants,
-      tracking,
-      { job: "maintenance", concurrency: ctx.settings.concurrency, owner: options.owner, cycleEndsAt: options.cycleEndsAt, signal: options.signal, onProgress },
-      (p) => {
-        started(p.id);
-        return slots(() => work(p, page.inputs));
-      },
-      onStatusChange,
-    );
-    return { allStarted, finished };
-  };
-
-  const running: Array<Promise<boolean>> = [];
   let next: Promise<MaintenancePage> | undefined = load(0);
-  while (next) {
+  const pages = async (): Promise<PoolPage | null> => {
+    if (!next) return null;
     const page: MaintenancePage = await next;
     // A short page is the last one: no query just to learn that the next is empty.
     next = page.lastId !== null && page.participants.length >= MAINTENANCE_PAGE_SIZE ? load(page.lastId) : undefined;
-    if (page.participants.length === 0) break;
-    const run = start(page);
-    running.push(run.finished);
-    await Promise.race([run.allStarted, run.finished]);
-  }
-  return (await Promise.all(running)).some(Boolean);
+    if (page.participants.length === 0) return null;
+    return { participants: page.participants, work: (p) => work(p, page.inputs) };
+  };
+  return runPagesOnOnePool(
+    ctx,
+    pages,
+    recorder,
+    { job: "maintenance", concurrency: ctx.settings.concurrency, owner: options.owner, cycleEndsAt: options.cycleEndsAt, signal: options.signal, onProgress },
+    onStatusChange,
+  );
 }

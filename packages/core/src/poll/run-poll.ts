@@ -1,6 +1,7 @@
 import { localDateOf } from "@powertoken/weconnect";
 import type { PollCandidate } from "../data/core-data.js";
-import { runParticipants, type ProgressListener } from "../run/run-participants.js";
+import type { ProgressListener } from "../run/run-participants.js";
+import { runPagesOnOnePool, type PoolPage } from "../run/page-pool.js";
 import { createRunRecorder, finishTiming, type ApiCounts, type ParticipantOutcome, type QuotaUsage } from "../run/run-result.js";
 import { trackQuotaUsage } from "../quota/quota-usage.js";
 import type { PowerTokenContext } from "../runtime/context.js";
@@ -30,12 +31,12 @@ export interface RunPollOptions {
   /**
    * Called once per participant as it finishes, with `done` (1 … total), `total` and its
    * outcome. The poll reads the study a page at a time, so `total` counts the participants
-   * selected in the pages read so far (the current one included, ~1,000 ahead of `done` at most):
+   * selected in the pages started so far (pages overlap: ~2,000 ahead of `done` at most):
    * it grows page by page, never falls below `done`, and is the run's whole selection once the
    * last page is read (in a run of one page, from the start). A throw is logged at debug and ignored.
    */
   onProgress?: ProgressListener;
-  /** Participants read per page (memory holds about two pages). @default POLL_PAGE_SIZE (1,000) */
+  /** Participants read per page (memory holds about three: one finishing, one polled, one being read). @default POLL_PAGE_SIZE (1,000) */
   pageSize?: number;
 }
 
@@ -81,8 +82,9 @@ export function isDue(candidate: PollCandidate, now: Date, windowMinutes: number
 /**
  * One polling cycle (every 15 minutes): walk the active participants a page at a time (keyset
  * on id; the next page is read while this one is polled), select the due ones of each page from
- * stored data, poll them with a bounded pool, and report. Memory holds two pages, never the
- * study. A participant's failure is recorded and counted, never thrown.
+ * stored data, poll them with one bounded pool shared by the pages (a page starts once the
+ * previous one has nothing left to start: runPagesOnOnePool), and report. Memory holds about
+ * three pages, never the study. A participant's failure is recorded and counted, never thrown.
  * @example
  * const result = await runPoll(runtime.ctx, { signal });
  * log.info("poll", { written: result.written, failed: result.failed });
@@ -113,26 +115,28 @@ export async function runPoll(ctx: PowerTokenContext, options: RunPollOptions = 
       reading.catch(() => undefined); // awaited below; this only keeps an early rejection from going unhandled
       return reading;
     };
+    // The next page is read while this one is polled; a page is counted in `due` when it starts.
     let next = read();
-    for (;;) {
+    let started = false;
+    const pages = async (): Promise<PoolPage | null> => {
+      // After an abort no further page starts (the first one does: its participants are reported
+      // ABORTED); the page being read is awaited so no query outlives the run.
+      if (started && options.signal?.aborted) return next.then(() => null, () => null);
       const page = await next;
-      if (page === null) break;
+      if (page === null || (started && options.signal?.aborted)) return null;
+      started = true;
       next = read();
       due += page.participants.length;
-      const pageAborted = await runParticipants(
-        ctx,
-        page.participants,
-        recorder,
-        { job: "poll", concurrency: options.concurrency ?? ctx.settings.concurrency, owner: options.owner, cycleEndsAt: options.cycleEndsAt, signal: options.signal, onProgress },
-        (participant) => pollParticipant(ctx, participant, { dryRun: options.dryRun ?? false, preloaded: page.preloaded.get(participant.id) }),
-      );
-      if (pageAborted || options.signal?.aborted) {
-        aborted = true;
-        // Let the page being read finish, so no query outlives the run (the runtime may close next).
-        await next.catch(() => null);
-        break;
-      }
-    }
+      return { participants: page.participants, work: (participant) => pollParticipant(ctx, participant, { dryRun: options.dryRun ?? false, preloaded: page.preloaded.get(participant.id) }) };
+    };
+    aborted = await runPagesOnOnePool(ctx, pages, recorder, {
+      job: "poll",
+      concurrency: options.concurrency ?? ctx.settings.concurrency,
+      owner: options.owner,
+      cycleEndsAt: options.cycleEndsAt,
+      signal: options.signal,
+      onProgress,
+    });
   } finally {
     ctx.requestListeners.delete(listener);
     quota = quotaUsage.finish();
