@@ -1,5 +1,7 @@
+import { spawnSync } from "node:child_process";
 import { chmodSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { JOB_HEAP_MB } from "../src/_crontab.js";
 import { CLI, runCli, tempDir } from "./helpers/cli.js";
 import { runInProcess } from "./helpers/in-process.js";
 
@@ -11,9 +13,37 @@ describe("crontab", () => {
     expect(run.code, run.stderr).toBe(0);
     const jobs = run.stdout.split("\n").filter((l) => l !== "" && !l.startsWith("#"));
     expect(jobs).toEqual([
-      `0 * * * * ${process.execPath} ${CLI} maintenance --config ${dir}/powertoken.config.json >> ${dir}/logs/maintenance.log 2>&1`,
-      `*/15 * * * * ${process.execPath} ${CLI} poll --config ${dir}/powertoken.config.json >> ${dir}/logs/poll.log 2>&1`,
+      `0 * * * * ${process.execPath} --max-old-space-size=${JOB_HEAP_MB} ${CLI} maintenance --config ${dir}/powertoken.config.json >> ${dir}/logs/maintenance.log 2>&1`,
+      `*/15 * * * * ${process.execPath} --max-old-space-size=${JOB_HEAP_MB} ${CLI} poll --config ${dir}/powertoken.config.json >> ${dir}/logs/poll.log 2>&1`,
     ]);
+  });
+
+  it("gives each job the heap ceiling --heap-mb asks for, V8's default with 0, and refuses a bad value", async () => {
+    const dir = tempDir();
+    expect((await runInProcess(["init", "--time-zone", "UTC"], { cwd: dir })).code).toBe(0);
+    const bigger = await runInProcess(["crontab", "--heap-mb", "256", "--json"], { cwd: dir });
+    expect(bigger.code, bigger.stderr).toBe(0);
+    const parsed = JSON.parse(bigger.stdout) as { lines: string[]; heapMb: number | null };
+    expect(parsed.heapMb).toBe(256);
+    for (const line of parsed.lines) expect(line).toContain(`${process.execPath} --max-old-space-size=256 `);
+    const unset = await runInProcess(["crontab", "--heap-mb", "0", "--json"], { cwd: dir });
+    expect(unset.code, unset.stderr).toBe(0);
+    for (const line of (JSON.parse(unset.stdout) as { lines: string[] }).lines) expect(line).not.toContain("max-old-space-size");
+    const bad = await runInProcess(["crontab", "--heap-mb", "lots"], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--heap-mb must be a whole number of MB, at least 64 (or 0 for V8\'s default); got "lots"');
+  });
+
+  it("the cron line's node flags start a job under the heap ceiling", async () => {
+    const dir = tempDir();
+    expect((await runInProcess(["init", "--time-zone", "UTC"], { cwd: dir })).code).toBe(0);
+    const { lines } = JSON.parse((await runInProcess(["crontab", "--json"], { cwd: dir })).stdout) as { lines: string[] };
+    const flag = /--max-old-space-size=\d+/.exec(lines[1]!)![0];
+    const limit = spawnSync(process.execPath, [flag, "-e", "console.log(require('node:v8').getHeapStatistics().heap_size_limit)"], { encoding: "utf8" });
+    // V8's limit is the old space plus the young generation's semi-spaces: a little above the ceiling.
+    const limitMb = Number(limit.stdout) / 2 ** 20;
+    expect(limitMb).toBeGreaterThanOrEqual(JOB_HEAP_MB);
+    expect(limitMb).toBeLessThan(JOB_HEAP_MB + 64);
   });
 
   it("quotes paths with spaces and escapes % for cron", async () => {
