@@ -93,6 +93,31 @@ describe("createFitbitLegacyTracker: showDay", () => {
     await expect(h.tracker.readDay(day(u))).resolves.toEqual({ entryId: next.entryId, steps: 4000, label: null });
   });
 
+  it.each([
+    ["a cut JSON body", '{"done": true, "response": {"na'],
+    ["a JSON array", '[{"unexpected":"shape"}]'],
+    ["an HTML page", "<html><body>OK</body></html>"],
+  ])("a 200 to the delete with %s is no proof: the day is unconfirmed and the next showDay deletes the log", async (_what, body) => {
+    const u = participant();
+    const old = await h.tracker.showDay({ ...day(u), steps: 3000 });
+    h.sim.failNext({ status: 200, body, headers: { "content-type": "application/json" }, match: /\/activities\/\d+\.json$/ });
+    const next = await h.tracker.showDay({ ...day(u), steps: 5000, knownEntryId: old.entryId });
+    expect(next).toMatchObject({ created: true, removedEntryIds: [], pendingRemovalIds: [old.entryId], state: "unconfirmed" });
+    expect(h.sim.state.viewDay(u, "2026-11-20").powertokenEntries).toHaveLength(2);
+    const again = await h.tracker.showDay({ ...day(u), steps: 5000, knownEntryId: next.entryId });
+    expect(again).toMatchObject({ entryId: next.entryId, removedEntryIds: [old.entryId], pendingRemovalIds: [] });
+    expect(h.sim.state.viewDay(u, "2026-11-20").powertokenEntries).toEqual([{ steps: 5000, entryId: next.entryId }]);
+  });
+
+  it("a 200 to the delete with an empty body or a JSON object is success", async () => {
+    const u = participant();
+    const old = await h.tracker.showDay({ ...day(u), steps: 3000 });
+    h.sim.failNext({ status: 200, body: "{}", headers: { "content-type": "application/json" }, match: /\/activities\/\d+\.json$/ });
+    const next = await h.tracker.showDay({ ...day(u), steps: 5000, knownEntryId: old.entryId });
+    expect(next).toMatchObject({ removedEntryIds: [old.entryId], pendingRemovalIds: [] });
+    expect(next.state).toBeUndefined();
+  });
+
   it("a changed day costs the seed's requests: GET the day, POST the log, GET it again, DELETE the old one (docs/original-system.md#fitbit-mechanics)", async () => {
     const u = participant();
     const old = await h.tracker.showDay({ ...day(u), steps: 1000 });

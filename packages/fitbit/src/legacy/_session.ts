@@ -33,6 +33,18 @@ export interface LegacySession {
 
 export const API = "fitbit-legacy";
 
+/** Set by the session on a 2xx answer whose non-empty body is not JSON (internal; never sent). */
+export const UNPARSABLE_BODY_HEADER = "x-powertoken-unparsable-body";
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Opens a session for `accountKey`. It wraps the transport so that (1) `logId`s are quoted before
  * the shared helper parses JSON (docs/fitbit-web-api.md#q1-64-bit-ids), (2) rate-limit headers reach `onRateLimit`, and (3) the
@@ -53,6 +65,9 @@ export function openSession(config: LegacyConfig, accountKey: string): LegacySes
     const headers = new Headers(response.headers);
     headers.delete("content-length");
     headers.delete("content-encoding");
+    // The shared helper reads a body that is not JSON as null, like an empty one; a DELETE must
+    // tell the two apart (a proxy's 200 page is no proof the log is gone).
+    if (response.ok && response.status !== 204 && text.trim() !== "" && !isJson(text)) headers.set(UNPARSABLE_BODY_HEADER, "1");
     // Quote ids before the shared helper's JSON.parse sees them, so all 19 digits survive (docs/fitbit-web-api.md#q1-64-bit-ids).
     return new Response(response.status === 204 ? null : quoteLogIds(text), { status: response.status, statusText: response.statusText, headers });
   };

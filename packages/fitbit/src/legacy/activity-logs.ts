@@ -1,6 +1,6 @@
 import { FitbitError } from "../errors.js";
 import { parseBody } from "../_http.js";
-import { API, type LegacySession } from "./_session.js";
+import { API, UNPARSABLE_BODY_HEADER, type LegacySession } from "./_session.js";
 import { POWERTOKEN_DURATION_MS, POWERTOKEN_START_TIME, WALK_ACTIVITY_ID } from "./ownership.js";
 import { CreateLogResponseSchema, LogListResponseSchema, type LegacyListLog, type LegacyShortLog } from "./schemas.js";
 
@@ -42,11 +42,20 @@ export async function createWalkLog(session: LegacySession, date: string, steps:
 /**
  * Deletes one log by id (docs/fitbit-web-api.md#delete-activity-log). 200 and 204 are success; 404 means it is already gone, so it
  * returns false instead of throwing. Callers only ever pass PowerToken's own log ids.
+ * @throws FitbitError INVALID_RESPONSE when a 2xx carries a body that is not a JSON object.
  */
 export async function deleteLog(session: LegacySession, logId: string): Promise<boolean> {
   if (!/^\d{1,20}$/.test(logId)) throw new FitbitError("BAD_REQUEST", `Not a Fitbit log id: ${JSON.stringify(logId.slice(0, 30))}.`, { endpoint: DELETE_LOG, api: API });
   const response = await session.request({ endpoint: DELETE_LOG, method: "DELETE", path: `/1/user/-/activities/${logId}.json`, accept: [404] });
-  return response.status !== 404;
+  if (response.status === 404) return false;
+  // Success is 204 without a body, or 200 (docs/fitbit-web-api.md#delete-activity-log); a 200 carrying a
+  // body that is not a JSON object (a proxy's page, a cut answer) proves nothing, and a delete
+  // taken as done would leave a second log the tracker counts (issue 15 item 3).
+  const body = response.body;
+  if (response.headers.get(UNPARSABLE_BODY_HEADER) !== null || (body !== null && (typeof body !== "object" || Array.isArray(body)))) {
+    throw new FitbitError("INVALID_RESPONSE", `Fitbit answered ${DELETE_LOG} with ${response.status} and a body that is not Fitbit's; the log may still exist.`, { endpoint: DELETE_LOG, api: API, status: response.status });
+  }
+  return true;
 }
 
 /** Which logs to list: exactly one of `afterDate` (ascending) or `beforeDate` (descending). */
