@@ -40,7 +40,7 @@ describe.each(DIALECTS)("drift repair on %s", (dialect) => {
     expect(world.view("ana", TODAY)).toMatchObject({ steps: 10_000, entries: 1 });
     expect(world.view("lee", TODAY)).toMatchObject({ steps: 10_000, entries: 1 });
     const audit = await listAudit(world.runtime.db.db, { participantId: ana.id, actions: ["drift-repaired"] });
-    expect(audit.map((a) => [a.localDate, a.steps, a.detail])).toEqual([[TODAY, 10_000, "drift repaired: the entry of 10000 steps is gone; wrote 10000 steps again"]]);
+    expect(audit.map((a) => [a.localDate, a.steps, a.detail])).toEqual([[TODAY, 10_000, "drift repaired: the tracker no longer shows its one entry of 10000 steps; wrote 10000 steps again"]]);
     expect((await getDay(world.runtime.db.db, ana.id, TODAY))?.writeState).toBe("confirmed");
     expect((await listDriftChecks(world.runtime.db.db, ana.id))[0]).toMatchObject({ localDate: TODAY, outcome: "repaired", foundSteps: null });
 

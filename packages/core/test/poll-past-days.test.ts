@@ -1,4 +1,4 @@
-import { getDay, listAudit } from "@powertoken/db";
+import { getDay, listAudit, listErrors } from "@powertoken/db";
 import { afterEach, describe, expect, it } from "vitest";
 import { runPoll } from "../src/index.js";
 import { chicagoMeetingSpec, DIALECTS, startDbWorld, type DbPersonSpec, type DbWorld } from "./helpers/db-world.js";
@@ -72,6 +72,35 @@ describe.each(DIALECTS)("pending past dates on %s", (dialect) => {
     // Settled: nothing pending is left to make them due again.
     world.clock.advanceMinutes(15);
     expect(await runPoll(world.runtime.ctx)).toMatchObject({ due: 0 });
+  });
+
+  it("a past date the tracker keeps refusing stays pending, and today is written all the same", async () => {
+    let crash = false;
+    world = await startDbWorld(dialect, [gus], "2026-11-25T15:30:00Z", {
+      hooks: {
+        beforeRecordWrite() {
+          if (crash) throw new Error("killed after the tracker call");
+        },
+      },
+    });
+    const db = world.runtime.db.db;
+    const id = world.people.get("gus")!.id;
+    world.clock.set(LATE);
+    world.weconnectSim.state.checkIn(world.people.get("gus")!.personId, world.people.get("gus")!.activityIds.meeting!, YESTERDAY);
+    crash = true;
+    expect(await runPoll(world.runtime.ctx, { all: true })).toMatchObject({ failed: 1 });
+    crash = false;
+
+    // Every call about the 25th fails (its data point id holds the date); the 26th's do not.
+    world.googleSim.failNext({ status: 503, match: "20261125", count: 1_000 });
+    world.clock.set(AFTER_MIDNIGHT);
+    const poll = await runPoll(world.runtime.ctx);
+    expect(poll).toMatchObject({ due: 1, failed: 0 });
+    expect(poll.participants[0]!.message).toMatch(/settled 2026-11-25 \(failed\)/);
+    expect(await getDay(db, id, TODAY)).toMatchObject({ writeState: "confirmed" });
+    expect(await getDay(db, id, YESTERDAY)).toMatchObject({ writeState: "pending" });
+    const errors = await listErrors(db, { participantId: id });
+    expect(errors.some((e) => e.origin === "poll:settle:tracker" && e.message.startsWith("2026-11-25:"))).toBe(true);
   });
 
   it("a pending date older than the settle window no longer makes its participant due", async () => {

@@ -6,7 +6,7 @@ import type { DayLedger } from "../poll/decide-write.js";
  * row, or null when it shows exactly that. A confirmed "nothing shown" (Google Health's 0) expects
  * no entry; any other confirmed value expects PowerToken's entry with that step count, and with
  * that label where the backend keeps one (legacy logs carry none). Pure.
- * @example describeDrift({ confirmedSteps: 2000, … }, null) // "the entry of 2000 steps is gone"
+ * @example describeDrift({ confirmedSteps: 2000, … }, null) // "the tracker no longer shows its one entry of 2000 steps"
  */
 export function describeDrift(ledger: Pick<DayLedger, "confirmedSteps" | "confirmedLabel" | "nothingShown">, shown: DayEntry | null): string | null {
   const expected = ledger.confirmedSteps;
@@ -14,7 +14,8 @@ export function describeDrift(ledger: Pick<DayLedger, "confirmedSteps" | "confir
   if (ledger.nothingShown === true) {
     return shown === null || shown.steps === 0 ? null : `an entry of ${shown.steps} steps is shown where nothing should be`;
   }
-  if (shown === null) return `the entry of ${expected} steps is gone`;
+  if (shown === null) // null also covers a legacy day holding a second PowerToken log beside it (readDay cannot tell which counts).
+  if (shown === null) return `the tracker no longer shows its one entry of ${expected} steps`;
   if (shown.steps !== expected) return `the entry shows ${shown.steps} steps instead of ${expected}`;
   if (shown.label !== null && ledger.confirmedLabel !== null && shown.label !== ledger.confirmedLabel) return `the entry's label was changed`;
   return null;

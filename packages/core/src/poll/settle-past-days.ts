@@ -1,4 +1,5 @@
 import type { ParticipantRecord } from "../data/core-data.js";
+import { classifyError } from "../run/classify-error.js";
 import type { ParticipantOutcome } from "../run/run-result.js";
 import type { PowerTokenContext } from "../runtime/context.js";
 import { dayNeedsWrite } from "./decide-write.js";
@@ -17,7 +18,8 @@ export const SETTLE_LOOKBACK_DAYS = 3;
 /** A past date the poll settled, and how its write ended. */
 export interface SettledDay {
   localDate: string;
-  outcome: WriteDayOutcome;
+  /** `failed`: the tracker refused this date; it stays pending and the error is recorded. */
+  outcome: WriteDayOutcome | "failed";
 }
 
 /** The dates of `pendingDates` that the poll settles for a participant whose local date is `today`, oldest first. */
@@ -40,8 +42,11 @@ export function hasPendingToSettle(pendingDates: readonly string[], today: strin
  * Settle the participant's past dates whose write is not confirmed: each one's stored desired
  * value goes through the poll's own write step ({@link writeDay}: read back a pending write,
  * else intent, tracker, confirm with its audit row). The value is the one computed on that day;
- * WEconnect is not read again for a date that is over. A failure is thrown (the caller records
- * it, and the date stays pending for the next poll); an unconfirmed answer leaves it pending too.
+ * WEconnect is not read again for a date that is over. A date the tracker refuses stays pending
+ * and its error is recorded, but it does not keep today from being written: a past date that fails
+ * for three days must not cost three days of today. A failure that condemns the account (a dead
+ * grant, a status change) is thrown, since today's write would meet it too; an unconfirmed answer
+ * leaves the date pending.
  */
 export async function settlePastDays(
   ctx: PowerTokenContext,
@@ -52,16 +57,25 @@ export async function settlePastDays(
     // Read again: the page was read before this participant's turn, and a replica may have settled it.
     const stored = await ctx.data.getDayToSettle(input.participant.id, localDate);
     if (stored === null || !dayNeedsWrite(stored.ledger) || stored.ledger.desiredSteps === null) continue;
-    const outcome = await writeDay(ctx, {
-      participant: input.participant,
-      accountKey: input.tracker.accountKey,
-      backend: input.tracker.backend,
-      localDate,
-      day: { steps: stored.ledger.desiredSteps, label: stored.ledger.desiredLabel ?? "", dailyProgress: stored.dailyProgress, weeklyProgress: stored.weeklyProgress },
-      ledger: stored.ledger,
-      at: ctx.now(),
-    });
-    settled.push({ localDate, outcome });
+    try {
+      const outcome = await writeDay(ctx, {
+        participant: input.participant,
+        accountKey: input.tracker.accountKey,
+        backend: input.tracker.backend,
+        localDate,
+        day: { steps: stored.ledger.desiredSteps, label: stored.ledger.desiredLabel ?? "", dailyProgress: stored.dailyProgress, weeklyProgress: stored.weeklyProgress },
+        ledger: stored.ledger,
+        at: ctx.now(),
+      });
+      settled.push({ localDate, outcome });
+    } catch (error) {
+      const failure = classifyError(error);
+      // Only the tracker's answers for that date are held back; a dead grant, a status change or a
+      // database failure is about the whole participant and ends their poll as before.
+      if (failure.origin !== "tracker" || failure.status !== undefined) throw error;
+      await ctx.data.recordError({ at: ctx.now(), participantId: input.participant.id, origin: `poll:settle:${failure.origin}`, code: failure.code, message: `${localDate}: ${failure.message}` });
+      settled.push({ localDate, outcome: "failed" });
+    }
   }
   return settled;
 }
@@ -70,6 +84,7 @@ export async function settlePastDays(
 export function withSettledDays(outcome: ParticipantOutcome, settled: readonly SettledDay[]): ParticipantOutcome {
   if (settled.length === 0 || (outcome.outcome !== "written" && outcome.outcome !== "unchanged")) return outcome;
   const note = `settled ${settled.map((s) => `${s.localDate} (${s.outcome})`).join(", ")}`;
-  const message = outcome.outcome === "written" && outcome.message ? `${outcome.message}; ${note}` : note;
-  return { ...outcome, outcome: "written", message };
+  const message = outcome.message ? `${outcome.message}; ${note}` : note;
+  const wrotePast = settled.some((s) => s.outcome !== "failed");
+  return { ...outcome, outcome: wrotePast ? "written" : outcome.outcome, message };
 }
