@@ -66,8 +66,7 @@ describe.each(DIALECTS)("the poll's pages overlap on one pool on %s", (dialect) 
       if (i > 0) expect(p.total).toBeGreaterThanOrEqual(seen[i - 1]!.total);
     }
     expect(seen.at(-1)!.total).toBe(7);
-    // p0 finished after participants of the second page.
-    const order = seen.map((p) => p.outcome.name);
-    expect(order.indexOf("p0")).toBeGreaterThan(Math.min(order.indexOf("p3"), order.indexOf("p4")));
+    // That p0 was still running when the second page started is `slowSaw` above; which of them
+    // finishes first after that is a race (p0 is released by the start of the other's read).
   });
 });
