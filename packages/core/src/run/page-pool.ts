@@ -15,9 +15,9 @@ export interface PoolPage {
  * every page. `nextPage` is asked for the next page once the current one has nothing left to
  * start (each of its participants has started or been recorded, e.g. skipped), and returns null
  * when there is none. Pages overlap for that reason: waiting for a page's slowest participant
- * before starting the next left the pool draining at every page end (about one round trip per
- * page; the poll at 10,000 and concurrency 64 ran at 1.6 × its latency bound, issue 14). The
- * shared slots keep the participants in flight at `concurrency` at most, whatever the overlap.
+ * before starting the next left the pool draining at every page end (up to one slow
+ * participant's time per page; at 10,000 participants and pages of 1,000 that measured within
+ * the noise, but it grows with slow answers and small pages). The shared slots keep the participants in flight at `concurrency` at most, whatever the overlap.
  * Each page goes through runParticipants (in-process guard, leases with `owner`, failures,
  * `onProgress`). Memory holds about three pages: one finishing, one running, one being read.
  * If `nextPage` throws, the pages already running are awaited before the error is rethrown, so
