@@ -134,7 +134,7 @@ const CASES: readonly Case[] = [
   { name: "a database path that is a folder", argv: ["participants", "list"], setup: (d) => { deleteDb(d); mkdirSync(dbPath(d)); }, code: 1, says: "is a directory" },
   { name: "db status on damaged pages", argv: ["db", "status"], setup: corruptPages, code: 1, says: /damaged|NOT_A_DATABASE/ },
   { name: "poll on damaged pages", argv: ["poll"], env: CLIENT, setup: corruptPages, code: 1, says: /damaged|NOT_A_DATABASE/ },
-  // Added with issue 15's leftovers (h7): secret files, pause/resume, streamed rosters.
+  // Added with issue 15's leftovers: secret files, pause/resume, streamed rosters.
   { name: "a client secret file others can read", argv: ["poll"], env: { POWERTOKEN_GOOGLE_CLIENT_ID: "client-id", POWERTOKEN_GOOGLE_CLIENT_SECRET_FILE: "google.secret" }, setup: secretFile("client-secret-VALUE\n", 0o644), code: 2, says: /googleHealth\.clientSecretFile.*readable by other users \(mode 0644\).*chmod 600/s },
   { name: "a client secret file that is not there", argv: ["poll"], env: { POWERTOKEN_GOOGLE_CLIENT_ID: "client-id", POWERTOKEN_GOOGLE_CLIENT_SECRET_FILE: "gone.secret" }, code: 2, says: "gone.secret cannot be read (ENOENT)" },
   { name: "an empty client secret file", argv: ["maintenance"], env: { POWERTOKEN_GOOGLE_CLIENT_SECRET_FILE: "google.secret" }, setup: secretFile("\n", 0o600), code: 2, says: "google.secret is empty" },

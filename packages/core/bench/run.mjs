@@ -114,7 +114,7 @@ async function bench(n, concurrency) {
   // PostgreSQL; the database's own capacity is packages/db/bench/run.mjs's group-commit figure.
   if (usePg) console.log(JSON.stringify({ trackerWritesPerSecondThisRun: Math.round(written.result.written / (written.wallMs / 1000)), latencyBoundPerSecond: Math.round((concurrency / (2 * LATENCY_MS)) * 1000), pgCapacity: "see packages/db/bench/run.mjs (goal >= 1,000/s)", poolSize: POOL_SIZE }));
   console.log(JSON.stringify(line("unchanged", unchanged, 0.5)));
-  console.log(JSON.stringify({ peakRssMbWholeProcess: Math.round(process.resourceUsage().maxRSS / 1024), note: "seeding included; the poll's own peak is rssMb.peakDuringPoll", rssGoal: "flat in N (<= 200 MB at 100,000; h3's bench)" }));
+  console.log(JSON.stringify({ peakRssMbWholeProcess: Math.round(process.resourceUsage().maxRSS / 1024), note: "seeding included; the poll's own peak is rssMb.peakDuringPoll", rssGoal: "flat in N (<= 200 MB at 100,000; bench/scale.mjs)" }));
   if (!useUndici) transport.close();
   if (usePg) await db.schema.dropSchema(schema).ifExists().cascade().execute();
   await runtime.close();

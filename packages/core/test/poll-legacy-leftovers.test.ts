@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { runPoll } from "../src/index.js";
 import { chicagoMeetingSpec, DIALECTS, startDbWorld, type DbPersonSpec, type DbWorld } from "./helpers/db-world.js";
 
-// h6's soak found legacy days that kept two PowerToken logs for good: the delete after the write
+// The soak (packages/core/soak) found legacy days that kept two PowerToken logs for good: the delete after the write
 // failed, the day was confirmed anyway, and no later poll looked at it again (issue 15 item 3).
 const lea: DbPersonSpec = { ...chicagoMeetingSpec("lea"), backend: "fitbit-legacy" };
 const TODAY = "2026-11-25";

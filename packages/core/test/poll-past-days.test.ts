@@ -5,7 +5,7 @@ import { chicagoMeetingSpec, DIALECTS, startDbWorld, type DbPersonSpec, type DbW
 
 // A write left pending at 23:50 (a crash after the tracker call, a failed write) used to be
 // reached by no poll once the local date moved on: never confirmed nor audited, and the
-// participant selected as due in every cycle (issue 15 item 3; h6's "audit row lost").
+// participant selected as due in every cycle (issue 15 item 3; the soak's one "audit row lost").
 const gus: DbPersonSpec = chicagoMeetingSpec("gus"); // Google Health
 const lev: DbPersonSpec = { ...chicagoMeetingSpec("lev"), backend: "fitbit-legacy" };
 const YESTERDAY = "2026-11-25";

@@ -10,7 +10,7 @@ export interface QuotaClockFromNowOptions {
  * The quota clock of a runtime given a `now` but no `quotaClock` (tests, simulations, a soak's
  * fake day): 429 postponements, API pauses and budget windows then run on the same clock as
  * everything else. On the wall clock, one 60 s pause outlasted every 15-minute step of a fake
- * day and nothing was written all day (h6's soak, issue 15).
+ * day and nothing was written all day (the soak, packages/core/soak; issue 15).
  *
  * Waiting still needs real timers, and a fake clock usually stands still between the steps its
  * owner takes. So the clock reads the fake instant plus the real time passed since that instant

@@ -108,7 +108,7 @@ export async function createRuntime(config: PowerTokenConfig, options: CreateRun
   const trackers: Partial<Record<TrackerBackend, Tracker>> = {};
   const tokenManagers: Partial<Record<TrackerBackend, TokenManager>> = {};
   // Every client's transport passes the quota's gate: budgets and pauses hold wherever a request starts (issue 15 item 5).
-  // A fake `now` alone must not leave pauses on the wall clock (h6's soak: one 60 s pause held a whole fake day).
+  // A fake `now` alone must not leave pauses on the wall clock (the soak found one 60 s pause holding a whole fake day).
   const quotaClock = options.quotaClock ?? (options.now ? quotaClockFromNow(options.now) : undefined);
   const quota = createQuota({ settings: quotaSettingsFromConfig(config), clock: quotaClock, store: createDbRateLimitStore(db.db), log: options.log });
   const oauthOptions: OAuthClientOptions = { fetch: quota.gate("oauth", options.fetch), now, onRequest: hook("tracker") };
