@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
-import { readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PowerTokenConfig } from "@powertoken/core";
@@ -28,38 +28,80 @@ export function jobLockPath(job: string, config: PowerTokenConfig, cwd: string):
 }
 
 /**
+ * A lock file that cannot be read is taken over only when it is older than this: a file that is
+ * still being published is never mistaken for a dead holder's.
+ */
+const UNREADABLE_LOCK_STALE_MS = 60_000;
+
+/**
  * Takes the per-job lock of the CLI, so a `poll` started by hand while cron's is running (or a
  * cron run that outlasts its 15 minutes) does not poll and write the same participants a second
- * time. The lock is a file created exclusively (`O_EXCL`) holding pid, host and start time. A
- * file left by a process that died (SIGKILL, power loss) on this host is taken over: its pid is
- * no longer alive. A lock of another host is never broken here; on PostgreSQL, replicas on
+ * time. The lock file holds pid, host and start time, and appears whole: it is written under a
+ * private name and hard-linked into place (`link` fails when the name exists), so a second taker
+ * never reads a created-but-empty file and mistakes it for a dead one (which let two polls run at
+ * once). A file left by a process that died (SIGKILL, power loss) on this host is taken over: its
+ * pid is no longer alive. A lock of another host is never broken here; on PostgreSQL, replicas on
  * several hosts rely on core's row leases instead.
  */
 export function takeJobLock(path: string, now: Date = new Date()): JobLock {
   const mine: JobLockHolder = { pid: process.pid, host: hostname(), startedAt: now.toISOString() };
   for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(path, `${JSON.stringify(mine)}\n`, { flag: "wx", mode: 0o600 });
-      return { held: false, path, release: () => releaseIfMine(path) };
-    } catch (error) {
-      if ((error as { code?: string }).code !== "EEXIST") throw error;
-    }
-    const holder = readHolder(path);
+    if (publish(path, mine)) return { held: false, path, release: () => releaseIfMine(path) };
+    const seen = readRaw(path);
+    if (seen === null) continue; // released meanwhile: try again
+    const holder = parseHolder(seen);
     if (holder !== null && (holder.host !== mine.host || isAlive(holder.pid))) return { held: true, path, holder };
-    // Dead holder (or an unreadable, half-written file): remove it and try once more.
-    try {
-      unlinkSync(path);
-    } catch (error) {
-      if ((error as { code?: string }).code !== "ENOENT") throw error;
-    }
+    if (holder === null && !olderThan(path, UNREADABLE_LOCK_STALE_MS, now)) return { held: true, path, holder: { pid: 0, host: "unknown", startedAt: "unknown" } };
+    // A dead holder's file (or an old, unreadable one): remove it, but only if it is still the
+    // file just read, so a taker that got there first keeps its fresh lock.
+    if (readRaw(path) === seen) removeIfPresent(path);
   }
-  const holder = readHolder(path);
+  const holder = parseHolder(readRaw(path) ?? "");
   return { held: true, path, holder: holder ?? { pid: 0, host: "unknown", startedAt: "unknown" } };
 }
 
-function readHolder(path: string): JobLockHolder | null {
+/** Write the holder under a private name and link it to `path`; false when `path` exists. */
+function publish(path: string, holder: JobLockHolder): boolean {
+  const draft = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  writeFileSync(draft, `${JSON.stringify(holder)}\n`, { flag: "wx", mode: 0o600 });
   try {
-    const value = JSON.parse(readFileSync(path, "utf8")) as Partial<JobLockHolder>;
+    linkSync(draft, path);
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code !== "EEXIST") throw error;
+    return false;
+  } finally {
+    removeIfPresent(draft);
+  }
+}
+
+function readRaw(path: string): string | null {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+}
+
+function olderThan(path: string, ms: number, now: Date): boolean {
+  try {
+    return now.getTime() - statSync(path).mtimeMs > ms;
+  } catch {
+    return true;
+  }
+}
+
+function removeIfPresent(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as { code?: string }).code !== "ENOENT") throw error;
+  }
+}
+
+function parseHolder(text: string): JobLockHolder | null {
+  try {
+    const value = JSON.parse(text) as Partial<JobLockHolder>;
     if (typeof value.pid !== "number" || typeof value.host !== "string") return null;
     return { pid: value.pid, host: value.host, startedAt: typeof value.startedAt === "string" ? value.startedAt : "unknown" };
   } catch {
@@ -78,7 +120,7 @@ function isAlive(pid: number): boolean {
 }
 
 function releaseIfMine(path: string): void {
-  const holder = readHolder(path);
+  const holder = parseHolder(readRaw(path) ?? "");
   if (holder?.pid !== process.pid || holder.host !== hostname()) return;
   try {
     unlinkSync(path);

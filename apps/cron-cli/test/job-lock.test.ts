@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -72,6 +72,25 @@ describe("the CLI's per-job lock", () => {
     expect(again.held).toBe(false);
     if (!again.held) again.release();
     expect(existsSync(lockFile)).toBe(false);
+  });
+
+  it("never takes over a lock file that another taker is still publishing (empty and fresh), but does take an old unreadable one", () => {
+    // The race that let two real polls run at once: the second read the first's created-but-empty file as a dead holder's.
+    writeFileSync(lockFile, "");
+    try {
+      expect(takeJobLock(lockFile)).toMatchObject({ held: true });
+      expect(readFileSync(lockFile, "utf8")).toBe("");
+      const old = new Date(Date.now() - 5 * 60_000);
+      utimesSync(lockFile, old, old);
+      const taken = takeJobLock(lockFile);
+      expect(taken.held).toBe(false);
+      expect(JSON.parse(readFileSync(lockFile, "utf8"))).toMatchObject({ pid: process.pid });
+      if (!taken.held) taken.release();
+      // No draft file is left beside the lock.
+      expect(readdirSync(join(dir, "powertoken-data")).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    } finally {
+      rmSync(lockFile, { force: true });
+    }
   });
 
   it("a dry run takes no lock", async () => {
