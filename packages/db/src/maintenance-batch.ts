@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import { toActivity, type Activity } from "./activities.js";
+import { listEventsOn } from "./events.js";
 import { checkLocalDate, chunkRows, fromIso, fromIsoOrNull, toIso } from "./_values.js";
 import { DbError } from "./errors.js";
 import type { Database } from "./schema/database.js";
@@ -64,16 +65,8 @@ export async function loadMaintenanceBatch(db: Kysely<Database>, items: readonly
     const activities = await db.selectFrom("activities").selectAll().where("participant_id", "in", ids).orderBy("participant_id").orderBy("weconnect_activity_id").execute();
     for (const row of activities) push(batch.activities, row.participant_id, toActivity(row));
 
-    const events = await db
-      .selectFrom("events as e")
-      .innerJoin("activities as a", "a.id", "e.activity_id")
-      .select(["e.participant_id", "e.local_date", "e.occurrence_id", "a.weconnect_activity_id", "e.starts_at", "e.ends_at", "e.checked_in"])
-      .where("e.participant_id", "in", ids)
-      .where("e.local_date", "in", dates)
-      .execute();
-    for (const e of events) {
-      if (dateOf.get(e.participant_id) !== e.local_date) continue;
-      push(batch.events, e.participant_id, { occurrenceId: e.occurrence_id, weconnectActivityId: e.weconnect_activity_id, startsAt: fromIso(e.starts_at), endsAt: fromIso(e.ends_at), checkedIn: e.checked_in === 1 });
+    for (const [participantId, events] of await listEventsOn(db, ids.map((id) => ({ participantId: id, localDate: dateOf.get(id)! })))) {
+      if (events.length > 0) batch.events.set(participantId, events);
     }
 
     const days = await db.selectFrom("days").select(["participant_id", "local_date"]).where("participant_id", "in", ids).where("local_date", "in", dates).execute();

@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import { isUniqueViolation } from "./_db.js";
 import { checkLocalDate, chunkRows, toIso } from "./_values.js";
 import { DbError } from "./errors.js";
-import { PARTICIPANT_STATUSES, PROGRESS_MAPPINGS, toParticipant, type CreateParticipantInput, type Participant } from "./participants.js";
+import { newParticipantRow, PARTICIPANT_STATUSES, PROGRESS_MAPPINGS, toParticipant, type CreateParticipantInput, type Participant } from "./participants.js";
 import type { Database } from "./schema/database.js";
 import type { NewParticipantRow } from "./schema/participants.js";
 
@@ -23,18 +23,7 @@ export async function insertParticipants(db: Kysely<Database>, inputs: readonly 
   const zones = new Set<string>();
   const rows: NewParticipantRow[] = inputs.map((input, i) => {
     checkInput(input, i, zones);
-    return {
-      name: input.name,
-      time_zone: input.timeZone,
-      enrollment_start: input.enrollmentStart,
-      enrollment_end: input.enrollmentEnd ?? null,
-      status: input.status ?? "needs-weconnect-signin",
-      mapping: input.mapping ?? "tally",
-      goal_steps: input.goalSteps ?? 100_000,
-      steps_per_unit: input.stepsPerUnit ?? 25_000,
-      created_at: input.now ? toIso(input.now, `inputs[${i}].now`) : at,
-      updated_at: input.now ? toIso(input.now, `inputs[${i}].now`) : at,
-    };
+    return newParticipantRow(input, input.now ? toIso(input.now, `inputs[${i}].now`) : at);
   });
   const byName = new Map<string, Participant>();
   for (const chunk of chunkRows(rows, PARTICIPANT_COLUMNS)) {

@@ -3,7 +3,7 @@ import { inTransaction, isUniqueViolation } from "./_db.js";
 import { checkLocalDate, chunkRows, fromIso, toIso } from "./_values.js";
 import { DbError } from "./errors.js";
 import type { Database } from "./schema/database.js";
-import type { ParticipantRow, ParticipantStatus, ProgressMapping } from "./schema/participants.js";
+import type { NewParticipantRow, ParticipantRow, ParticipantStatus, ProgressMapping } from "./schema/participants.js";
 
 /** A participant as the query functions return it. */
 export interface Participant {
@@ -104,24 +104,29 @@ function nameTaken(name: string | undefined, error: unknown): never {
  * Adds a participant.
  * @throws DbError INVALID_INPUT, CONFLICT when the name is taken
  */
+/** The row a new participant is inserted as, its defaults in one place (single and bulk inserts). */
+export function newParticipantRow(input: CreateParticipantInput, at: string): NewParticipantRow {
+  return {
+    name: input.name,
+    time_zone: input.timeZone,
+    enrollment_start: input.enrollmentStart,
+    enrollment_end: input.enrollmentEnd ?? null,
+    status: input.status ?? "needs-weconnect-signin",
+    mapping: input.mapping ?? "tally",
+    goal_steps: input.goalSteps ?? 100_000,
+    steps_per_unit: input.stepsPerUnit ?? 25_000,
+    created_at: at,
+    updated_at: at,
+  };
+}
+
 export async function createParticipant(db: Kysely<Database>, input: CreateParticipantInput): Promise<Participant> {
   check(input);
   const at = toIso(input.now ?? new Date(), "now");
   try {
     const row = await db
       .insertInto("participants")
-      .values({
-        name: input.name,
-        time_zone: input.timeZone,
-        enrollment_start: input.enrollmentStart,
-        enrollment_end: input.enrollmentEnd ?? null,
-        status: input.status ?? "needs-weconnect-signin",
-        mapping: input.mapping ?? "tally",
-        goal_steps: input.goalSteps ?? 100_000,
-        steps_per_unit: input.stepsPerUnit ?? 25_000,
-        created_at: at,
-        updated_at: at,
-      })
+      .values(newParticipantRow(input, at))
       .returningAll()
       .executeTakeFirstOrThrow();
     return toParticipant(row);
