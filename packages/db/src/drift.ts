@@ -170,3 +170,43 @@ export async function listDriftChecks(db: Kysely<Database>, participantId: numbe
   const rows = await withDrift(db).selectFrom("drift_checks").selectAll().where("participant_id", "=", participantId).orderBy("local_date", "desc").execute();
   return rows.map((r) => ({ localDate: r.local_date, checkedAt: fromIso(r.checked_at), outcome: r.outcome, foundSteps: r.found_steps }));
 }
+
+/** What {@link reopenDriftedDay} takes: the day, and the ledger as the drift check read it. */
+export interface ReopenDriftedDayInput {
+  participantId: number;
+  localDate: string;
+  /** The ledger values the read-back was compared with; the day is reopened only while they still hold. */
+  expected: { desiredSteps: number | null; desiredLabel: string | null; confirmedSteps: number; confirmedLabel: string | null; entryId: string | null };
+  now: Date;
+}
+
+/**
+ * Puts a confirmed day whose tracker entry drifted back in state `pending`, so the poll (the one
+ * writer of trackers) writes it again. Guarded: only while the day is still `confirmed` with
+ * exactly the ledger values the read-back was compared with. A poll that wrote or began a write
+ * since then (another value, or a pending intent) wins, and nothing changes: what the tracker
+ * showed was that write, not drift.
+ * @returns true when the day was reopened
+ * @throws DbError INVALID_INPUT
+ */
+export async function reopenDriftedDay(db: Kysely<Database>, input: ReopenDriftedDayInput): Promise<boolean> {
+  const at = toIso(input.now, "now");
+  const { expected } = input;
+  const result = await db
+    .updateTable("days")
+    .set({ write_state: "pending", pending_at: at, updated_at: at })
+    .where("participant_id", "=", input.participantId)
+    .where("local_date", "=", checkLocalDate(input.localDate))
+    .where("write_state", "=", "confirmed")
+    .where("confirmed_steps", "=", expected.confirmedSteps)
+    .where((eb) =>
+      eb.and([
+        expected.desiredSteps === null ? eb("desired_steps", "is", null) : eb("desired_steps", "=", expected.desiredSteps),
+        expected.desiredLabel === null ? eb("desired_label", "is", null) : eb("desired_label", "=", expected.desiredLabel),
+        expected.confirmedLabel === null ? eb("confirmed_label", "is", null) : eb("confirmed_label", "=", expected.confirmedLabel),
+        expected.entryId === null ? eb("entry_id", "is", null) : eb("entry_id", "=", expected.entryId),
+      ]),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

@@ -142,5 +142,5 @@ export {
   type IncompleteProfile,
 } from "./maintenance-batch.js";
 export { insertParticipantsWithAccounts, type BulkParticipantInput, type BulkInsertResult } from "./bulk-seed.js";
-export { listDriftCandidates, claimDriftChecks, recordDriftCheck, listDriftChecks, type DriftCandidate, type DriftChecksTable, type DriftOutcome, type ListDriftCandidatesInput, type ClaimDriftChecksInput } from "./drift.js";
+export { listDriftCandidates, claimDriftChecks, recordDriftCheck, listDriftChecks, reopenDriftedDay, type DriftCandidate, type DriftChecksTable, type DriftOutcome, type ListDriftCandidatesInput, type ClaimDriftChecksInput, type ReopenDriftedDayInput } from "./drift.js";
 export { listRestoreCandidates, recordTokenCheck, restoreWeconnectSignin, type RestoreCandidate, type TokenChecksTable, type TokenCheckOutcome } from "./token-checks.js";

@@ -12,6 +12,8 @@ import {
   recordDriftCheck,
   recordTokenCheck,
   recordTrackerWrite,
+  reopenDriftedDay,
+  getDay,
   restoreWeconnectSignin,
   saveTrackerAccount,
   saveWeconnectAccount,
@@ -76,6 +78,29 @@ describe.each(DIALECTS)("drift checks and token checks on %s", (dialect) => {
     expect(await claimDriftChecks(db, { items: [item], now: hoursLater(23), checkedBefore: hoursLater(-1) })).toEqual([]);
     expect(await selected(hoursLater(24))).toBe(true);
     expect(await claimDriftChecks(db, { items: [item], now: hoursLater(24), checkedBefore: t0 })).toEqual([item]);
+  });
+
+  it("reopens a drifted day only while its ledger still holds what the read-back was compared with", async () => {
+    const { db } = database.get();
+    const expected = { desiredSteps: 2000, desiredLabel: "1 of 1", confirmedSteps: 2000, confirmedLabel: "1 of 1", entryId: "e1" };
+    const drifted = await confirmedDay("2026-11-30");
+    expect(await reopenDriftedDay(db, { participantId: drifted.id, localDate: "2026-11-30", expected, now: hoursLater(1) })).toBe(true);
+    expect(await getDay(db, drifted.id, "2026-11-30")).toMatchObject({ writeState: "pending", desiredSteps: 2000, confirmedSteps: 2000, entryId: "e1", pendingAt: hoursLater(1) });
+    // Already pending: a second reopen changes nothing.
+    expect(await reopenDriftedDay(db, { participantId: drifted.id, localDate: "2026-11-30", expected, now: hoursLater(2) })).toBe(false);
+
+    // A poll wrote 3,000 steps since the day was selected: its write stands.
+    const rewritten = await confirmedDay("2026-11-30");
+    await markDayPending(db, { participantId: rewritten.id, localDate: "2026-11-30", steps: 3000, label: "2 of 2", backend: "google-health", now: t0 });
+    await recordTrackerWrite(db, { participantId: rewritten.id, localDate: "2026-11-30", backend: "google-health", steps: 3000, label: "2 of 2", entryId: "e1", outcome: "ok", now: t0 });
+    expect(await reopenDriftedDay(db, { participantId: rewritten.id, localDate: "2026-11-30", expected, now: hoursLater(1) })).toBe(false);
+    expect(await getDay(db, rewritten.id, "2026-11-30")).toMatchObject({ writeState: "confirmed", confirmedSteps: 3000 });
+    // Same value, another entry id (the tracker replaced the entry): also not the day that was read.
+    expect(await reopenDriftedDay(db, { participantId: rewritten.id, localDate: "2026-11-30", expected: { ...expected, desiredSteps: 3000, confirmedSteps: 3000, desiredLabel: "2 of 2", confirmedLabel: "2 of 2", entryId: "e2" }, now: hoursLater(1) })).toBe(false);
+    // A day with a pending intent belongs to the poll.
+    const intent = await confirmedDay("2026-11-30");
+    await markDayPending(db, { participantId: intent.id, localDate: "2026-11-30", steps: 2000, label: "1 of 1", backend: "google-health", now: t0 });
+    expect(await reopenDriftedDay(db, { participantId: intent.id, localDate: "2026-11-30", expected, now: hoursLater(1) })).toBe(false);
   });
 
   it("lists flagged participants whose token may be tried again, at most once per interval", async () => {
