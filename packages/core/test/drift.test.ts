@@ -35,18 +35,52 @@ describe.each(DIALECTS)("drift repair on %s", (dialect) => {
     // A poll alone does not see it: the ledger says 10,000 steps are confirmed.
     expect(await runPoll(world.runtime.ctx, { all: true })).toMatchObject({ written: 0, unchanged: 2 });
 
+    const writes = trackerWrites();
     const maintenance = await runMaintenance(world.runtime.ctx);
     expect(maintenance).toMatchObject({ driftChecked: 2, driftRepaired: 1, driftFailed: 0 });
-    expect(world.view("ana", TODAY)).toMatchObject({ steps: 10_000, entries: 1 });
-    expect(world.view("lee", TODAY)).toMatchObject({ steps: 10_000, entries: 1 });
+    // Maintenance writes no tracker: it hands the day back to the poll, the one writer.
+    expect(trackerWrites()).toBe(writes);
+    expect((await getDay(world.runtime.db.db, ana.id, TODAY))?.writeState).toBe("pending");
     const audit = await listAudit(world.runtime.db.db, { participantId: ana.id, actions: ["drift-repaired"] });
-    expect(audit.map((a) => [a.localDate, a.steps, a.detail])).toEqual([[TODAY, 10_000, "drift repaired: the tracker no longer shows its one entry of 10000 steps; wrote 10000 steps again"]]);
-    expect((await getDay(world.runtime.db.db, ana.id, TODAY))?.writeState).toBe("confirmed");
+    expect(audit.map((a) => [a.localDate, a.steps, a.detail])).toEqual([[TODAY, 10_000, "drift repaired: the tracker no longer shows its one entry of 10000 steps; the day is pending again and the next poll writes 10000 steps"]]);
     expect((await listDriftChecks(world.runtime.db.db, ana.id))[0]).toMatchObject({ localDate: TODAY, outcome: "repaired", foundSteps: null });
 
-    // The poll that follows finds the tracker and the ledger agreeing again.
+    expect(await runPoll(world.runtime.ctx, { all: true })).toMatchObject({ written: 1, unchanged: 1 });
+    expect(world.view("ana", TODAY)).toMatchObject({ steps: 10_000, entries: 1 });
+    expect(world.view("lee", TODAY)).toMatchObject({ steps: 10_000, entries: 1 });
+    expect((await getDay(world.runtime.db.db, ana.id, TODAY))?.writeState).toBe("confirmed");
+    // The poll after that finds the tracker and the ledger agreeing again.
     expect(await runPoll(world.runtime.ctx, { all: true })).toMatchObject({ written: 0, unchanged: 2 });
     expect(world.view("ana", TODAY).entries).toBe(1);
+  });
+
+  it("never undoes a poll's write that lands between choosing the day and reading it back", async () => {
+    // ana has not checked in: the tracker confirmed "nothing shown" for today.
+    world = await startDbWorld(dialect, [chicagoMeetingSpec("ana")], START);
+    const w = world;
+    const ana = w.people.get("ana")!;
+    expect(await runPoll(w.runtime.ctx, { all: true })).toMatchObject({ written: 1 });
+    w.clock.advanceMinutes(30);
+    // While maintenance's drift check is on its way to the tracker, ana checks in and a poll
+    // writes 10,000 steps: the read-back then shows an entry where the ledger it selected says
+    // nothing should be. That is the poll's fresh write, not drift.
+    const tracker = w.runtime.ctx.trackers["google-health"]!;
+    const readDay = tracker.readDay.bind(tracker);
+    let polledMeanwhile = false;
+    tracker.readDay = async (input) => {
+      if (!polledMeanwhile) {
+        polledMeanwhile = true;
+        w.weconnectSim.state.checkIn(ana.personId, ana.activityIds.meeting!, TODAY);
+        expect(await runPoll(w.runtime.ctx, { all: true })).toMatchObject({ written: 1 });
+      }
+      return readDay(input);
+    };
+    expect(await runMaintenance(w.runtime.ctx)).toMatchObject({ driftChecked: 1, driftRepaired: 0, driftFailed: 0 });
+    expect(polledMeanwhile).toBe(true);
+    expect(w.view("ana", TODAY)).toMatchObject({ steps: 10_000, entries: 1 });
+    expect(await listAudit(w.runtime.db.db, { actions: ["drift-repaired"] })).toEqual([]);
+    expect(await getDay(w.runtime.db.db, ana.id, TODAY)).toMatchObject({ writeState: "confirmed", confirmedSteps: 10_000 });
+    expect(await runPoll(w.runtime.ctx, { all: true })).toMatchObject({ written: 0, unchanged: 1 });
   });
 
   it("writes back the confirmed value over an entry edited to another value on the legacy API", async () => {
@@ -59,9 +93,10 @@ describe.each(DIALECTS)("drift repair on %s", (dialect) => {
     expect(world.view("lee", TODAY).steps).toBe(3);
 
     expect(await runMaintenance(world.runtime.ctx)).toMatchObject({ driftRepaired: 1 });
-    expect(world.view("lee", TODAY)).toMatchObject({ steps: 10_000, entries: 1 });
     const audit = await listAudit(world.runtime.db.db, { participantId: lee.id, actions: ["drift-repaired"] });
-    expect(audit[0]!.detail).toBe("drift repaired: the entry shows 3 steps instead of 10000; wrote 10000 steps again");
+    expect(audit[0]!.detail).toBe("drift repaired: the entry shows 3 steps instead of 10000; the day is pending again and the next poll writes 10000 steps");
+    expect(await runPoll(world.runtime.ctx, { all: true })).toMatchObject({ written: 1 });
+    expect(world.view("lee", TODAY)).toMatchObject({ steps: 10_000, entries: 1 });
   });
 
   it("reads an unchanged day back once per cadence and writes nothing", async () => {
@@ -83,6 +118,8 @@ describe.each(DIALECTS)("drift repair on %s", (dialect) => {
 
     const maintenance = await runMaintenance(world.runtime.ctx);
     expect(maintenance).toMatchObject({ driftRepaired: 1, driftFailed: 0 });
+    // The poll settles the pending past date before today.
+    await runPoll(world.runtime.ctx, { all: true });
     expect(world.view("ana", TODAY)).toMatchObject({ steps: 10_000, entries: 1 });
 
     world.clock.set("2026-11-28T16:00:00Z"); // now the 25th is three days back: not read any more

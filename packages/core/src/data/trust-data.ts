@@ -2,6 +2,7 @@ import {
   claimDriftChecks,
   listDriftCandidates,
   listRestoreCandidates,
+  reopenDriftedDay,
   listTrackerAccountSummaries,
   recordDriftCheck,
   recordTokenCheck,
@@ -10,6 +11,7 @@ import {
   type DriftCandidate,
   type DriftOutcome,
   type ParticipantStatus,
+  type ReopenDriftedDayInput,
   type RestoreCandidate,
   type TokenCheckOutcome,
 } from "@powertoken/db";
@@ -31,6 +33,8 @@ export interface TrustData {
   /** Claim days for a read-back now; returns those won (another process may hold the rest). */
   claimDriftChecks(input: { items: readonly { participantId: number; localDate: string }[]; now: Date; checkedBefore: Date }): Promise<Array<{ participantId: number; localDate: string }>>;
   recordDriftCheck(input: { participantId: number; localDate: string; outcome: DriftOutcome; foundSteps: number | null; now: Date }): Promise<void>;
+  /** Hand a drifted day back to the poll (state `pending`) while its ledger still holds `expected`; false when a poll changed it since. */
+  reopenDriftedDay(input: ReopenDriftedDayInput): Promise<boolean>;
   /** Flagged participants whose stored token may be tried again (see db's listRestoreCandidates). */
   listRestoreCandidates(input: { now: Date; checkedBefore: Date; limit: number }): Promise<RestoreCandidate[]>;
   recordTokenCheck(input: { participantId: number; outcome: TokenCheckOutcome; now: Date }): Promise<void>;
@@ -57,6 +61,7 @@ export function createDbTrustData(handle: Pick<DatabaseHandle, "db">): TrustData
     },
     claimDriftChecks: (input) => claimDriftChecks(db, input),
     recordDriftCheck: (input) => recordDriftCheck(db, input),
+    reopenDriftedDay: (input) => reopenDriftedDay(db, input),
     listRestoreCandidates: (input) => listRestoreCandidates(db, input),
     recordTokenCheck: (input) => recordTokenCheck(db, input),
     restoreWeconnectSignin: (input) => restoreWeconnectSignin(db, input),

@@ -1,11 +1,10 @@
 import pLimit from "p-limit";
 import { localDateOf } from "@powertoken/weconnect";
-import type { ParticipantRecord } from "../data/core-data.js";
 import type { DriftDay } from "../data/trust-data.js";
 import type { DayLedger } from "../poll/decide-write.js";
 import { dayNeedsWrite } from "../poll/decide-write.js";
 import { previousDate } from "../poll/local-dates.js";
-import { knownEntryFor, writeDay } from "../poll/write-day.js";
+import { knownEntryFor } from "../poll/write-day.js";
 import { classifyError } from "../run/classify-error.js";
 import type { PowerTokenContext } from "../runtime/context.js";
 import { describeDrift } from "./describe-drift.js";
@@ -14,9 +13,9 @@ import { describeDrift } from "./describe-drift.js";
 export interface DriftResult {
   /** Days this run tried to read back from the tracker (failed ones included). */
   driftChecked: number;
-  /** Days that differed and were written again. */
+  /** Days that differed, handed back to the poll (state `pending`) to be written again. */
   driftRepaired: number;
-  /** Days whose read-back or rewrite failed (tried again after the cadence). */
+  /** Days whose read-back failed (tried again after the cadence). */
   driftFailed: number;
 }
 
@@ -35,10 +34,11 @@ const HOUR_MS = 3_600_000;
  * day "unchanged" for ever. So each confirmed day of today and yesterday (in the participant's
  * zone) is read back at most once per `settings.driftCheckHours` (0: off), for at most
  * `settings.driftBudget` participants per run, least recently checked first, selected in SQL.
- * When the tracker shows something else (entry gone, other value or label), the confirmed value
- * is written again through the poll's own write step (intent, write, confirmation with its
- * audit row) and a `drift-repaired` audit row says what was found. Unchanged days cost one read
- * and no write. Days with a write still pending are the poll's, and are left out.
+ * When the tracker shows something else (entry gone, other value or label), the day goes back to
+ * `pending` (only while its ledger is still what was compared: a poll's newer write wins) and a
+ * `drift-repaired` audit row says what was found; the next poll, the one writer of trackers,
+ * writes it again. Unchanged days cost one read and no write. Days with a write still pending
+ * are the poll's, and are left out.
  */
 export async function repairDrift(ctx: PowerTokenContext, options: RepairDriftOptions = {}): Promise<DriftResult> {
   const result: DriftResult = { driftChecked: 0, driftRepaired: 0, driftFailed: 0 };
@@ -117,30 +117,37 @@ async function checkDay(ctx: PowerTokenContext, day: DriftDay): Promise<"ok" | "
       await ctx.data.recordDriftCheck({ participantId, localDate, outcome: "ok", foundSteps: found, now: ctx.now() });
       return "ok";
     }
+    // The poll is the one writer of trackers: a rewrite from here could race a poll writing a
+    // newer value for the same day (seen with replicas: the read-back showed the poll's fresh
+    // write, and the "repair" put the old value back). So the day goes back to `pending`, guarded
+    // on the ledger this check compared with, and the next poll writes it through its own step.
     const steps = day.confirmedSteps;
-    const written = await writeDay(ctx, {
-      participant: participantOf(day),
-      accountKey: day.tracker.accountKey,
-      backend: tracker.backend,
+    const reopened = await ctx.data.reopenDriftedDay({
+      participantId,
       localDate,
-      day: { steps, label: day.confirmedLabel ?? "", dailyProgress: day.dailyProgress, weeklyProgress: day.weeklyProgress },
-      ledger,
-      at: ctx.now(),
+      expected: { desiredSteps: day.desiredSteps, desiredLabel: day.desiredLabel, confirmedSteps: steps, confirmedLabel: day.confirmedLabel, entryId: day.entryId },
+      now: ctx.now(),
     });
-    const what = written === "unconfirmed" ? "rewrote it, unconfirmed: the day stays pending for the poll" : `wrote ${steps} steps again`;
+    if (!reopened) {
+      // A poll wrote or began a write since the day was selected: what the tracker showed is
+      // (or is about to be) that write, and the poll confirms it; nothing drifted.
+      await ctx.data.recordDriftCheck({ participantId, localDate, outcome: "ok", foundSteps: found, now: ctx.now() });
+      ctx.log.debug("drift check superseded by a poll's write", { participantId, localDate });
+      return "ok";
+    }
     await ctx.data.appendAudit({
       at: ctx.now(),
       participantId,
       participantName: day.participantName,
       action: "drift-repaired",
-      outcome: written === "unconfirmed" ? "skipped" : "ok",
+      outcome: "ok",
       localDate,
       steps,
       backend: tracker.backend,
-      detail: `drift repaired: ${drift}; ${what}`,
+      detail: `drift repaired: ${drift}; the day is pending again and the next poll writes ${steps} steps`,
     });
     await ctx.data.recordDriftCheck({ participantId, localDate, outcome: "repaired", foundSteps: found, now: ctx.now() });
-    ctx.log.info("drift repaired", { participantId, localDate, found, steps });
+    ctx.log.info("drift found; the day is pending for the poll", { participantId, localDate, found, steps });
     return "repaired";
   } catch (error) {
     const failure = classifyError(error);
@@ -150,20 +157,4 @@ async function checkDay(ctx: PowerTokenContext, day: DriftDay): Promise<"ok" | "
     await ctx.data.recordDriftCheck({ participantId, localDate, outcome: "failed", foundSteps: found, now: ctx.now() }).catch(() => undefined);
     return "failed";
   }
-}
-
-/** What the write step needs of the participant (it reads the id, name and zone). */
-function participantOf(day: DriftDay): ParticipantRecord {
-  return {
-    id: day.participantId,
-    name: day.participantName,
-    timeZone: day.timeZone,
-    status: "active",
-    mapping: day.mapping,
-    goalSteps: day.goalSteps,
-    stepsPerUnit: day.stepsPerUnit,
-    createdAt: day.createdAt,
-    weconnect: null,
-    tracker: day.tracker,
-  };
 }
