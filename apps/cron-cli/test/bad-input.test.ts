@@ -107,6 +107,7 @@ const CASES: readonly Case[] = [
   { name: "an unknown default mapping", argv: ["status"], setup: editConfig((c) => void (c["defaults"] = { ...c["defaults"], mapping: "bogus" })), code: 2, says: "defaults.mapping" },
   { name: "a concurrency that is not a number", argv: ["status"], env: { POWERTOKEN_POLL_CONCURRENCY: "many" }, code: 2, says: "POWERTOKEN_POLL_CONCURRENCY" },
   { name: "a key file that is gone", argv: ["status"], setup: (d) => rmSync(join(d, "powertoken-data/encryption.key")), code: 2, says: "encryption.key" },
+  { name: "a key file others can read", argv: ["poll"], env: CLIENT, setup: (d) => chmodSync(join(d, "powertoken-data/encryption.key"), 0o644), code: 2, says: /encryption\.keyFile.*readable by other users \(mode 0644\).*chmod 600/s },
   // Settings a job needs: exit 1 naming them, instead of skipping everyone with exit 0.
   { name: "poll without a tracker OAuth client", argv: ["poll"], code: 1, says: "POWERTOKEN_GOOGLE_CLIENT_ID" },
   { name: "poll without a token key", argv: ["poll"], env: CLIENT, setup: editConfig((c) => void delete c["encryption"]?.["keyFile"]), code: 1, says: "missing encryption.key" },

@@ -55,3 +55,25 @@ describe("an OAuth client secret read from a file", () => {
     expect(message).not.toContain("OPEN-SECRET");
   });
 });
+
+describe("the token key read from encryption.keyFile", () => {
+  it("reads a 0600 key file and refuses one others can read, never printing the key", () => {
+    const path = secretFile("token.key", "S0VZLUtFWS1LRVk=\n", 0o600);
+    expect(load({ POWERTOKEN_ENCRYPTION_KEY_FILE: path }).config.encryption.key).toBe("S0VZLUtFWS1LRVk=");
+    chmodSync(path, 0o644);
+    let error: unknown;
+    try {
+      load({ POWERTOKEN_ENCRYPTION_KEY_FILE: path });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: "CONFIG_INVALID", key: "encryption.keyFile" });
+    expect((error as Error).message).toContain(`chmod 600 ${path}`);
+    expect((error as Error).message).not.toContain("S0VZLUtFWS1LRVk=");
+  });
+
+  it("points at `powertoken init` when the key file is not there", () => {
+    expect(() => load({ POWERTOKEN_ENCRYPTION_KEY_FILE: join(dir, "no.key") })).toThrow(/no\.key cannot be read\. Create it with `powertoken init`/);
+  });
+});
+

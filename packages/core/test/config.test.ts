@@ -18,7 +18,7 @@ describe("loadConfig", () => {
 
   it("resolves relative paths against the config file's folder, not the working directory", () => {
     const dir = tempDir();
-    writeFileSync(join(dir, "key"), "a2V5\n");
+    writeFileSync(join(dir, "key"), "a2V5\n", { mode: 0o600 });
     writeFileSync(join(dir, "pt.json"), JSON.stringify({ database: { url: "data/pt.sqlite" }, encryption: { keyFile: "key" } }));
     const { config } = loadConfig({ env: {}, cwd: "/", path: join(dir, "pt.json") });
     expect(config.database.url).toBe(`sqlite:${join(dir, "data/pt.sqlite")}`);

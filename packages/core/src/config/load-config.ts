@@ -88,12 +88,16 @@ function readJsonFile(path: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/**
+ * The token key from its file. A missing file gets the remedy (`init` writes one); otherwise the
+ * same rules as a client secret file: a key others can read is not a secret (`init` and
+ * `db rotate-key` write it 0600).
+ */
 function readKeyFile(path: string): string {
-  try {
-    return readFileSync(path, "utf8").trim();
-  } catch {
+  if (!existsSync(path)) {
     throw new CoreError("CONFIG_INVALID", `Encryption key file ${path} cannot be read. Create it with \`powertoken init\` or point encryption.keyFile at it.`, { key: "encryption.keyFile" });
   }
+  return readSecretFile(path, "encryption.keyFile");
 }
 
 function convert(override: EnvOverride, text: string): unknown {
