@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely } from "kysely";
 import { dialectOf } from "./_dialect.js";
+import { directSqliteOf, runDirect } from "./_sqlite-direct.js";
 import type { Database } from "./schema/database.js";
 
 /** One hot-path statement's text for each dialect: `?` placeholders on SQLite, `$n` on PostgreSQL. */
@@ -19,8 +20,15 @@ export function fixedSql(text: string): FixedSql {
   return { sqlite: text, postgres: text.replace(/\?/g, () => `$${(n += 1)}`) };
 }
 
-/** Runs a {@link fixedSql} statement with its parameters, in order; returns the rows. */
+/**
+ * Runs a {@link fixedSql} statement with its parameters, in order; returns the rows. On SQLite,
+ * whenever kysely would run it at once anyway, it runs on the connection directly: kysely's
+ * executor (connection checkout, query and result objects) cost more than the statement itself
+ * (issue 14's profiles).
+ */
 export async function runFixed<R>(db: Kysely<Database>, statement: FixedSql, parameters: readonly unknown[]): Promise<R[]> {
+  const direct = directSqliteOf(db);
+  if (direct) return runDirect<R>(direct, statement.sqlite, parameters);
   const text = dialectOf(db) === "postgres" ? statement.postgres : statement.sqlite;
   return (await db.executeQuery<R>(CompiledQuery.raw(text, [...parameters]))).rows;
 }

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import Database from "better-sqlite3";
-import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase } from "kysely";
+import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type DialectAdapter, type Driver, type SqliteDatabase } from "kysely";
+import { registerDirectSqlite } from "./_sqlite-direct.js";
 import { DbError } from "./errors.js";
 
 const HEADER = "SQLite format 3\0";
@@ -35,20 +36,54 @@ function checkExistingFile(path: string): void {
 // later; in WAL mode that upgrade fails at once with SQLITE_BUSY (no busy wait) when another
 // connection committed in between. BEGIN IMMEDIATE takes the write lock up front, so concurrent
 // writers wait for the busy timeout instead of failing.
+// It also counts who has the connection checked out or waits for it: while nobody does, a fixed
+// statement may run on it directly (see _sqlite-direct.ts).
 class ImmediateSqliteDriver extends SqliteDriver {
+  #users = 0;
+
+  inUse(): boolean {
+    return this.#users > 0;
+  }
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    this.#users += 1;
+    try {
+      return await super.acquireConnection();
+    } catch (error) {
+      this.#users -= 1;
+      throw error;
+    }
+  }
+
+  override async releaseConnection(): Promise<void> {
+    try {
+      await super.releaseConnection();
+    } finally {
+      this.#users -= 1;
+    }
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw("begin immediate"));
   }
 }
 
 class ImmediateSqliteDialect extends SqliteDialect {
-  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
-  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+  readonly #config: ConstructorParameters<typeof SqliteDialect>[0] & { database: SqliteDatabase };
+  #driver: ImmediateSqliteDriver | undefined;
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0] & { database: SqliteDatabase }) {
     super(config);
     this.#config = config;
   }
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config);
+    this.#driver = new ImmediateSqliteDriver(this.#config);
+    return this.#driver;
+  }
+  override createAdapter(): DialectAdapter {
+    const adapter = super.createAdapter();
+    const driver = this.#driver;
+    if (driver) registerDirectSqlite(adapter, { database: this.#config.database, inUse: () => driver.inUse() });
+    return adapter;
   }
 }
 
