@@ -11,8 +11,9 @@
 // latency. A written participant needs 2 (WEconnect's day and week reads go out together, then the
 // tracker write), an unchanged one 1; a token refresh or a retry would add more (none here).
 // Run with `node --expose-gc` to start each poll's RSS sampling from a collected heap.
-// BENCH_CPU_PROF=out.cpuprofile profiles this process during the first (writing) poll only;
-// summarise it with `node bench/profile-summary.mjs out.cpuprofile`.
+// BENCH_CPU_PROF=out.cpuprofile profiles this process during the first (writing) poll only, and
+// BENCH_CPU_PROF_UNCHANGED=other.cpuprofile the second (unchanged) one;
+// summarise either with `node bench/profile-summary.mjs out.cpuprofile`.
 import { fork } from "node:child_process";
 import { once } from "node:events";
 import { randomBytes } from "node:crypto";
@@ -87,7 +88,7 @@ async function bench(n, concurrency) {
 
   latency = LATENCY_MS;
   const written = await measurePoll(runtime, sims, n, concurrency, process.env.BENCH_CPU_PROF);
-  const unchanged = await measurePoll(runtime, sims, n, concurrency, undefined);
+  const unchanged = await measurePoll(runtime, sims, n, concurrency, process.env.BENCH_CPU_PROF_UNCHANGED);
   const rounds = { written: 2, unchanged: 1 };
   const line = (name, m, goalCpu) => {
     const boundMs = Math.ceil(n / concurrency) * rounds[name] * LATENCY_MS;
