@@ -95,6 +95,13 @@ export function createHttp(options: HttpOptions): Http {
       // docs/weconnect-api.md#authentication: the token travels as the `access_token` query parameter, never in a header.
       if (spec.token !== undefined) params.set("access_token", spec.token);
       const qs = params.toString();
+      // The current attempt's timer: cleared once its reply is read, so no timer outlives its call
+      // (AbortSignal.timeout keeps each one, weakly held, for the whole timeout: garbage at 1,000s of calls a minute).
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const stopTimer = () => {
+        if (timer !== undefined) clearTimeout(timer);
+        timer = undefined;
+      };
 
       let text: string;
       try {
@@ -109,18 +116,27 @@ export function createHttp(options: HttpOptions): Http {
             attempt++;
             startedAt = performance.now();
             // Our own per-attempt signal instead of ofetch's `timeout`, which stops timing once
-            // headers arrive: a reply that stalls mid-body would otherwise hang a poll.
-            context.options.signal = AbortSignal.timeout(timeoutMs);
+            // headers arrive: a reply that stalls mid-body would otherwise hang a poll. It aborts
+            // with the reason AbortSignal.timeout gives (a TimeoutError), and ofetch calls
+            // onResponse only once the body is read.
+            stopTimer();
+            context.options.signal = timeoutSignal(timeoutMs, (t) => (timer = t));
           },
-          onResponse: (context) => report(context.response.status),
+          onResponse: (context) => {
+            stopTimer();
+            report(context.response.status);
+          },
           onResponseError: waitBeforeRetry,
           async onRequestError(context) {
+            stopTimer();
             report(0);
             await waitBeforeRetry(context);
           },
         });
       } catch (error) {
         throw toError(failureOf(error, secrets), { ...spec, attempts: attempt, timeoutMs });
+      } finally {
+        stopTimer();
       }
       try {
         return JSON.parse(text) as unknown;
@@ -132,6 +148,16 @@ export function createHttp(options: HttpOptions): Http {
       }
     },
   };
+}
+
+/** A signal that aborts after `ms` with a TimeoutError, as AbortSignal.timeout's does; its timer is handed to `keep` for clearing. */
+function timeoutSignal(ms: number, keep: (timer: ReturnType<typeof setTimeout>) => void): AbortSignal {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")), ms);
+  // Like AbortSignal.timeout's, it does not keep the process alive by itself.
+  timer.unref?.();
+  keep(timer);
+  return controller.signal;
 }
 
 /** Our failure from what ofetch threw; ofetch's own error (URL, headers, token) is dropped. */
