@@ -1,4 +1,5 @@
 import type { Http } from "./_http.js";
+import { fastActivitiesWithEvents } from "./_fast-shapes.js";
 import { parseBody } from "./_parse-body.js";
 import { WeconnectError } from "./errors.js";
 import {
@@ -41,7 +42,8 @@ export async function listActivitiesWithEvents(
     personId: session.personId,
     query: windowQuery(window, endpoint),
   });
-  return parseBody(ActivityWithEventsListSchema, body, endpoint);
+  // Every poll reads this per participant: the hand check first, zod for what it does not accept.
+  return fastActivitiesWithEvents(body) ?? parseBody(ActivityWithEventsListSchema, body, endpoint);
 }
 
 /** docs/weconnect-api.md#dates-and-time-windows: send explicit UTC instants with `Z` and milliseconds, never server-local dates. */

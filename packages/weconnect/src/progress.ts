@@ -1,4 +1,5 @@
 import type { Http } from "./_http.js";
+import { fastProgressEvents } from "./_fast-shapes.js";
 import { parseBody } from "./_parse-body.js";
 import { windowQuery } from "./activities.js";
 import { ProgressResponseSchema } from "./schemas.js";
@@ -25,6 +26,7 @@ export async function getProgress(http: Http, session: Session, window: TimeWind
     personId: session.personId,
     query: windowQuery(window, endpoint),
   });
-  const { events } = parseBody(ProgressResponseSchema, body, endpoint);
+  // Every poll reads this per participant: the hand check first, zod for what it does not accept.
+  const events = fastProgressEvents(body) ?? parseBody(ProgressResponseSchema, body, endpoint).events;
   return { completed: events.completed, total: events.total };
 }
