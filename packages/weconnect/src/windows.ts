@@ -71,7 +71,28 @@ export function localDateOf(instant: Date, timeZone: string): string {
     // Plain-JS callers used to the swapped copy would otherwise get an unhelpful "not a function".
     throw new TypeError("localDateOf takes (instant, timeZone); it was called with (timeZone, instant).");
   }
-  return dateIn(formatterFor(timeZone), instant.getTime());
+  const ms = instant.getTime();
+  const known = knownDays.get(timeZone);
+  if (known !== undefined && ms >= known.from && ms < known.to) return known.date;
+  const formatter = formatterFor(timeZone);
+  const date = dateIn(formatter, ms);
+  rememberDay(timeZone, formatter, date);
+  return date;
+}
+
+/**
+ * Per zone, the span of the last local date found: a poll asks for the same zones' today
+ * thousands of times, and formatToParts is its dearest step. Only a day without a clock change
+ * (exactly 24 h long) is kept, so within it the local date cannot step back and forth.
+ */
+const knownDays = new Map<string, { from: number; to: number; date: string }>();
+
+function rememberDay(timeZone: string, formatter: Intl.DateTimeFormat, date: string): void {
+  const day = parseLocalDate(date);
+  const from = startOfLocalDay(timeZone, formatter, day);
+  const to = startOfLocalDay(timeZone, formatter, day + 1);
+  if (to - from === DAY_MS) remember(knownDays, timeZone, { from, to, date });
+  else knownDays.delete(timeZone);
 }
 
 /** Days since 1970-01-01 of a validated 'YYYY-MM-DD'. */

@@ -95,3 +95,16 @@ describe("localWeekWindow", () => {
     expect(first.to.getTime() - first.from.getTime() + 1).toBe(25 * 3_600_000);
   });
 });
+
+describe("localDateOf's remembered day", () => {
+  it("gives Intl's own answer across midnights and clock changes, in zones with odd rules", () => {
+    const zones = ["America/Chicago", "America/Santiago", "Australia/Lord_Howe", "Asia/Kathmandu", "Pacific/Apia", "UTC"];
+    const step = 37 * 60_000;
+    for (const zone of zones) {
+      const intl = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" });
+      for (let ms = Date.UTC(2026, 0, 1); ms < Date.UTC(2027, 0, 1); ms += step) {
+        expect(localDateOf(new Date(ms), zone)).toBe(intl.format(ms));
+      }
+    }
+  });
+});
