@@ -95,7 +95,13 @@ function withoutInProgress(participants: readonly ParticipantRecord[], guard: Se
   return free;
 }
 
-/** Claim, process and release one batch at a time until every selected participant was tried. */
+/**
+ * Claim, process and release batches until every selected participant was tried. Batches
+ * overlap: the next one is claimed once fewer than `concurrency` participants of the current one
+ * wait for a slot, and they share one pool of `concurrency` slots. Waiting for a batch's slowest participant before
+ * claiming the next left the pool draining at every batch end: 1.5 × the latency bound at
+ * 10,000 participants (concurrency 64), against 1.15 without leases.
+ */
 async function runLeased(
   ctx: PowerTokenContext,
   participants: readonly ParticipantRecord[],
@@ -106,28 +112,68 @@ async function runLeased(
   onStatusChange?: () => void,
 ): Promise<boolean> {
   const { owner, job } = options;
-  const leaseMs = ctx.settings.leaseMs;
   const freeBy = claimableBy(ctx.now(), options.cycleEndsAt);
   const order = shuffled(participants);
   const batchSize = 2 * Math.max(1, options.concurrency);
+  const slots = pLimit(Math.max(1, options.concurrency));
+  const running: Array<Promise<boolean>> = [];
   let aborted = false;
-  for (let next = 0; next < order.length; ) {
-    if (options.signal?.aborted) {
-      aborted = true;
-      for (const p of order.slice(next)) recorder.add({ participantId: p.id, name: p.name, outcome: "skipped", code: "ABORTED" });
-      break;
+  try {
+    for (let next = 0; next < order.length; ) {
+      if (options.signal?.aborted) {
+        aborted = true;
+        for (const p of order.slice(next)) recorder.add({ participantId: p.id, name: p.name, outcome: "skipped", code: "ABORTED" });
+        break;
+      }
+      const candidates = withoutInProgress(order.slice(next, next + batchSize), guard, recorder);
+      next += batchSize;
+      if (candidates.length === 0) continue;
+      const claimed = new Set(await ctx.data.claimParticipants({ ids: candidates.map((p) => p.id), owner, job, now: ctx.now(), leaseMs: ctx.settings.leaseMs, freeBy }));
+      const batch: ParticipantRecord[] = [];
+      for (const p of candidates) {
+        if (claimed.has(p.id)) batch.push(p);
+        else recorder.add({ participantId: p.id, name: p.name, outcome: "skipped", code: "LEASED", message: "Another replica holds the lease." });
+      }
+      if (batch.length === 0) continue;
+      const run = startLeasedBatch(ctx, batch, guard, recorder, options, slots, work, onStatusChange);
+      running.push(run.finished);
+      await Promise.race([run.allStarted, run.finished]);
     }
-    const candidates = withoutInProgress(order.slice(next, next + batchSize), guard, recorder);
-    next += batchSize;
-    if (candidates.length === 0) continue;
-    const claimed = new Set(await ctx.data.claimParticipants({ ids: candidates.map((p) => p.id), owner, job, now: ctx.now(), leaseMs, freeBy }));
-    const batch: ParticipantRecord[] = [];
-    for (const p of candidates) {
-      if (claimed.has(p.id)) batch.push(p);
-      else recorder.add({ participantId: p.id, name: p.name, outcome: "skipped", code: "LEASED", message: "Another replica holds the lease." });
-    }
-    if (batch.length === 0) continue;
+  } finally {
+    // Even when a claim throws, no batch outlives the run (the runtime may close its database next).
+    const settled = await Promise.allSettled(running);
+    for (const s of settled) if (s.status === "fulfilled" && s.value) aborted = true;
+  }
+  return aborted;
+}
 
+/**
+ * Process one claimed batch on the shared `slots`, renewing its leases while it runs and
+ * releasing them at its end. `allStarted` resolves once fewer than `concurrency` of the batch
+ * still wait for a slot (time to claim the next); `finished` with whether the signal stopped it.
+ */
+function startLeasedBatch(
+  ctx: PowerTokenContext,
+  batch: readonly ParticipantRecord[],
+  guard: Set<number>,
+  recorder: RunRecorder,
+  options: RunParticipantsOptions & { owner: string },
+  slots: ReturnType<typeof pLimit>,
+  work: Work,
+  onStatusChange?: () => void,
+): { allStarted: Promise<void>; finished: Promise<boolean> } {
+  const { owner, job } = options;
+  const leaseMs = ctx.settings.leaseMs;
+  const waiting = new Set(batch.map((p) => p.id));
+  // The next claim is a database round trip: begin it while this batch still has a slot's worth
+  // of participants queued, so the slots do not idle while it runs.
+  const lowWater = Math.min(Math.max(1, options.concurrency), batch.length);
+  let markAllStarted = () => {};
+  const allStarted = new Promise<void>((resolve) => (markAllStarted = resolve));
+  const started = (id: number) => {
+    if (waiting.delete(id) && waiting.size < lowWater) markAllStarted();
+  };
+  const finished = (async () => {
     const startedMs = performance.now();
     const pending = new Set(batch.map((p) => p.id));
     // Renew what is still running halfway through the lease; a batch should never need it.
@@ -140,9 +186,10 @@ async function runLeased(
     renewal.unref();
     let result: { aborted: boolean; done: number[] };
     try {
-      result = await runBatch(ctx, batch, guard, recorder, options, work, onStatusChange, (id) => pending.delete(id));
+      result = await runBatch(ctx, batch, guard, recorder, options, work, onStatusChange, (id) => pending.delete(id), { slots, onStart: started });
     } finally {
       clearInterval(renewal);
+      markAllStarted();
     }
     const tookMs = performance.now() - startedMs;
     if (tookMs > leaseMs) ctx.log.warn("a leased batch took longer than the lease", { job, batch: batch.length, durationMs: Math.round(tookMs), leaseMs });
@@ -150,12 +197,12 @@ async function runLeased(
     // Processed ones are not due again before the next cycle; unstarted ones (aborted) at once.
     const now = ctx.now();
     const until = options.cycleEndsAt !== undefined && options.cycleEndsAt.getTime() > now.getTime() ? options.cycleEndsAt : now;
-    const notDone = batch.map((p) => p.id).filter((id) => !result.done.includes(id));
+    const doneIds = new Set(result.done);
     await release(ctx, { ids: result.done, owner, job, until });
-    await release(ctx, { ids: notDone, owner, job, until: now });
-    if (result.aborted) aborted = true;
-  }
-  return aborted;
+    await release(ctx, { ids: batch.map((p) => p.id).filter((id) => !doneIds.has(id)), owner, job, until: now });
+    return result.aborted;
+  })();
+  return { allStarted, finished };
 }
 
 /**
@@ -188,15 +235,17 @@ async function runBatch(
   work: Work,
   onStatusChange?: () => void,
   onDone?: (id: number) => void,
+  shared?: { slots: ReturnType<typeof pLimit>; onStart: (id: number) => void },
 ): Promise<{ aborted: boolean; done: number[] }> {
   for (const p of batch) guard.add(p.id);
-  const limit = pLimit(Math.max(1, options.concurrency));
+  const limit = shared?.slots ?? pLimit(Math.max(1, options.concurrency));
   const done: number[] = [];
   let aborted = false;
   try {
     await Promise.all(
       batch.map((participant) =>
         limit(async () => {
+          shared?.onStart(participant.id);
           if (options.signal?.aborted) {
             aborted = true;
             recorder.add({ participantId: participant.id, name: participant.name, outcome: "skipped", code: "ABORTED" });
