@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import { inTransaction } from "./_db.js";
+import { dialectOf } from "./_dialect.js";
 import { fixedSql, runFixed } from "./_fixed-sql.js";
 import { checkLocalDate, fromIso, fromIsoOrNull, toIso } from "./_values.js";
 import { DbError } from "./errors.js";
@@ -301,8 +302,10 @@ export async function markDaysPending(db: Kysely<Database>, inputs: readonly Mar
     checkLocalDate(input.localDate);
   }
   return inTransaction(db, async (trx) => {
-    // An explicit entry id is rare (core never passes one): those go one by one.
-    if (inputs.some((input) => input.entryId !== undefined)) {
+    // An explicit entry id is rare (core never passes one): those go one by one. So do SQLite's:
+    // each is a cached fixed statement run in process, where a set's text, varying with its size,
+    // would be compiled anew.
+    if (dialectOf(trx) === "sqlite" || inputs.some((input) => input.entryId !== undefined)) {
       const days: Day[] = [];
       for (const input of inputs) days.push(await markDayPending(trx, input));
       return days;
@@ -343,7 +346,8 @@ export async function recordTrackerWrites(db: Kysely<Database>, inputs: readonly
     checkLocalDate(input.localDate);
   }
   return inTransaction(db, async (trx) => {
-    if (inputs.some((input) => input.outcome !== "ok" || (input.action ?? "tracker-write") !== "tracker-write")) {
+    // One by one on SQLite too (cached fixed statements, see markDaysPending).
+    if (dialectOf(trx) === "sqlite" || inputs.some((input) => input.outcome !== "ok" || (input.action ?? "tracker-write") !== "tracker-write")) {
       const days: Day[] = [];
       for (const input of inputs) days.push((await recordTrackerWrite(trx, input)).day);
       return days;
@@ -399,4 +403,20 @@ export async function touchDay(db: Kysely<Database>, input: { participantId: num
   const at = toIso(input.now ?? new Date(), "now");
   const [row] = await runFixed<DayRow>(db, TOUCH_DAY, [at, input.participantId, checkLocalDate(input.localDate)]);
   return row ? toDay(row) : null;
+}
+
+/**
+ * {@link touchDay} for several days in one transaction (a group commit of concurrent polls that
+ * found their day unchanged).
+ * @returns each day, or null where it does not exist, in the order given
+ * @throws DbError INVALID_INPUT (nothing is touched then)
+ */
+export async function touchDays(db: Kysely<Database>, inputs: readonly { participantId: number; localDate: string; now?: Date }[]): Promise<(Day | null)[]> {
+  if (inputs.length === 0) return [];
+  for (const input of inputs) checkLocalDate(input.localDate);
+  return inTransaction(db, async (trx) => {
+    const days: (Day | null)[] = [];
+    for (const input of inputs) days.push(await touchDay(trx, input));
+    return days;
+  });
 }

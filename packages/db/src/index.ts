@@ -63,7 +63,7 @@ export {
 } from "./activities.js";
 export { upsertEvents, listEvents, type EventWithActivity, type EventInput, type ListEventsFilter } from "./events.js";
 export { sumCheckedInWeights, listEventsOn, type ParticipantDate, type StoredOccurrence } from "./events.js";
-export { markDaysPending, recordTrackerWrites, touchDay } from "./days.js";
+export { markDaysPending, recordTrackerWrites, touchDay, touchDays } from "./days.js";
 export {
   getDay,
   upsertDay,

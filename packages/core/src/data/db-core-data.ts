@@ -23,6 +23,7 @@ import {
   sumCheckedInWeights,
   listEventsOn,
   touchDay,
+  touchDays,
   loadTrackerToken,
   loadWeconnectAccounts,
   markDayPending,
@@ -53,7 +54,7 @@ import { expirationOf } from "../maintenance/sync-activities.js";
 import type { MappingName } from "../mapping/mapping-settings.js";
 import { dayNeedsWrite, type DayLedger } from "../poll/decide-write.js";
 import type { CoreData, ParticipantRecord, PollCandidate, StoredActivity, StoredEvent, TrackerWriteRecord } from "./core-data.js";
-import { createGroupCommit } from "./group-commit.js";
+import { createGroupCommit, type GroupStart } from "./group-commit.js";
 
 /** True when A and B are the same union (checked at compile time below). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -105,13 +106,17 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys"> & P
   const intentOf = (i: Intent) => ({ participantId: i.participantId, localDate: i.localDate, steps: i.steps, label: i.label, backend: i.backend, now: i.at });
   const oneIntent = (item: Intent) => markDayPending(db, intentOf(item));
   const oneWrite = async (item: TrackerWriteRecord) => (await recordTrackerWrite(db, trackerWriteOf(item))).day;
-  // Group commits pay off where a commit is a server round trip and a WAL flush (PostgreSQL). An
-  // in-process SQLite commit (WAL, synchronous=NORMAL) costs no wait, and a group's statement,
-  // whose text varies with its size, would miss the prepared-statement cache: there each write
-  // commits alone.
-  const grouped = handle.dialect !== "sqlite";
-  const commitIntent = grouped ? createGroupCommit((items: Intent[]) => markDaysPending(db, items.map(intentOf)), oneIntent) : oneIntent;
-  const commitWrite = grouped ? createGroupCommit((items: TrackerWriteRecord[]) => recordTrackerWrites(db, items.map(trackerWriteOf)), oneWrite) : oneWrite;
+  // Group commits: on PostgreSQL a commit is a server round trip and a WAL flush, and the next
+  // group gathers while one is in flight. An in-process SQLite commit waits for nothing, so there
+  // a group gathers the writes of the replies handled in one turn of the event loop, each still
+  // its own cached statement, and shares one commit (its WAL write) between them.
+  const start: GroupStart = handle.dialect === "sqlite" ? "next-turn" : "at-once";
+  const commitIntent = createGroupCommit((items: Intent[]) => markDaysPending(db, items.map(intentOf)), oneIntent, undefined, start);
+  const commitWrite = createGroupCommit((items: TrackerWriteRecord[]) => recordTrackerWrites(db, items.map(trackerWriteOf)), oneWrite, undefined, start);
+  type Touch = { participantId: number; localDate: string; now: Date };
+  const oneTouch = (item: Touch) => touchDay(db, item);
+  // Only SQLite groups touches: PostgreSQL's would be a transaction of separate round trips.
+  const commitTouch = handle.dialect === "sqlite" ? createGroupCommit((items: Touch[]) => touchDays(db, items), oneTouch, undefined, start) : oneTouch;
 
   return {
     ...createDbTrustData(handle),
@@ -197,7 +202,7 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys"> & P
     },
 
     async touchDay(participantId, localDate, at) {
-      const day = await touchDay(db, { participantId, localDate, now: at });
+      const day = await commitTouch({ participantId, localDate, now: at });
       return day ? toLedger(day) : null;
     },
 

@@ -1,15 +1,28 @@
 /**
+ * When an idle group commit starts: at once (a commit that waits for a server gathers the next
+ * group meanwhile), or after this turn of the event loop (an in-process SQLite commit waits for
+ * nothing, so the writes of the replies handled in the same turn are gathered first).
+ */
+export type GroupStart = "at-once" | "next-turn";
+
+/**
  * Group commit: concurrent callers' writes that arrive while a commit is in flight are committed
  * together in the next one, so N participants writing at once cost a few transactions, not N
- * (PostgreSQL waits for a WAL flush per commit; issue 14 measured ~10 ms each). The first caller
- * commits at once, so an idle system adds no delay. Every caller awaits the commit that holds its
+ * (PostgreSQL waits for a WAL flush per commit; issue 14 measured ~10 ms each). With `start`
+ * "at-once" the first caller commits at once, so an idle system adds no delay; "next-turn" waits
+ * for the end of this event-loop turn (well under a millisecond) to gather more. Every caller awaits the commit that holds its
  * own write before it proceeds, so crash safety is that of one transaction per write: an intent
  * is durable before its tracker call. When a group fails, its writes are retried one by one, so
  * one bad write (a deleted day) fails only its own caller.
  * Written here rather than taken from a library: it is twenty lines bound to our all-or-nothing
  * batch functions, and the known batching libraries (dataloader) batch per tick, not per commit.
  */
-export function createGroupCommit<T, R>(commitAll: (items: T[]) => Promise<R[]>, commitOne: (item: T) => Promise<R>, maxGroup = 256): (item: T) => Promise<R> {
+export function createGroupCommit<T, R>(
+  commitAll: (items: T[]) => Promise<R[]>,
+  commitOne: (item: T) => Promise<R>,
+  maxGroup = 256,
+  start: GroupStart = "at-once",
+): (item: T) => Promise<R> {
   type Waiting = { item: T; resolve: (result: R) => void; reject: (error: unknown) => void };
   let queue: Waiting[] = [];
   let running = false;
@@ -49,6 +62,11 @@ export function createGroupCommit<T, R>(commitAll: (items: T[]) => Promise<R[]>,
   return (item) =>
     new Promise<R>((resolve, reject) => {
       queue.push({ item, resolve, reject });
-      if (!running) void drain();
+      if (running) return;
+      if (start === "at-once") void drain();
+      else {
+        running = true;
+        setImmediate(() => void drain());
+      }
     });
 }
