@@ -95,4 +95,17 @@ describe("group commits on SQLite", () => {
     expect((await getDay(handle.db, ids[2]!, localDate))?.updatedAt).toEqual(later);
     await expect(data.touchDay(ids[0]!, "2026-13-45", later)).rejects.toMatchObject({ code: "INVALID_INPUT" });
   });
+
+  it("saves concurrent day snapshots together; a bad one fails alone and leaves nothing of itself", async () => {
+    const data = createDbCoreData(handle);
+    const people = [];
+    for (let i = 0; i < 3; i++) people.push(await createParticipant(handle.db, { name: `snap-${i}-${Math.random()}`, timeZone: "UTC", enrollmentStart: localDate }));
+    const snapshot = (participantId: number, dailyProgress: number) => ({ participantId, localDate, events: [], plannedCount: 2, completedCount: 1, dailyProgress, weeklyProgress: 0.3, at });
+    const saved = await Promise.allSettled([snapshot(people[0]!.id, 0.5), snapshot(people[1]!.id, Number.NaN), snapshot(people[2]!.id, 0.25)].map((s) => data.saveDaySnapshot(s)));
+    expect(saved.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect((saved[1] as PromiseRejectedResult).reason).toMatchObject({ code: "INVALID_INPUT" });
+    expect(await getDay(handle.db, people[0]!.id, localDate)).toMatchObject({ dailyProgress: 0.5, weeklyProgress: 0.3 });
+    expect(await getDay(handle.db, people[1]!.id, localDate)).toBeNull();
+    expect(await getDay(handle.db, people[2]!.id, localDate)).toMatchObject({ dailyProgress: 0.25 });
+  });
 });

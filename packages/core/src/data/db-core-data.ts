@@ -53,7 +53,7 @@ import { emptyMaintenanceInputs, type MaintenanceInputs } from "../maintenance/m
 import { expirationOf } from "../maintenance/sync-activities.js";
 import type { MappingName } from "../mapping/mapping-settings.js";
 import { dayNeedsWrite, type DayLedger } from "../poll/decide-write.js";
-import type { CoreData, ParticipantRecord, PollCandidate, StoredActivity, StoredEvent, TrackerWriteRecord } from "./core-data.js";
+import type { CoreData, DaySnapshot, ParticipantRecord, PollCandidate, StoredActivity, StoredEvent, TrackerWriteRecord } from "./core-data.js";
 import { createGroupCommit, type GroupStart } from "./group-commit.js";
 
 /** True when A and B are the same union (checked at compile time below). */
@@ -113,6 +113,16 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys"> & P
   const start: GroupStart = handle.dialect === "sqlite" ? "next-turn" : "at-once";
   const commitIntent = createGroupCommit((items: Intent[]) => markDaysPending(db, items.map(intentOf)), oneIntent, undefined, start);
   const commitWrite = createGroupCommit((items: TrackerWriteRecord[]) => recordTrackerWrites(db, items.map(trackerWriteOf)), oneWrite, undefined, start);
+  const oneSnapshot = (snapshot: DaySnapshot) => db.transaction().execute((trx) => saveSnapshotIn(trx, snapshot));
+  const allSnapshots = (snapshots: DaySnapshot[]) =>
+    db.transaction().execute(async (trx) => {
+      const ledgers: DayLedger[] = [];
+      for (const snapshot of snapshots) ledgers.push(await saveSnapshotIn(trx, snapshot));
+      return ledgers;
+    });
+  // The poll's snapshots are grouped on SQLite like its intents (on PostgreSQL each keeps its own
+  // transaction: several statements, each a round trip, under one commit would gain nothing).
+  const commitSnapshot = handle.dialect === "sqlite" ? createGroupCommit(allSnapshots, oneSnapshot, undefined, start) : oneSnapshot;
   type Touch = { participantId: number; localDate: string; now: Date };
   const oneTouch = (item: Touch) => touchDay(db, item);
   // Only SQLite groups touches: PostgreSQL's would be a transaction of separate round trips.
@@ -211,40 +221,7 @@ export function createDbCoreData(handle: Pick<DatabaseHandle, "db" | "keys"> & P
     },
 
     async saveDaySnapshot(s) {
-      return db.transaction().execute(async (trx) => {
-        if (s.newActivities && s.newActivities.length > 0) {
-          const known = new Set((await listStoredActivities(trx, s.participantId)).map((a) => a.weconnectActivityId));
-          const fresh = s.newActivities.filter((a) => !known.has(String(a.activityId)));
-          await upsertActivities(trx, s.participantId, fresh.map(toInput), s.at);
-        }
-        // The poll's snapshot (counts and week's progress given) needs no read first: the upsert
-        // keeps the stored ledger itself. Maintenance's does, to leave an existing day alone.
-        const fast = !s.createOnly && s.weeklyProgress !== undefined;
-        const before = fast ? null : await getDay(trx, s.participantId, s.localDate);
-        const day =
-          s.createOnly && before
-            ? before
-            : await upsertDay(trx, {
-            participantId: s.participantId,
-            localDate: s.localDate,
-            plannedCount: s.plannedCount,
-            completedCount: s.completedCount,
-            dailyProgress: s.dailyProgress,
-            weeklyProgress: s.weeklyProgress ?? before?.weeklyProgress ?? 0,
-            // upsertDay sets the desired value; keep the ledger's until a write is intended.
-            desiredSteps: before?.desiredSteps ?? null,
-            desiredLabel: before?.desiredLabel ?? null,
-            keepDesired: fast,
-            now: s.at,
-          });
-        await upsertEvents(
-          trx,
-          s.participantId,
-          s.events.map((e) => ({ occurrenceId: e.eventId, weconnectActivityId: String(e.activityId), localDate: s.localDate, startsAt: e.start, endsAt: e.end, checkedIn: e.checkedIn })),
-          s.at,
-        );
-        return toLedger(day);
-      });
+      return commitSnapshot(s);
     },
 
     async recordIntent(input) {
@@ -415,4 +392,40 @@ function toLedger(day: Day): DayLedger {
     nothingShown: day.nothingShown,
     pending: day.writeState === "pending",
   };
+}
+
+/** One day snapshot inside the caller's transaction (see CoreData.saveDaySnapshot). */
+async function saveSnapshotIn(trx: DatabaseHandle["db"], s: DaySnapshot): Promise<DayLedger> {
+  if (s.newActivities && s.newActivities.length > 0) {
+    const known = new Set((await listStoredActivities(trx, s.participantId)).map((a) => a.weconnectActivityId));
+    const fresh = s.newActivities.filter((a) => !known.has(String(a.activityId)));
+    await upsertActivities(trx, s.participantId, fresh.map(toInput), s.at);
+  }
+  // The poll's snapshot (counts and week's progress given) needs no read first: the upsert
+  // keeps the stored ledger itself. Maintenance's does, to leave an existing day alone.
+  const fast = !s.createOnly && s.weeklyProgress !== undefined;
+  const before = fast ? null : await getDay(trx, s.participantId, s.localDate);
+  const day =
+    s.createOnly && before
+      ? before
+      : await upsertDay(trx, {
+        participantId: s.participantId,
+        localDate: s.localDate,
+        plannedCount: s.plannedCount,
+        completedCount: s.completedCount,
+        dailyProgress: s.dailyProgress,
+        weeklyProgress: s.weeklyProgress ?? before?.weeklyProgress ?? 0,
+        // upsertDay sets the desired value; keep the ledger's until a write is intended.
+        desiredSteps: before?.desiredSteps ?? null,
+        desiredLabel: before?.desiredLabel ?? null,
+        keepDesired: fast,
+        now: s.at,
+      });
+  await upsertEvents(
+    trx,
+    s.participantId,
+    s.events.map((e) => ({ occurrenceId: e.eventId, weconnectActivityId: String(e.activityId), localDate: s.localDate, startsAt: e.start, endsAt: e.end, checkedIn: e.checkedIn })),
+    s.at,
+  );
+  return toLedger(day);
 }
