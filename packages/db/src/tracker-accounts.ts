@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { decryptToken, encryptToken, tokenAad } from "./_crypto.js";
 import { count, inTransaction } from "./_db.js";
+import { fixedSql, runFixed } from "./_fixed-sql.js";
 import { fromIso, toIso } from "./_values.js";
 import type { EncryptionKeys } from "./encryption-keys.js";
 import { DbError } from "./errors.js";
@@ -147,12 +148,15 @@ export async function listTrackerAccounts(db: Kysely<Database>, participantId: n
   return rows.map(toTrackerAccount);
 }
 
+// Every tracker write reads its account: fixed text (see _fixed-sql.ts).
+const TRACKER_ACCOUNT_BY_ID = fixedSql("select * from tracker_accounts where id = ?");
+
 /**
  * The decrypted tokens of an account, or null when there is no such account.
  * @throws DbError KEY_MISSING, KEY_MISMATCH, DECRYPT_FAILED
  */
 export async function loadTrackerToken(db: Kysely<Database>, keys: EncryptionKeys | undefined, accountId: number): Promise<TrackerToken | null> {
-  const row = await db.selectFrom("tracker_accounts").selectAll().where("id", "=", accountId).executeTakeFirst();
+  const [row] = await runFixed<TrackerAccountRow>(db, TRACKER_ACCOUNT_BY_ID, [accountId]);
   if (!row) return null;
   const account = toTrackerAccount(row);
   return {
