@@ -98,6 +98,8 @@ async function bench(n, concurrency) {
       failed: m.result.failed,
       failuresByCode: m.result.failuresByCode,
       cpuMsPerParticipantPoll: m.cpuMsPer,
+      // Of it, kernel time (socket writes and reads, loop wake-ups): what a lighter JS path cannot cut.
+      cpuSystemMsPerParticipantPoll: m.cpuSystemMsPer,
       cpuGoalMs: goalCpu,
       wallMs: Math.round(m.wallMs),
       boundMs,
@@ -161,6 +163,7 @@ async function measurePoll(runtime, sims, n, concurrency, profilePath) {
     result,
     wallMs,
     cpuMsPer: Number(((cpu.user + cpu.system) / 1000 / n).toFixed(2)),
+    cpuSystemMsPer: Number((cpu.system / 1000 / n).toFixed(2)),
     simCpuMsPer: Number(((simAfter.cpuMs - simBefore.cpuMs) / n).toFixed(2)),
     load: Number(loadavg()[0].toFixed(1)),
     rssBeforeMb: Math.round(rssBefore / 2 ** 20),
