@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { responseOverBytes } from "./read-response.js";
 
 /** Options of {@link createNodeHttpFetch}. */
 export interface NodeHttpFetchOptions {
@@ -112,5 +113,6 @@ function responseOf(res: IncomingMessage, chunks: Buffer[]): Response {
   const raw = res.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
   const noBody = status === 204 || status === 205 || status === 304;
-  return new Response(noBody ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? "", headers });
+  const init = { status, statusText: res.statusMessage ?? "", headers };
+  return noBody ? new Response(null, init) : responseOverBytes(Buffer.concat(chunks), init);
 }
