@@ -86,8 +86,27 @@ function newFormatter(timeZone: string): Intl.DateTimeFormat {
   });
 }
 
+/**
+ * Offsets already worked out, per formatter (zone) and instant: every write of a day asks for the
+ * same two instants (the day's first minute), and formatToParts was the write's dearest step.
+ * Pure results, so the memo changes nothing; cleared when it reaches `OFFSET_MEMO_LIMIT` per zone.
+ */
+const offsetMemo = new WeakMap<Intl.DateTimeFormat, Map<number, number>>();
+const OFFSET_MEMO_LIMIT = 1024;
+
 /** Offset of the formatter's time zone from UTC at `instantMs`, in seconds. */
 export function utcOffsetSeconds(formatter: Intl.DateTimeFormat, instantMs: number): number {
+  let memo = offsetMemo.get(formatter);
+  if (memo === undefined) offsetMemo.set(formatter, (memo = new Map()));
+  const known = memo.get(instantMs);
+  if (known !== undefined) return known;
+  if (memo.size >= OFFSET_MEMO_LIMIT) memo.clear();
+  const offset = computeUtcOffsetSeconds(formatter, instantMs);
+  memo.set(instantMs, offset);
+  return offset;
+}
+
+function computeUtcOffsetSeconds(formatter: Intl.DateTimeFormat, instantMs: number): number {
   const parts = formatter.formatToParts(new Date(instantMs));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
