@@ -36,6 +36,8 @@ describe("responseOverBytes", () => {
     await reader.read();
     expect(streamed.bodyUsed).toBe(true);
     await expect(streamed.text()).rejects.toBeInstanceOf(TypeError);
+    reader.releaseLock();
+    await expect(streamed.text()).rejects.toBeInstanceOf(TypeError);
   });
 
   it("reads the bytes after `body` was only looked at (ofetch's check), and then ends that stream", async () => {

@@ -33,6 +33,8 @@ export function responseOverBytes(bytes: Uint8Array, init: ResponseInit): Respon
           type: "bytes",
           // Filled when first read: an unread stream (ofetch's check) copies nothing.
           pull(controller) {
+            // Read through the stream: the body is used, as undici's is once its stream is read.
+            used = true;
             if (bytes.byteLength > 0) controller.enqueue(new Uint8Array(bytes));
             controller.close();
           },
