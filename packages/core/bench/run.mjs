@@ -1,10 +1,11 @@
 // Figures for two poll cycles against the simulators with injected latency: the first writes every
 // participant's tracker (no day row yet), the second finds every one unchanged. Prints, asserts nothing.
-// Usage: node bench/run.mjs [N ...] [--concurrency=C] [--pg] [--fetch=undici]
+// Usage: node bench/run.mjs [N ...] [--concurrency=C] [--pg] [--fetch=undici] [--owner=ID]
 //   default sizes 1000 10000; concurrency 8 below 10,000, else 64. Needs `npx tsup` first (imports ./dist).
 //   --pg: PostgreSQL at DATABASE_URL (default postgres://root@127.0.0.1:5432/test), in a fresh schema
 //   dropped afterwards, pool size 10 (the config's default; --pool=N to change); otherwise a SQLite temp file.
 //   --fetch=undici: Node's fetch instead of createNodeHttpFetch (the runtime's transport).
+//   --owner=ID: poll as a replica does (row leases claimed in batches, as the daemon on PostgreSQL).
 // The simulators run in a child process (bench/simulators.mjs), so CPU ms and peak RSS below are
 // PowerToken's own (this process: core, clients, SQLite); the simulators' CPU is printed apart.
 // Latency bound: ceil(participants / concurrency) × round trips one participant needs in sequence ×
@@ -31,6 +32,8 @@ const args = process.argv.slice(2);
 const concurrencyArg = args.find((a) => a.startsWith("--concurrency="));
 const poolArg = args.find((a) => a.startsWith("--pool="));
 const usePg = args.includes("--pg");
+const ownerArg = args.find((a) => a.startsWith("--owner="));
+const owner = ownerArg ? ownerArg.slice("--owner=".length) : undefined;
 const useUndici = args.includes("--fetch=undici");
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://root@127.0.0.1:5432/test";
 const POOL_SIZE = poolArg ? Number(poolArg.split("=")[1]) : 10;
@@ -111,7 +114,7 @@ async function bench(n, concurrency) {
       loadAverage1m: m.load,
     };
   };
-  console.log(JSON.stringify({ participants: n, concurrency, latencyMs: LATENCY_MS, database: usePg ? `postgres (pool ${POOL_SIZE})` : "sqlite", transport: useUndici ? "undici fetch" : "node:http", setupMs: Math.round(setupMs) }));
+  console.log(JSON.stringify({ participants: n, concurrency, latencyMs: LATENCY_MS, database: usePg ? `postgres (pool ${POOL_SIZE})` : "sqlite", transport: useUndici ? "undici fetch" : "node:http", leases: owner ? `owner ${owner}` : "none", setupMs: Math.round(setupMs) }));
   console.log(JSON.stringify(line("written", written, 1.0)));
   // This run's rate is bounded by concurrency ÷ (2 round trips × latency) and by PowerToken's CPU, not by
   // PostgreSQL; the database's own capacity is packages/db/bench/run.mjs's group-commit figure.
@@ -146,7 +149,7 @@ async function measurePoll(runtime, sims, n, concurrency, profilePath) {
   }, 100);
   const cpuBefore = process.cpuUsage();
   const t0 = performance.now();
-  const result = await runPoll(runtime.ctx, { all: true, concurrency });
+  const result = await runPoll(runtime.ctx, { all: true, concurrency, ...(owner ? { owner } : {}) });
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpuBefore);
   clearInterval(sampler);
