@@ -18,6 +18,7 @@ export {
   finishTiming,
   type ApiCounts,
   type OutcomeKind,
+  type OutcomeListing,
   type OutcomeTally,
   type ApiBudgetUsage,
   type QuotaUsage,

@@ -10,8 +10,9 @@ describe("runOutcome", () => {
     expect(runOutcome({ job: "poll", failed: 0, written: 0, unchanged: 0 })).toBe("ok");
     expect(runOutcome({ job: "poll", failed: 1, written: 1, unchanged: 0 })).toBe("partial");
     expect(runOutcome({ job: "poll", failed: 2, written: 0, unchanged: 0 })).toBe("failed");
-    expect(runOutcome({ job: "maintenance", failed: 1, participants: [{ outcome: "updated" }, { outcome: "failed" }] })).toBe("partial");
-    expect(runOutcome({ job: "maintenance", failed: 1, participants: [{ outcome: "failed" }] })).toBe("failed");
+    expect(runOutcome({ job: "maintenance", failed: 1, updated: 1, skipped: 0, removedIncomplete: 0 })).toBe("partial");
+    expect(runOutcome({ job: "maintenance", failed: 1, updated: 0, skipped: 1, removedIncomplete: 0 })).toBe("partial");
+    expect(runOutcome({ job: "maintenance", failed: 1, updated: 0, skipped: 0, removedIncomplete: 0 })).toBe("failed");
   });
 });
 

@@ -60,7 +60,7 @@ export async function runRecordedJob(
       await finishJobRun(db, runId, {
         finishedAt: result.finishedAt,
         outcome: runOutcome(result),
-        processed: result.participants.filter((p) => p.outcome !== "skipped").length,
+        processed: result.job === "poll" ? result.polled + result.failed : result.updated + result.removedIncomplete + result.failed,
         written: result.job === "poll" ? result.written : result.activitiesUpserted + result.eventsUpserted + result.goalsSet,
         failed: result.failed,
         rateLimited: "rateLimited" in result ? result.rateLimited.weconnect + result.rateLimited.tracker : 0,

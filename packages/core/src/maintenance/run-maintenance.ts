@@ -4,7 +4,7 @@ import type { ParticipantRecord } from "../data/core-data.js";
 import { storedEventsOf } from "../data/weconnect-to-stored.js";
 import { goalStepsFor } from "../mapping/mapping-settings.js";
 import { recordFailure, type ProgressListener } from "../run/run-participants.js";
-import { createRunRecorder, finishTiming, type ParticipantOutcome, type QuotaUsage } from "../run/run-result.js";
+import { createRunRecorder, finishTiming, type OutcomeListing, type ParticipantOutcome, type QuotaUsage } from "../run/run-result.js";
 import { trackQuotaUsage } from "../quota/quota-usage.js";
 import type { PowerTokenContext } from "../runtime/context.js";
 import { recoverOrphanedRefreshes } from "../runtime/recover-orphaned-refreshes.js";
@@ -31,7 +31,13 @@ export interface RunMaintenanceOptions {
    * Called once per participant as it finishes (see runPoll). `total` counts the complete,
    * not-ended participants; incomplete profiles removed before them are not reported.
    */
-  onProgress?: ProgressListener;
+  onProgress?: ProgressListener;  /**
+   * Which outcomes the result's `participants` lists: every participant's (`all`), or only the
+   * failed and skipped ones (`exceptions`; counts stay whole), so a run over a large study holds
+   * no per-participant list: what a long-running process streaming outcomes through `onProgress`
+   * wants. @default "all"
+   */
+  outcomes?: OutcomeListing;
 }
 
 /** What one maintenance run did. */
@@ -56,10 +62,14 @@ export interface MaintenanceResult {
   driftChecked: number;
   driftRepaired: number;
   driftFailed: number;
+  /** Participants brought up to date, and those skipped (leased elsewhere, rate limited, dry run, aborted…). */
+  updated: number;
+  skipped: number;
   failed: number;
   failuresByCode: Record<string, number>;
   /** Budget use per API family (requests, budget, peak per minute, waits, pauses); absent without a quota. */
   quota?: QuotaUsage;
+  /** Every participant's outcome, or only the failed and skipped ones with `outcomes: "exceptions"`. */
   participants: ParticipantOutcome[];
 }
 
@@ -74,7 +84,7 @@ export interface MaintenanceResult {
 export async function runMaintenance(ctx: PowerTokenContext, options: RunMaintenanceOptions = {}): Promise<MaintenanceResult> {
   const startedAt = ctx.now();
   const dryRun = options.dryRun ?? false;
-  const recorder = createRunRecorder();
+  const recorder = createRunRecorder(options.outcomes);
   const counts = { removedIncomplete: 0, tokensRefreshed: 0, tokensFailed: 0, statusChanges: 0, activitiesUpserted: 0, activitiesRemoved: 0, eventsUpserted: 0, goalsSet: 0 };
   const onStatusChange = () => void (counts.statusChanges += 1);
   // Refreshes a killed process left in flight, while the provider still accepts the replay (issue 16).
@@ -112,6 +122,8 @@ export async function runMaintenance(ctx: PowerTokenContext, options: RunMainten
     ...counts,
     ...trust,
     ...drift,
+    updated: recorder.count("updated"),
+    skipped: recorder.count("skipped"),
     failed: tally.failed,
     failuresByCode: tally.failuresByCode,
     ...(quota ? { quota } : {}),

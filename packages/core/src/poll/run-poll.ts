@@ -2,7 +2,7 @@ import { localDateOf } from "@powertoken/weconnect";
 import type { PollCandidate } from "../data/core-data.js";
 import type { ProgressListener } from "../run/run-participants.js";
 import { runPagesOnOnePool, type PoolPage } from "../run/page-pool.js";
-import { createRunRecorder, finishTiming, type ApiCounts, type ParticipantOutcome, type QuotaUsage } from "../run/run-result.js";
+import { createRunRecorder, finishTiming, type OutcomeListing, type ApiCounts, type ParticipantOutcome, type QuotaUsage } from "../run/run-result.js";
 import { trackQuotaUsage } from "../quota/quota-usage.js";
 import type { PowerTokenContext } from "../runtime/context.js";
 import { pollParticipant } from "./poll-participant.js";
@@ -37,7 +37,13 @@ export interface RunPollOptions {
    */
   onProgress?: ProgressListener;
   /** Participants read per page (memory holds about three: one finishing, one polled, one being read). @default POLL_PAGE_SIZE (1,000) */
-  pageSize?: number;
+  pageSize?: number;  /**
+   * Which outcomes the result's `participants` lists: every participant's (`all`), or only the
+   * failed and skipped ones (`exceptions`; counts stay whole), so a run over a large study holds
+   * no per-participant list: what a long-running process streaming outcomes through `onProgress`
+   * wants. @default "all"
+   */
+  outcomes?: OutcomeListing;
 }
 
 /** What one poll run did. */
@@ -91,7 +97,7 @@ export function isDue(candidate: PollCandidate, now: Date, windowMinutes: number
  */
 export async function runPoll(ctx: PowerTokenContext, options: RunPollOptions = {}): Promise<PollResult> {
   const startedAt = ctx.now();
-  const recorder = createRunRecorder();
+  const recorder = createRunRecorder(options.outcomes);
   const listener = (request: { family: keyof ApiCounts; status: number }) => recorder.countRequest(request.family, request.status);
   ctx.requestListeners.add(listener);
   const quotaUsage = await trackQuotaUsage(ctx);

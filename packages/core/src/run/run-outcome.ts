@@ -7,7 +7,7 @@ export type RunOutcomeKind = "ok" | "partial" | "failed";
 /** The parts of a run result {@link runOutcome} reads (a full `PollResult` or `MaintenanceResult` fits). */
 export type RunOutcomeInput =
   | Pick<PollResult, "job" | "failed" | "written" | "unchanged">
-  | (Pick<MaintenanceResult, "job" | "failed"> & { participants?: readonly { outcome: string }[] });
+  | Pick<MaintenanceResult, "job" | "failed" | "updated" | "skipped" | "removedIncomplete">;
 
 /**
  * `ok` when no participant failed, `failed` when every participant the run attempted failed
@@ -16,6 +16,7 @@ export type RunOutcomeInput =
  */
 export function runOutcome(result: RunOutcomeInput): RunOutcomeKind {
   if (result.failed === 0) return "ok";
-  const succeeded = result.job === "poll" ? result.written + result.unchanged : (result.participants ?? []).filter((p) => p.outcome !== "failed").length;
+  // Counts, not the participant list: a run may list only its exceptions (`outcomes: "exceptions"`).
+  const succeeded = result.job === "poll" ? result.written + result.unchanged : result.updated + result.skipped + result.removedIncomplete;
   return succeeded === 0 ? "failed" : "partial";
 }
