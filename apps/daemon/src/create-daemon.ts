@@ -110,14 +110,9 @@ export function createDaemon(options: DaemonOptions): Daemon {
 
   // `runStartedAt` ties a run's lines together (and, across replicas, to its tick).
   function logFinished(result: PollSummary | MaintenanceSummary, outcome: RunOutcome, durationMs: number, runStartedAt: string): void {
+    // Participants' own lines were logged as they finished (participant-lines.ts, wired in main.ts).
     const { participants: _participants, ...summary } = result;
     const level = outcome === "failed" ? "error" : outcome === "partial" ? "warn" : "info";
-    for (const p of result.participants ?? []) {
-      // Ids only: names stay out of the logs, and outcomes never carry tokens.
-      const fields = { job: result.job, runStartedAt, participantId: p.participantId, outcome: p.outcome, code: p.code };
-      if (p.outcome === "failed") log.warn(`${result.job}: participant failed`, fields);
-      else log.debug(`${result.job}: participant ${p.outcome}`, fields);
-    }
     log[level](`${result.job} run finished (${outcome})`, { ...summary, outcome, durationMs, runStartedAt, nextTickAt: iso(scheduler.nextTickAt(result.job)) });
   }
 

@@ -6,6 +6,7 @@ import { createDaemon } from "./create-daemon.js";
 import { isDaemonError } from "./errors.js";
 import { acquireInstanceLock, type InstanceLock } from "./instance-lock.js";
 import { createLogger } from "./logger.js";
+import { logParticipantLines } from "./participant-lines.js";
 import { createMetrics } from "./metrics.js";
 import { createReplicaId } from "./replica-id.js";
 import { checkWebConfig, createWebListener } from "./web-pages.js";
@@ -103,11 +104,13 @@ export async function runDaemon(io: DaemonIo): Promise<number> {
     const endsAt = cycleEndsAt(cycle);
     return endsAt === null ? { owner } : { owner, cycleEndsAt: new Date(endsAt) };
   };
+  const streamed = (cycle: RunCycle) => ({ outcomes: "exceptions" as const, onProgress: logParticipantLines(log, new Date(cycle.startedAt).toISOString()) });
   const daemon = createDaemon({
     jobs: {
       // runRecordedJob stores each run (job health on the dashboard) and evaluates the alert rules.
-      poll: (signal, cycle) => runRecordedJob(runtime, "poll", { signal, replica, ...leasing(cycle) }),
-      maintenance: (signal, cycle) => runRecordedJob(runtime, "maintenance", { signal, replica, ...leasing(cycle) }),
+      // Each participant is logged as it finishes; the result keeps only the exceptions.
+      poll: (signal, cycle) => runRecordedJob(runtime, "poll", { signal, replica, ...leasing(cycle), ...streamed(cycle) }),
+      maintenance: (signal, cycle) => runRecordedJob(runtime, "maintenance", { signal, replica, ...leasing(cycle), ...streamed(cycle) }),
     },
     schedules: { poll: config.daemon.pollSchedule, maintenance: config.daemon.maintenanceSchedule },
     ...(config.daemon.scheduleTimeZone === undefined ? {} : { timeZone: config.daemon.scheduleTimeZone }),

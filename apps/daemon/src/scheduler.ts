@@ -7,6 +7,8 @@ export interface RunCycle {
   tickAt: number;
   /** Epoch ms of the job's next tick after this one, or null when the pattern never fires again. */
   nextTickAt: number | null;
+  /** Epoch ms the run started (the `startedAt` of its `run-started` event): ties its log lines together. */
+  startedAt: number;
 }
 
 /** One scheduled job: when it fires and what it runs. */
@@ -101,7 +103,7 @@ export function createScheduler<J extends string>(options: SchedulerOptions<J>):
 
   const launch = (job: J, state: JobState, tickAt: number): void => {
     const startedAt = clock.now();
-    const cycle: RunCycle = { tickAt, nextTickAt: state.spec.schedule.next(Math.max(startedAt, tickAt)) };
+    const cycle: RunCycle = { tickAt, nextTickAt: state.spec.schedule.next(Math.max(startedAt, tickAt)), startedAt };
     emit({ type: "run-started", job, startedAt });
     const promise = Promise.resolve()
       .then(() => state.spec.run(controller.signal, cycle))

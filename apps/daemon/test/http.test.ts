@@ -41,6 +41,8 @@ const maintenance: MaintenanceSummary = {
   driftChecked: 0,
   driftRepaired: 0,
   driftFailed: 0,
+  updated: 4,
+  skipped: 0,
   failed: 0,
   failuresByCode: {},
   participants: [],

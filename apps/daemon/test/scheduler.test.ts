@@ -64,11 +64,11 @@ describe("createScheduler", () => {
     });
     scheduler.start();
     await clock.advance(14 * MIN);
-    expect(cycles).toEqual([{ tickAt: at("2026-03-02T10:15:00Z"), nextTickAt: at("2026-03-02T10:30:00Z") }]);
+    expect(cycles).toEqual([{ tickAt: at("2026-03-02T10:15:00Z"), nextTickAt: at("2026-03-02T10:30:00Z"), startedAt: at("2026-03-02T10:15:00Z") }]);
     await clock.advance(MIN);
     expect(scheduler.trigger("poll")).toBe(true);
     await clock.advance(0);
-    expect(cycles[1]).toEqual({ tickAt: at("2026-03-02T10:16:00Z"), nextTickAt: at("2026-03-02T10:30:00Z") });
+    expect(cycles[1]).toMatchObject({ tickAt: at("2026-03-02T10:16:00Z"), nextTickAt: at("2026-03-02T10:30:00Z") });
     await scheduler.stop({ deadlineMs: 1000 });
   });
 
