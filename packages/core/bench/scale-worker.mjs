@@ -80,7 +80,7 @@ async function run(m) {
   const statementsBefore = statements;
   const cpuBefore = process.cpuUsage();
   const t0 = performance.now();
-  const result = m.job === "poll" ? await runPoll(runtime.ctx, { all: m.pollAll, concurrency: m.concurrency }) : await runMaintenance(runtime.ctx);
+  const result = m.job === "poll" ? await runPoll(runtime.ctx, { all: m.pollAll, concurrency: m.concurrency, outcomes: m.outcomes }) : await runMaintenance(runtime.ctx, { outcomes: m.outcomes });
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpuBefore);
   const sql = statements - statementsBefore;

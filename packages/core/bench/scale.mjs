@@ -2,8 +2,11 @@
 // 10,000 / 100,000 participants on SQLite and PostgreSQL. Prints figures next to their goals, asserts nothing.
 // Usage: node bench/scale.mjs [--sizes 1000,10000,100000] [--db sqlite,pg] [--jobs poll,maintenance]
 //          [--concurrency C] [--latency 50] [--transport node-http|fetch] [--batch 2000] [--worker-flags "<node flags>"]
+//          [--outcomes all|exceptions]
 //   (from the repository root: node packages/core/bench/scale.mjs …). --worker-flags passes V8/Node flags to the
 //   job's process, e.g. "--max-old-space-size=128" to see how much of the peak RSS is garbage not yet collected.
+//   --outcomes: which outcomes the job's result lists (core's `outcomes` option): `all` as the CLI keeps
+//   them (default), `exceptions` as the daemon does (it logs each participant as it finishes).
 //   Needs `npx tsup` in db, weconnect, fitbit and core first (imports ./dist). Defaults: sizes 1000,10000,
 //   db sqlite, jobs poll,maintenance, concurrency 8 below 10,000 participants and 64 from there, 50 ms.
 //   A job may repeat (`--jobs poll,poll`): the second poll of the same day is the "unchanged" figure.
@@ -28,12 +31,12 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { insertParticipantsWithAccounts, migrateToLatest, openDatabase, parseEncryptionKey } from "@powertoken/db";
 
-const USAGE = "node bench/scale.mjs [--sizes 1000,10000,100000] [--db sqlite,pg] [--jobs poll,maintenance] [--concurrency C] [--latency 50] [--transport node-http|fetch] [--batch 2000] [--worker-flags \"--max-old-space-size=128\"]";
+const USAGE = "node bench/scale.mjs [--sizes 1000,10000,100000] [--db sqlite,pg] [--jobs poll,maintenance] [--concurrency C] [--latency 50] [--transport node-http|fetch] [--batch 2000] [--worker-flags \"--max-old-space-size=128\"] [--outcomes all|exceptions]";
 const NOW = new Date("2026-11-25T15:30:00Z");
 const KEY_ID = "bench";
 
 function parseArgs(argv) {
-  const options = { sizes: [1000, 10_000], dbs: ["sqlite"], jobs: ["poll", "maintenance"], concurrency: undefined, latency: 50, transport: "node-http", batch: 2000, workerFlags: [] };
+  const options = { sizes: [1000, 10_000], dbs: ["sqlite"], jobs: ["poll", "maintenance"], concurrency: undefined, latency: 50, transport: "node-http", batch: 2000, workerFlags: [], outcomes: "all" };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split("=", 2);
     const value = inline ?? argv[++i];
@@ -54,7 +57,10 @@ function parseArgs(argv) {
     else if (flag === "--latency") options.latency = positive();
     else if (flag === "--batch") options.batch = positive();
     else if (flag === "--transport") options.transport = value;
-    else if (flag === "--worker-flags") options.workerFlags = String(value ?? "").split(" ").filter(Boolean);
+    else if (flag === "--outcomes") {
+      if (value !== "all" && value !== "exceptions") throw new Error(`--outcomes takes all or exceptions, got ${JSON.stringify(value)}.`);
+      options.outcomes = value;
+    } else if (flag === "--worker-flags") options.workerFlags = String(value ?? "").split(" ").filter(Boolean);
     else throw new Error(`Unknown option ${JSON.stringify(argv[i])}.`);
   }
   for (const db of options.dbs) if (db !== "sqlite" && db !== "pg") throw new Error(`--db takes sqlite and/or pg, got ${JSON.stringify(db)}.`);
@@ -231,6 +237,7 @@ async function runJob(job, kind, n, database, sims, encryptionKey, concurrency) 
       latencyMs: options.latency,
       transport: options.transport,
       pollAll: true,
+      outcomes: options.outcomes,
     },
     "done",
   );
@@ -249,6 +256,7 @@ async function runJob(job, kind, n, database, sims, encryptionKey, concurrency) 
     latencyMs: options.latency,
     transport: options.transport,
     ...(options.workerFlags.length > 0 ? { workerFlags: options.workerFlags.join(" ") } : {}),
+    outcomes: options.outcomes,
     outcome: summary,
     wallMs: Math.round(figures.wallMs),
     boundMs: bound.boundMs,
