@@ -46,7 +46,10 @@ export async function runJob(job: "poll" | "maintenance", args: JobFlags, env: C
     try {
       // Recorded in the database (job health, alerts); a dry run is not.
       const replica = `cli:${hostname()}:${process.pid}`;
-      const common = { dryRun: Boolean(args["dry-run"]), signal: env.signal, onProgress: verboseProgress(env.out, Boolean(args.verbose), progress.update, progress.clear), replica, ...(participantIds ? { participantIds } : {}) };
+      // The text table lists what needs a look (failed, skipped; `--verbose` logs everyone as they
+      // finish), so the run holds nothing per participant; `--json` keeps the whole list.
+      const outcomes = env.out.json ? ("all" as const) : ("exceptions" as const);
+      const common = { dryRun: Boolean(args["dry-run"]), signal: env.signal, onProgress: verboseProgress(env.out, Boolean(args.verbose), progress.update, progress.clear), replica, outcomes, ...(participantIds ? { participantIds } : {}) };
       result = job === "poll" ? await runRecordedJob(runtime, "poll", { ...common, ...(args.all === undefined ? {} : { all: args.all }) }) : await runRecordedJob(runtime, "maintenance", common);
     } finally {
       await runtime.close();

@@ -114,6 +114,11 @@ describe.each([
     expect(alice).toMatchObject({ outcome: "written" });
     expect(sims.tracker.viewDay("alice", today)?.steps).toBe(alice?.steps);
     expect(alice?.steps).toBeGreaterThan(0);
+    // In text the table lists only who needs a look (failed, skipped); the counts cover everyone.
+    const text = await runCli(["poll", "--all"], { cwd: dir, env });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout + text.stderr).toMatch(/poll: (\d+) polled of \1 due, 0 written, \1 unchanged, 0 skipped, 0 failed/);
+    expect(text.stdout).not.toMatch(/alice/);
   });
 
   it("shows status and the audit log", async () => {
