@@ -1,3 +1,4 @@
+import { listJobRuns } from "@powertoken/db";
 import { afterEach, describe, expect, it } from "vitest";
 import { runMaintenance, runPoll, runRecordedJob, type RunProgress } from "../src/index.js";
 import { chicagoMeetingSpec, startDbWorld, type DbWorld } from "./helpers/db-world.js";
@@ -38,7 +39,7 @@ describe("outcomes: exceptions on sqlite", () => {
     world = await startDbWorld("sqlite", NAMES.map(chicagoMeetingSpec), START);
     const result = await runRecordedJob(world.runtime, "poll", { all: true, outcomes: "exceptions", replica: "test" });
     expect(result).toMatchObject({ written: 4, participants: [] });
-    const runs = await world.runtime.db.db.selectFrom("job_runs").select(["processed", "written", "failed", "outcome"]).execute();
-    expect(runs).toEqual([{ processed: 4, written: 4, failed: 0, outcome: "ok" }]);
+    const runs = await listJobRuns(world.runtime.db.db, { job: "poll" });
+    expect(runs.map((r) => ({ processed: r.processed, written: r.written, failed: r.failed, outcome: r.outcome }))).toEqual([{ processed: 4, written: 4, failed: 0, outcome: "ok" }]);
   });
 });
