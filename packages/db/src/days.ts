@@ -76,7 +76,12 @@ export function toDay(row: DayRow): Day {
     updatedAt: fromIso(row.updated_at),
   };
   // Whether the day still needs a write is core's rule (`dayNeedsWrite`), not a stored fact.
-  return { ...day, nothingShown: day.confirmedSteps === 0 && day.entryId === null };
+  return { ...day, nothingShown: isNothingShown(day.confirmedSteps, day.entryId) };
+}
+
+/** Google Health's "shows nothing": a confirmed 0 with no entry id (see `Day.nothingShown`). */
+export function isNothingShown(confirmedSteps: number | null, entryId: string | null): boolean {
+  return confirmedSteps === 0 && entryId === null;
 }
 
 function checkSteps(steps: number | null, field: string): number | null {

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import { chunkRows, checkLocalDate, fromIso, fromIsoOrNull, toIso } from "./_values.js";
+import { isNothingShown } from "./days.js";
 import { DbError } from "./errors.js";
 import type { Database } from "./schema/database.js";
 import type { ProgressMapping } from "./schema/participants.js";
@@ -38,6 +39,8 @@ export interface DriftCandidate {
   confirmedLabel: string | null;
   entryId: string | null;
   entryBackend: TrackerBackend | null;
+  /** The tracker confirmed it shows nothing for the day (see `Day.nothingShown`). */
+  nothingShown: boolean;
   dailyProgress: number;
   weeklyProgress: number;
   /** When this day was last read back; null when never. */
@@ -118,6 +121,7 @@ export async function listDriftCandidates(db: Kysely<Database>, input: ListDrift
     confirmedLabel: r.confirmed_label,
     entryId: r.entry_id,
     entryBackend: r.entry_backend,
+    nothingShown: isNothingShown(r.confirmed_steps, r.entry_id),
     dailyProgress: r.daily_progress,
     weeklyProgress: r.weekly_progress,
     lastCheckedAt: fromIsoOrNull(r.checked_at),

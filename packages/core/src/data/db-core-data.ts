@@ -42,7 +42,6 @@ import {
   type MaintenanceBatch,
   type MaintenanceParticipant,
   type TrackerAccountExpiry,
-  type Day,
   type ProgressMapping,
   type TrackerBackend as StoredBackend,
 } from "@powertoken/db";
@@ -54,6 +53,7 @@ import { expirationOf } from "../maintenance/sync-activities.js";
 import type { MappingName } from "../mapping/mapping-settings.js";
 import { dayNeedsWrite, type DayLedger } from "../poll/decide-write.js";
 import type { CoreData, DaySnapshot, ParticipantRecord, PollCandidate, StoredActivity, StoredEvent, TrackerWriteRecord } from "./core-data.js";
+import { toLedger } from "./day-ledger.js";
 import { createGroupCommit, type GroupStart } from "./group-commit.js";
 
 /** True when A and B are the same union (checked at compile time below). */
@@ -380,19 +380,6 @@ function trackerWriteOf(r: TrackerWriteRecord) {
   };
 }
 
-/** The write ledger of a day row: what the poll compares its new value with. */
-function toLedger(day: Day): DayLedger {
-  return {
-    desiredSteps: day.desiredSteps,
-    desiredLabel: day.desiredLabel,
-    confirmedSteps: day.confirmedSteps,
-    confirmedLabel: day.confirmedLabel,
-    entryId: day.entryId,
-    entryBackend: day.entryBackend,
-    nothingShown: day.nothingShown,
-    pending: day.writeState === "pending",
-  };
-}
 
 /** One day snapshot inside the caller's transaction (see CoreData.saveDaySnapshot). */
 async function saveSnapshotIn(trx: DatabaseHandle["db"], s: DaySnapshot): Promise<DayLedger> {

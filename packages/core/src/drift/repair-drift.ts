@@ -1,5 +1,6 @@
 import pLimit from "p-limit";
 import { localDateOf } from "@powertoken/weconnect";
+import { toLedger } from "../data/day-ledger.js";
 import type { DriftDay } from "../data/trust-data.js";
 import type { DayLedger } from "../poll/decide-write.js";
 import { dayNeedsWrite } from "../poll/decide-write.js";
@@ -88,19 +89,9 @@ export async function repairDrift(ctx: PowerTokenContext, options: RepairDriftOp
   return result;
 }
 
-/** The write ledger of a confirmed day, as the poll's write step reads it. */
-function ledgerOf(day: DriftDay): DayLedger {
-  return {
-    desiredSteps: day.desiredSteps,
-    desiredLabel: day.desiredLabel,
-    confirmedSteps: day.confirmedSteps,
-    confirmedLabel: day.confirmedLabel,
-    entryId: day.entryId,
-    entryBackend: day.entryBackend,
-    nothingShown: day.confirmedSteps === 0 && day.entryId === null,
-    pending: false,
-  };
-}
+/** The write ledger of a drift candidate: a confirmed day. */
+const ledgerOf = (day: DriftDay): DayLedger => toLedger({ ...day, writeState: "confirmed" });
+
 
 /** Read one day back and rewrite it when it drifted; records the check; never throws. */
 async function checkDay(ctx: PowerTokenContext, day: DriftDay): Promise<"ok" | "repaired" | "failed"> {
