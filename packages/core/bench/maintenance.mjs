@@ -26,6 +26,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { Session } from "node:inspector/promises";
 import { writeHeapSnapshot } from "node:v8";
 import { insertParticipantsWithAccounts } from "@powertoken/db";
+import { countStatements } from "./count-statements.mjs";
 import { ConfigSchema, createNodeHttpFetch, createRuntime, runMaintenance } from "../dist/index.js";
 
 /** Injected before every request: the network the simulators on loopback do not have. */
@@ -163,27 +164,7 @@ async function runInWorker(setup, label, sims, runs = 1) {
 
 /** The worker side: open the seeded database, run maintenance once, report. */
 async function worker() {
-  // SQL statements counted where the drivers run them: a better-sqlite3 Statement's
-  // run/all/get/iterate (db caches prepared statements, so prepare would undercount) and
-  // PostgreSQL's Client#query. The modules are db's own copies.
-  let statements = 0;
-  const Sqlite = requireFromDb("better-sqlite3");
-  const probe = new Sqlite(":memory:");
-  const StatementProto = Object.getPrototypeOf(probe.prepare("select 1"));
-  probe.close();
-  for (const method of ["run", "all", "get", "iterate"]) {
-    const original = StatementProto[method];
-    StatementProto[method] = function (...a) {
-      statements += 1;
-      return original.apply(this, a);
-    };
-  }
-  const pg = requireFromDb("pg");
-  const query = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (...a) {
-    statements += 1;
-    return query.apply(this, a);
-  };
+  const statements = countStatements();
 
   const [{ setup }] = await once(process, "message");
   const baseFetch = setup.transport === "fetch" ? globalThis.fetch : createNodeHttpFetch();
@@ -212,13 +193,13 @@ async function worker() {
     const sampler = setInterval(() => (peakHeapUsed = Math.max(peakHeapUsed, process.memoryUsage().heapUsed)), 200);
     // BENCH_HEAP_SNAPSHOT=file.heapsnapshot: what is live 5 s into the second run (open in Chrome DevTools).
     const snapshot = first && process.env.BENCH_RUN === "second" && process.env.BENCH_HEAP_SNAPSHOT ? setTimeout(() => writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT), 5000) : null;
-    const statementsBefore = statements;
+    const statementsBefore = statements();
     const cpuBefore = process.cpuUsage();
     const t0 = performance.now();
     const result = await runMaintenance(runtime.ctx);
     const wallMs = performance.now() - t0;
     const cpu = process.cpuUsage(cpuBefore);
-    const sql = statements - statementsBefore;
+    const sql = statements() - statementsBefore;
     if (profiler) {
       const { profile } = await profiler.post("Profiler.stop");
       writeFileSync(process.env.BENCH_CPU_PROF, JSON.stringify(profile));

@@ -4,32 +4,11 @@
 // Protocol over IPC: parent → { type: "run", job, databaseUrl, schema?, encryptionKey, weconnectUrl,
 //   encryptionKeyId, googleUrl, googleOauthUrl, now, concurrency, latencyMs, transport, pollAll }
 //   child → { type: "done", ... figures } or { type: "error", message }, then exits.
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
+import { countStatements } from "./count-statements.mjs";
 import { ConfigSchema, createNodeHttpFetch, createRuntime, runMaintenance, runPoll } from "../dist/index.js";
 
-// SQL statements are counted where the drivers run them, as bench/maintenance.mjs does: a
-// better-sqlite3 Statement's run/all/get/iterate (db caches prepared statements, so counting
-// prepare would undercount) and PostgreSQL's Client#query. The modules are db's own copies.
-const requireFromDb = createRequire(fileURLToPath(import.meta.resolve("@powertoken/db")));
-let statements = 0;
-const Sqlite = requireFromDb("better-sqlite3");
-const probe = new Sqlite(":memory:");
-const StatementProto = Object.getPrototypeOf(probe.prepare("select 1"));
-probe.close();
-for (const method of ["run", "all", "get", "iterate"]) {
-  const original = StatementProto[method];
-  StatementProto[method] = function (...a) {
-    statements += 1;
-    return original.apply(this, a);
-  };
-}
-const pg = requireFromDb("pg");
-const query = pg.Client.prototype.query;
-pg.Client.prototype.query = function (...a) {
-  statements += 1;
-  return query.apply(this, a);
-};
+// SQL statements counted at the drivers (count-statements.mjs).
+const statements = countStatements();
 
 async function run(m) {
   const at = new Date(m.now);
@@ -77,13 +56,13 @@ async function run(m) {
     peak.external = Math.max(peak.external, m.external + m.arrayBuffers);
   };
   const sampler = setInterval(sample, 250);
-  const statementsBefore = statements;
+  const statementsBefore = statements();
   const cpuBefore = process.cpuUsage();
   const t0 = performance.now();
   const result = m.job === "poll" ? await runPoll(runtime.ctx, { all: m.pollAll, concurrency: m.concurrency, outcomes: m.outcomes }) : await runMaintenance(runtime.ctx, { outcomes: m.outcomes });
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpuBefore);
-  const sql = statements - statementsBefore;
+  const sql = statements() - statementsBefore;
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   clearInterval(sampler);
   sample();
