@@ -98,9 +98,9 @@ function withoutInProgress(participants: readonly ParticipantRecord[], guard: Se
 /**
  * Claim, process and release batches until every selected participant was tried. Batches
  * overlap: the next one is claimed once fewer than `concurrency` participants of the current one
- * wait for a slot, and they share one pool of `concurrency` slots. Waiting for a batch's slowest participant before
- * claiming the next left the pool draining at every batch end: 1.5 × the latency bound at
- * 10,000 participants (concurrency 64), against 1.15 without leases.
+ * wait for a slot, and they share one pool of `concurrency` slots. Waiting for a batch's slowest
+ * participant before claiming the next left the pool draining at every batch end: 1.5 × the
+ * latency bound at 10,000 participants (concurrency 64), against 1.15 without leases.
  */
 async function runLeased(
   ctx: PowerTokenContext,
@@ -137,7 +137,7 @@ async function runLeased(
       if (batch.length === 0) continue;
       const run = startLeasedBatch(ctx, batch, guard, recorder, options, slots, work, onStatusChange);
       running.push(run.finished);
-      await Promise.race([run.allStarted, run.finished]);
+      await Promise.race([run.readyForNext, run.finished]);
     }
   } finally {
     // Even when a claim throws, no batch outlives the run (the runtime may close its database next).
@@ -149,7 +149,7 @@ async function runLeased(
 
 /**
  * Process one claimed batch on the shared `slots`, renewing its leases while it runs and
- * releasing them at its end. `allStarted` resolves once fewer than `concurrency` of the batch
+ * releasing them at its end. `readyForNext` resolves once fewer than `concurrency` of the batch
  * still wait for a slot (time to claim the next); `finished` with whether the signal stopped it.
  */
 function startLeasedBatch(
@@ -161,17 +161,17 @@ function startLeasedBatch(
   slots: ReturnType<typeof pLimit>,
   work: Work,
   onStatusChange?: () => void,
-): { allStarted: Promise<void>; finished: Promise<boolean> } {
+): { readyForNext: Promise<void>; finished: Promise<boolean> } {
   const { owner, job } = options;
   const leaseMs = ctx.settings.leaseMs;
   const waiting = new Set(batch.map((p) => p.id));
   // The next claim is a database round trip: begin it while this batch still has a slot's worth
   // of participants queued, so the slots do not idle while it runs.
   const lowWater = Math.min(Math.max(1, options.concurrency), batch.length);
-  let markAllStarted = () => {};
-  const allStarted = new Promise<void>((resolve) => (markAllStarted = resolve));
+  let markReady = () => {};
+  const readyForNext = new Promise<void>((resolve) => (markReady = resolve));
   const started = (id: number) => {
-    if (waiting.delete(id) && waiting.size < lowWater) markAllStarted();
+    if (waiting.delete(id) && waiting.size < lowWater) markReady();
   };
   const finished = (async () => {
     const startedMs = performance.now();
@@ -189,7 +189,7 @@ function startLeasedBatch(
       result = await runBatch(ctx, batch, guard, recorder, options, work, onStatusChange, (id) => pending.delete(id), { slots, onStart: started });
     } finally {
       clearInterval(renewal);
-      markAllStarted();
+      markReady();
     }
     const tookMs = performance.now() - startedMs;
     if (tookMs > leaseMs) ctx.log.warn("a leased batch took longer than the lease", { job, batch: batch.length, durationMs: Math.round(tookMs), leaseMs });
@@ -202,7 +202,7 @@ function startLeasedBatch(
     await release(ctx, { ids: batch.map((p) => p.id).filter((id) => !doneIds.has(id)), owner, job, until: now });
     return result.aborted;
   })();
-  return { allStarted, finished };
+  return { readyForNext, finished };
 }
 
 /**
