@@ -93,14 +93,12 @@ export function createRunRecorder(listing: OutcomeListing = "all"): RunRecorder 
   const participants: ParticipantOutcome[] = [];
   const counts = new Map<OutcomeKind, number>();
   const failuresByCode: Record<string, number> = {};
-  let failed = 0;
   const requests: ApiCounts = { weconnect: 0, tracker: 0 };
   const rateLimited: ApiCounts = { weconnect: 0, tracker: 0 };
   return {
     add(outcome) {
       counts.set(outcome.outcome, (counts.get(outcome.outcome) ?? 0) + 1);
       if (outcome.outcome === "failed") {
-        failed += 1;
         const code = outcome.code ?? "UNKNOWN";
         failuresByCode[code] = (failuresByCode[code] ?? 0) + 1;
       }
@@ -115,7 +113,7 @@ export function createRunRecorder(listing: OutcomeListing = "all"): RunRecorder 
     },
     tally() {
       const sorted = [...participants].sort((a, b) => a.participantId - b.participantId);
-      return { failed, failuresByCode: { ...failuresByCode }, participants: sorted };
+      return { failed: counts.get("failed") ?? 0, failuresByCode: { ...failuresByCode }, participants: sorted };
     },
     requests: () => ({ ...requests }),
     rateLimited: () => ({ ...rateLimited }),
