@@ -5,13 +5,20 @@ import { isIanaTimeZone } from "../config/time-zone.js";
 import { CoreError } from "../errors.js";
 import { defaultStepsFor } from "../mapping/mapping-settings.js";
 import type { AdminRuntime } from "./admin-runtime.js";
+import { normaliseParticipantName, participantNameProblem } from "./participant-name.js";
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD");
 const count = z.number().int("expected a whole number").min(0, "expected 0 or more");
 
 const EnrolSchema = z
   .object({
-    name: z.string().trim().min(1, "required").max(100, "at most 100 characters"),
+    name: z
+      .string()
+      .transform(normaliseParticipantName)
+      .superRefine((name, ctx) => {
+        const problem = participantNameProblem(name);
+        if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+      }),
     timeZone: z.string().refine(isIanaTimeZone, "expected an IANA time zone, e.g. America/Chicago").optional(),
     startDate: date.optional(),
     endDate: date.nullable().optional(),

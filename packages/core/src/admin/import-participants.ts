@@ -5,6 +5,8 @@ import type { ParticipantStatus } from "../data/core-data.js";
 import { defaultStepsFor } from "../mapping/mapping-settings.js";
 import type { AdminRuntime } from "./admin-runtime.js";
 import type { EnrolParticipantInput } from "./enrol-participant.js";
+import { normaliseParticipantName, PARTICIPANT_NAME_MAX, participantNameProblem } from "./participant-name.js";
+import { CoreError } from "../errors.js";
 import { participantState } from "./participant-state.js";
 import { requireKeys } from "./require-keys.js";
 
@@ -45,7 +47,9 @@ const DEFAULT_BATCH = 1000;
  * memory stays bounded by the batch, not the roster. Each participant's state follows from the
  * tokens given; tokens are stored encrypted. The inputs are validated by the caller (the CLI's
  * roster schema); find taken names first with {@link findEnrolledNames} to report them all.
- * @throws CoreError NOT_CONFIGURED when tokens are given without an encryption key; DbError CONFLICT, INVALID_INPUT
+ * Names are normalised and checked by {@link participantNameProblem} here too, so a caller that
+ * skipped validation cannot store a name that rewrites a terminal.
+ * @throws CoreError NOT_CONFIGURED when tokens are given without an encryption key, INVALID_INPUT for a bad name; DbError CONFLICT, INVALID_INPUT
  * @example await importParticipants(runtime, [{ name: "p-001", timeZone: "America/Chicago" }]);
  */
 export async function importParticipants(
@@ -62,11 +66,14 @@ export async function importParticipants(
     let batch: ImportParticipantInput[] = [];
     const flush = async () => {
       const rows: CreateParticipantInput[] = batch.map((input) => {
+        const name = normaliseParticipantName(input.name);
+        const problem = participantNameProblem(name);
+        if (problem !== undefined) throw new CoreError("INVALID_INPUT", `name ${JSON.stringify(name.slice(0, PARTICIPANT_NAME_MAX))}: ${problem}; nothing was imported.`, { key: "name" });
         const timeZone = input.timeZone ?? runtime.config.defaults.timeZone;
         const mapping = input.mapping ?? runtime.config.defaults.mapping;
         const defaults = defaultStepsFor(mapping);
         return {
-          name: input.name,
+          name,
           timeZone,
           enrollmentStart: input.startDate ?? todayIn(timeZone),
           enrollmentEnd: input.endDate ?? null,
@@ -112,7 +119,7 @@ export async function importParticipants(
  * @example const taken = await findEnrolledNames(runtime, ["alice", "zed"]); // ["alice"]
  */
 export function findEnrolledNames(runtime: Pick<AdminRuntime, "db">, names: readonly string[]): Promise<string[]> {
-  return findTakenParticipantNames(runtime.db.db, names);
+  return findTakenParticipantNames(runtime.db.db, names.map(normaliseParticipantName));
 }
 
 function memo<T>(fn: (key: string) => T): (key: string) => T {

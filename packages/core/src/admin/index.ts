@@ -1,6 +1,7 @@
 export type { AdminRuntime } from "./admin-runtime.js";
 export { participantState, type ParticipantStateInput } from "./participant-state.js";
 export { findParticipant } from "./find-participant.js";
+export { normaliseParticipantName, participantNameProblem, PARTICIPANT_NAME_MAX } from "./participant-name.js";
 export { enrolParticipant, type EnrolParticipantInput } from "./enrol-participant.js";
 export { removeParticipant } from "./remove-participant.js";
 export { settleParticipantStatus } from "./settle-status.js";

@@ -76,9 +76,17 @@ function findConfigFile({ env, cwd, path }: LoadConfigOptions): string | null {
 }
 
 function readJsonFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    const why = code === "EISDIR" ? "is a directory; name the JSON file in it" : code === "EACCES" ? "cannot be read by this user; check its permissions" : `cannot be read (${code ?? (cause as Error).message})`;
+    throw new CoreError("CONFIG_INVALID", `Config file ${path} ${why}.`);
+  }
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, "utf8"));
+    value = JSON.parse(text);
   } catch (cause) {
     throw new CoreError("CONFIG_INVALID", `Config file ${path} is not valid JSON (${(cause as Error).message}). Fix the file or run \`powertoken init --force\`.`);
   }
