@@ -1,8 +1,8 @@
-import { isIanaTimeZone } from "@powertoken/core";
+import { isIanaTimeZone, normaliseParticipantName, participantNameProblem } from "@powertoken/core";
 import { z } from "zod";
 import { parseCsv, type CsvRecord } from "./_csv.js";
 import { CliError } from "./_errors.js";
-import { hasUnprintable, printable } from "./_printable.js";
+import { printable } from "./_printable.js";
 
 /** `YYYY-MM-DD` names a real day: 2026-02-30 and 2026-13-45 do not. */
 export function isCalendarDate(text: string): boolean {
@@ -54,12 +54,14 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === 
 /** One roster row: a participant, optionally with tokens already obtained elsewhere. */
 export const RosterRowSchema = z
   .object({
+    // Core's one rule for names (normalised to NFC; no control characters, tab and newline included).
     name: z
       .string()
-      .trim()
-      .min(1, "required")
-      .max(100, "at most 100 characters")
-      .refine((name) => !hasUnprintable(name), "must not contain control characters or direction overrides (they would rewrite the terminal it is printed on)"),
+      .transform(normaliseParticipantName)
+      .superRefine((name, ctx) => {
+        const problem = participantNameProblem(name);
+        if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+      }),
     timeZone: optional(timeZone),
     enrollmentStart: optional(date),
     enrollmentEnd: optional(date),
@@ -137,7 +139,7 @@ export class RosterChecker {
   /** The validated entry, or undefined when the row has problems (recorded here). */
   check({ where, value }: SourceRow): RosterEntry | undefined {
     const rawName = (value as { name?: unknown } | null)?.name;
-    const name = typeof rawName === "string" ? rawName.trim() : undefined;
+    const name = typeof rawName === "string" ? normaliseParticipantName(rawName) : undefined;
     const earlier = name && this.options.names !== false ? this.seen.get(name) : undefined;
     if (earlier !== undefined) this.problem(`${where}: name "${printable(name as string)}" already used at ${where.replace(/\d+/, String(earlier))}`);
     else if (name && this.options.names !== false) this.seen.set(name, Number(/\d+/.exec(where)?.[0]));

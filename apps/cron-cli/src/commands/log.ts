@@ -16,6 +16,8 @@ export default command({
   },
   async run(args, env) {
     const since = args.since === undefined ? undefined : parseSince(args.since, new Date());
+    // The flag parser reads `--limit -3` as a flag and leaves the value empty: say what happened.
+    if (args.limit === "") throw new UsageError("--limit needs a whole number above 0 (negative numbers are not allowed).");
     const limit = args.limit === undefined ? 50 : Number(args.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a whole number above 0, got "${args.limit ?? ""}".`);
     const { config } = loadCliConfig(args, env);

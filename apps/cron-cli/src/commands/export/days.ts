@@ -1,13 +1,12 @@
-import { createWriteStream } from "node:fs";
+import { createWriteStream, renameSync, rmSync, type WriteStream } from "node:fs";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { exportDays, findParticipant } from "@powertoken/core";
 import { command } from "../../_command.js";
 import { loadCliConfig } from "../../_config.js";
 import { withRuntime } from "../../_database.js";
+import { parseDateFlag } from "../../_date-flag.js";
 import { UsageError } from "../../_errors.js";
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export default command({
   name: "powertoken export days",
@@ -26,16 +25,16 @@ export default command({
     output: { type: "string", description: "Write to this file instead of stdout", valueHint: "file" },
   },
   async run(args, env) {
-    if (args.since === undefined || !DATE.test(args.since)) throw new UsageError(`--since must be a date YYYY-MM-DD, got "${args.since ?? ""}".`);
-    if (args.until === undefined || !DATE.test(args.until)) throw new UsageError(`--until must be a date YYYY-MM-DD, got "${args.until ?? ""}".`);
-    if (args.since > args.until) throw new UsageError("--since must not be after --until.");
+    const since = parseDateFlag(args.since, "since");
+    const until = parseDateFlag(args.until, "until");
+    if (since > until) throw new UsageError(`--since (${since}) must not be after --until (${until}).`);
     const format = args.format ?? "csv";
     if (format !== "csv" && format !== "json") throw new UsageError(`--format is csv or json, got "${format}".`);
     if (args.json && args.output === undefined) throw new UsageError("The export itself goes to stdout: use --format json for JSON lines, or --output with --json for a summary.");
     const { config } = loadCliConfig(args, env);
     const rows = await withRuntime(config, async (runtime) => {
       const participantId = args.participant === undefined ? undefined : (await findParticipant(runtime, args.participant)).id;
-      const chunks = exportDays(runtime, { since: args.since!, until: args.until!, format, ...(participantId === undefined ? {} : { participantId }) });
+      const chunks = exportDays(runtime, { since, until, format, ...(participantId === undefined ? {} : { participantId }) });
       let lines = 0;
       const counter = new Transform({
         transform(chunk: Buffer, _encoding, done) {
@@ -44,9 +43,25 @@ export default command({
         },
       });
       if (args.output === undefined) await pipeline(Readable.from(chunks), counter, process.stdout, { end: false });
-      else await pipeline(Readable.from(chunks), counter, createWriteStream(args.output));
+      else await writeWhole(args.output, (file) => pipeline(Readable.from(chunks), counter, file));
       return format === "csv" ? Math.max(0, lines - 1) : lines;
     });
     if (args.output !== undefined) env.out.result({ output: args.output, rows }, () => env.out.log.success(`Wrote ${rows} day rows to ${args.output}.`));
   },
 });
+
+/**
+ * Writes `path` through a temporary file beside it, renamed into place only once the export
+ * finished: an export that fails half-way (a damaged database, a full disk) leaves no truncated
+ * file that looks like a complete one, and an earlier good export at that path survives.
+ */
+async function writeWhole(path: string, fill: (file: WriteStream) => Promise<void>): Promise<void> {
+  const partial = `${path}.partial-${process.pid}`;
+  try {
+    await fill(createWriteStream(partial, { mode: 0o600 }));
+    renameSync(partial, path);
+  } catch (error) {
+    rmSync(partial, { force: true });
+    throw error;
+  }
+}

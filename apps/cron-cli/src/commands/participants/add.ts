@@ -6,6 +6,17 @@ import { UsageError } from "../../_errors.js";
 import { parseCount } from "../../_participant-ref.js";
 import { RosterRowSchema } from "../../_roster.js";
 
+/** The roster field a problem names → the flag the operator typed. */
+const FLAG_OF_FIELD: Record<string, string> = {
+  name: "name",
+  timeZone: "--time-zone",
+  enrollmentStart: "--start",
+  enrollmentEnd: "--end",
+  mapping: "--mapping",
+  goalSteps: "--goal-steps",
+  stepsPerUnit: "--steps-per-unit",
+};
+
 export default command({
   name: "powertoken participants add",
   description: "Enroll one participant (then `connect weconnect` and `connect tracker`).",
@@ -40,7 +51,8 @@ export default command({
     });
     if (!row.success) {
       const issue = row.error.issues[0];
-      throw new UsageError(`${issue?.path.join(".") ?? "argument"}: ${issue?.message ?? "invalid"}`);
+      const field = String(issue?.path[0] ?? "");
+      throw new UsageError(`${FLAG_OF_FIELD[field] ?? (field || "argument")}: ${issue?.message ?? "invalid"}`);
     }
     const participant = await withRuntime(config, (runtime) =>
       enrolParticipant(runtime, {

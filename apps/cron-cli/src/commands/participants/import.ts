@@ -1,6 +1,6 @@
 import { createReadStream, statSync } from "node:fs";
 import { extname, resolve } from "node:path";
-import { findEnrolledNames, importParticipants, type ImportedParticipant, type ImportParticipantInput, type PowerTokenConfig } from "@powertoken/core";
+import { findEnrolledNames, importParticipants, isPowerTokenError, type ImportedParticipant, type ImportParticipantInput, type PowerTokenConfig } from "@powertoken/core";
 import { command } from "../../_command.js";
 import { loadCliConfig } from "../../_config.js";
 import { withRuntime } from "../../_database.js";
@@ -30,8 +30,9 @@ export default command({
     const source = args.file === "-" ? await stdinSource(env.stdin) : fileSource(resolve(env.cwd, args.file));
     const { config } = loadCliConfig(args, env);
     if (args["dry-run"]) {
-      const { valid, withTokens } = await validateRoster(source, format);
-      env.out.result({ dryRun: true, valid, withTokens }, () => env.out.log.success(`${valid} participant(s) valid (${withTokens} with tokens); nothing written (--dry-run).`));
+      const { valid, withTokens, enrolledChecked } = await dryRun(source, format, config);
+      const unchecked = enrolledChecked ? "" : " Names already enrolled were not checked: there is no database yet.";
+      env.out.result({ dryRun: true, valid, withTokens, enrolledChecked }, () => env.out.log.success(`${valid} participant(s) valid (${withTokens} with tokens); nothing written (--dry-run).${unchecked}`));
       return;
     }
     const { result, listed } = await withRuntime(config, async (runtime) => {
@@ -68,6 +69,21 @@ export default command({
     });
   },
 });
+
+/**
+ * The import's first pass and nothing more: with a database, names already enrolled are problems
+ * too (the real import would refuse them); without one (a roster checked before `init`), the rows
+ * alone are validated and the answer says the enrolled names were not checked.
+ */
+async function dryRun(source: RosterSource, format: "csv" | "json", config: PowerTokenConfig): Promise<{ valid: number; withTokens: number; enrolledChecked: boolean }> {
+  try {
+    const summary = await withRuntime(config, (runtime) => validateRoster(source, format, { enrolled: (names) => findEnrolledNames(runtime, names) }));
+    return { ...summary, enrolledChecked: true };
+  } catch (error) {
+    if (!isPowerTokenError(error) || error.code !== "DATABASE_MISSING") throw error;
+    return { ...(await validateRoster(source, format)), enrolledChecked: false };
+  }
+}
 
 async function* toInputs(entries: AsyncIterable<RosterEntry>, config: PowerTokenConfig): AsyncGenerator<ImportParticipantInput> {
   for await (const { row } of entries) {
