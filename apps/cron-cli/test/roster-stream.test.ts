@@ -100,11 +100,19 @@ describe("importing a large roster", () => {
     expect(run.stdout + run.stderr).toContain("250 problem(s) (the first 100 are listed)");
   });
 
+  it("a --dry-run finds a name already enrolled, as the import would", async () => {
+    writeFileSync(join(dir, "dry-clash.csv"), "name\nfresh\ntaken\n");
+    const run = await runInProcess(["participants", "import", "dry-clash.csv", "--dry-run"], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('line 3: name "taken" is already enrolled');
+    expect(await names()).toEqual(["taken"]);
+  });
+
   it("validates 2,500 rows from stdin with --dry-run, writing nothing, then imports them in batches and summarises", async () => {
     const text = roster(2_500);
     const dry = await runInProcess(["participants", "import", "-", "--format", "csv", "--dry-run", "--json"], { cwd: dir, input: text });
     expect(dry.code, dry.stderr).toBe(0);
-    expect(JSON.parse(dry.stdout)).toEqual({ dryRun: true, valid: 2_500, withTokens: 0 });
+    expect(JSON.parse(dry.stdout)).toEqual({ dryRun: true, valid: 2_500, withTokens: 0, enrolledChecked: true });
     expect(await names()).toEqual(["taken"]);
     const run = await runInProcess(["participants", "import", "-", "--format", "csv", "--json"], { cwd: dir, input: text });
     expect(run.code, run.stderr).toBe(0);
