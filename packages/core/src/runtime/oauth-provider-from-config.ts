@@ -20,6 +20,22 @@ export function isBackendConfigured(config: PowerTokenConfig, backend: TrackerBa
 }
 
 /**
+ * The NOT_CONFIGURED error for a backend without an OAuth client, naming its config keys and
+ * environment variables. One wording for every place that finds the client missing (building a
+ * provider, a maintenance run whose participants need the backend), so an operator reads the same
+ * fix wherever it shows up.
+ * @example throw oauthClientNotConfigured("google-health"); // key: "googleHealth.clientId"
+ */
+export function oauthClientNotConfigured(backend: TrackerBackend): CoreError {
+  const { section: key, env } = SETTINGS[backend];
+  return new CoreError(
+    "NOT_CONFIGURED",
+    `No OAuth client for ${backend}: set ${key}.clientId and ${key}.clientSecret (or ${env}_CLIENT_ID and ${env}_CLIENT_SECRET, or a mode-0600 file named by ${env}_CLIENT_SECRET_FILE).`,
+    { key: `${key}.clientId` },
+  );
+}
+
+/**
  * The backend's OAuth provider built from the config (client, endpoints, redirect): the one place
  * the CLI, the daemon, the web app and `createRuntime` turn settings into a provider.
  * @throws CoreError NOT_CONFIGURED (naming the config keys and environment variables) when the client id or secret is missing
@@ -27,15 +43,9 @@ export function isBackendConfigured(config: PowerTokenConfig, backend: TrackerBa
  * const provider = createOAuthProviderFromConfig(config, "google-health", { redirectUri: "http://127.0.0.1:8123/callback" });
  */
 export function createOAuthProviderFromConfig(config: PowerTokenConfig, backend: TrackerBackend, options: OAuthProviderFromConfigOptions = {}): OAuthProvider {
-  const { section: key, env, make } = SETTINGS[backend];
+  const { section: key, make } = SETTINGS[backend];
   const section = config[key];
-  if (section.clientId === undefined || section.clientSecret === undefined) {
-    throw new CoreError(
-      "NOT_CONFIGURED",
-      `No OAuth client for ${backend}: set ${key}.clientId and ${key}.clientSecret (or ${env}_CLIENT_ID and ${env}_CLIENT_SECRET).`,
-      { key: `${key}.clientId` },
-    );
-  }
+  if (section.clientId === undefined || section.clientSecret === undefined) throw oauthClientNotConfigured(backend);
   return make({
     clientId: section.clientId,
     clientSecret: section.clientSecret,
