@@ -1,4 +1,5 @@
 import pLimit from "p-limit";
+import type { TrackerBackend } from "@powertoken/fitbit";
 import { localDateOf } from "@powertoken/weconnect";
 import { toLedger } from "../data/day-ledger.js";
 import type { DriftDay } from "../data/trust-data.js";
@@ -8,6 +9,7 @@ import { previousDate } from "../poll/local-dates.js";
 import { knownEntryFor } from "../poll/write-day.js";
 import { classifyError } from "../run/classify-error.js";
 import type { PowerTokenContext } from "../runtime/context.js";
+import { oauthClientNotConfigured } from "../runtime/oauth-provider-from-config.js";
 import { describeDrift } from "./describe-drift.js";
 
 /** What {@link repairDrift} did. */
@@ -25,6 +27,13 @@ export interface RepairDriftOptions {
   /** Only these participants (maintenance's `participantIds`). */
   participantIds?: readonly number[];
   signal?: AbortSignal;
+  /**
+   * Asked for each due day before it is claimed: may its backend be read? Maintenance passes its
+   * tally (which also counts the day for the run's NOT_CONFIGURED report). @default whether
+   * `ctx.trackers` holds the backend. A day refused here is neither read, claimed nor recorded,
+   * so it is checked as soon as the client is configured again.
+   */
+  canRead?: (backend: TrackerBackend) => boolean;
 }
 
 const HOUR_MS = 3_600_000;
@@ -54,6 +63,7 @@ export async function repairDrift(ctx: PowerTokenContext, options: RepairDriftOp
   const toDate = new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10);
   const rows = await ctx.data.listDriftDays({ fromDate, toDate, checkedBefore, limit: budget * 4 });
   const wanted = options.participantIds ? new Set(options.participantIds) : undefined;
+  const canRead = options.canRead ?? ((backend: TrackerBackend) => ctx.trackers[backend] !== undefined);
 
   const chosen: DriftDay[] = [];
   const participants = new Set<number>();
@@ -62,6 +72,9 @@ export async function repairDrift(ctx: PowerTokenContext, options: RepairDriftOp
     const today = localDateOf(now, day.timeZone);
     if (day.localDate !== today && day.localDate !== previousDate(today)) continue;
     if (dayNeedsWrite(ledgerOf(day))) continue;
+    // Without its OAuth client the backend cannot be read: reading would only fail, and the
+    // failure used to be recorded per day as INTERNAL (a cron run without the client's settings).
+    if (!canRead(day.tracker.backend)) continue;
     if (!participants.has(day.participantId)) {
       if (participants.size >= budget) continue;
       participants.add(day.participantId);
@@ -99,7 +112,8 @@ async function checkDay(ctx: PowerTokenContext, day: DriftDay): Promise<"ok" | "
   const tracker = ctx.trackers[day.tracker.backend];
   let found: number | null = null;
   try {
-    if (!tracker) throw new Error(`No ${day.tracker.backend} tracker is configured.`);
+    // Days of unconfigured backends are left out above; should one get here, it is the typed configuration error, not INTERNAL.
+    if (!tracker) throw oauthClientNotConfigured(day.tracker.backend);
     const ledger = ledgerOf(day);
     const shown = await tracker.readDay({ accountKey: day.tracker.accountKey, date: localDate, timeZone: day.timeZone, ...knownEntryFor(ledger, tracker.backend) });
     found = shown?.steps ?? null;

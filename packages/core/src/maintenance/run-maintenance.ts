@@ -16,6 +16,7 @@ import { diffActivities } from "./sync-activities.js";
 import { repairDrift, type DriftResult } from "../drift/repair-drift.js";
 import { restoreWorkingTokens, type RestoreResult } from "../run/restore-working-tokens.js";
 import { walkMaintenancePages } from "./walk-pages.js";
+import { createTrackerClientTally, type TrackerClientTally, type TrackerNotConfigured } from "./tracker-clients.js";
 
 /** Options of {@link runMaintenance}. */
 export interface RunMaintenanceOptions {
@@ -62,6 +63,19 @@ export interface MaintenanceResult {
   driftChecked: number;
   driftRepaired: number;
   driftFailed: number;
+  /**
+   * Tracker backends this run needed whose OAuth client is not configured, each with its config
+   * key, a message naming the settings, and what it left undone; nothing was sent for them, their
+   * participants' WEconnect sync still ran. Absent when every needed client is there (as in
+   * every run of a correctly configured study, whose results keep their shape).
+   */
+  trackerNotConfigured?: TrackerNotConfigured[];
+  /**
+   * Present (true) when tracker work was needed and none of it could be done (every backend
+   * needed is in `trackerNotConfigured`): `runOutcome` calls the run `failed`, as the poll
+   * refuses to start without any client.
+   */
+  trackerPassesSkipped?: true;
   /** Participants brought up to date, and those skipped (leased elsewhere, rate limited, dry run, aborted…). */
   updated: number;
   skipped: number;
@@ -87,6 +101,9 @@ export async function runMaintenance(ctx: PowerTokenContext, options: RunMainten
   const recorder = createRunRecorder(options.outcomes);
   const counts = { removedIncomplete: 0, tokensRefreshed: 0, tokensFailed: 0, statusChanges: 0, activitiesUpserted: 0, activitiesRemoved: 0, eventsUpserted: 0, goalsSet: 0 };
   const onStatusChange = () => void (counts.statusChanges += 1);
+  // Every tracker pass asks first whether its client is configured, so a run without one (cron's
+  // empty environment) sends nothing, records no per-participant failure, and says what is missing.
+  const clients = createTrackerClientTally(ctx);
   // Refreshes a killed process left in flight, while the provider still accepts the replay (issue 16).
   if (!dryRun) await recoverOrphanedRefreshes(ctx);
 
@@ -104,24 +121,31 @@ export async function runMaintenance(ctx: PowerTokenContext, options: RunMainten
   let trust: RestoreResult = { tokensChecked: 0, tokensRestored: 0 };
   let drift: DriftResult = { driftChecked: 0, driftRepaired: 0, driftFailed: 0 };
   try {
-    aborted = await walkMaintenancePages(ctx, options, (p, inputs) => maintainParticipant(ctx, p, inputs, dryRun, counts, onStatusChange), recorder, onStatusChange);
+    aborted = await walkMaintenancePages(ctx, options, (p, inputs) => maintainParticipant(ctx, p, inputs, dryRun, counts, onStatusChange, clients), recorder, onStatusChange);
     if (!dryRun && !aborted) {
       // Issue 15: give back the status of participants flagged by mistake, then read confirmed days back (drift repair).
       const passes = { signal: options.signal, ...(options.participantIds ? { participantIds: options.participantIds } : {}) };
-      trust = await restoreWorkingTokens(ctx, passes);
-      drift = await repairDrift(ctx, passes);
+      trust = await restoreWorkingTokens(ctx, { ...passes, canRefresh: (backend) => clients.configured(backend, "restoreChecks") });
+      drift = await repairDrift(ctx, { ...passes, canRead: (backend) => clients.configured(backend, "driftDays") });
     }
   } finally {
     quotaUsage.finish();
   }
   const quota = quotaUsage.finish();
   const tally = recorder.tally();
+  const trackerNotConfigured = clients.missing();
+  for (const missing of trackerNotConfigured) {
+    const { message, participants, driftDays, restoreChecks } = missing;
+    ctx.log.error(`tracker passes skipped: ${message}`, { participants, driftDays, restoreChecks });
+  }
   return {
     job: "maintenance",
     ...finishTiming(startedAt, ctx.now(), aborted),
     ...counts,
     ...trust,
     ...drift,
+    ...(trackerNotConfigured.length > 0 ? { trackerNotConfigured } : {}),
+    ...(clients.nothingAttemptable() ? { trackerPassesSkipped: true as const } : {}),
     updated: recorder.count("updated"),
     skipped: recorder.count("skipped"),
     failed: tally.failed,
@@ -143,6 +167,7 @@ async function maintainParticipant(
   dryRun: boolean,
   counts: Counts,
   onStatusChange: () => void,
+  clients: TrackerClientTally,
 ): Promise<ParticipantOutcome> {
   const base = { participantId: p.id, name: p.name };
   const now = ctx.now();
@@ -165,7 +190,9 @@ async function maintainParticipant(
   // Tracker token: refreshed only when it runs out before a poll could use it, or has been idle
   // long enough to need exercising (trackerRefreshDue); the refresh and the WEconnect reads are
   // independent, so they run side by side (issue 17).
-  const manager = ctx.tokenManagers[account.backend];
+  // Without the backend's client, refresh and goal are skipped (the tally reports it once for the
+  // run); the WEconnect sync below needs no tracker and still runs.
+  const manager = clients.configured(account.backend, "participants") ? ctx.tokenManagers[account.backend] : undefined;
   const expiresAt = inputs.trackerExpiresAt.get(account.accountKey);
   const due = expiresAt === undefined || trackerRefreshDue(expiresAt, now, { refreshAheadMs: ctx.settings.refreshAheadMs, keepAliveMs: KEEP_ALIVE_MS });
   const refresh = manager && !dryRun && due ? manager.refreshNow(account.accountKey) : undefined;

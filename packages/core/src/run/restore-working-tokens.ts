@@ -1,4 +1,4 @@
-import { isFitbitError } from "@powertoken/fitbit";
+import { isFitbitError, type TrackerBackend } from "@powertoken/fitbit";
 import { isWeconnectError } from "@powertoken/weconnect";
 import type { RestoreCandidate, TokenCheckOutcome } from "@powertoken/db";
 import type { PowerTokenContext } from "../runtime/context.js";
@@ -17,6 +17,12 @@ export interface RestoreOptions {
   /** Only these participants (maintenance's `participantIds`). */
   participantIds?: readonly number[];
   signal?: AbortSignal;
+  /**
+   * Asked before a flagged tracker account is refreshed: is its backend's client configured?
+   * Maintenance passes its tally (which counts it for the run's NOT_CONFIGURED report).
+   * @default whether `ctx.tokenManagers` holds the backend
+   */
+  canRefresh?: (backend: TrackerBackend) => boolean;
 }
 
 /** A flagged participant's token is tried at most once per this long. */
@@ -62,7 +68,7 @@ export async function restoreWorkingTokens(ctx: PowerTokenContext, options: Rest
       const outcome =
         candidate.status === "needs-weconnect-signin"
           ? await tryWeconnect(ctx, candidate, records.get(candidate.participantId)?.weconnect ?? null)
-          : await tryTracker(ctx, candidate);
+          : await tryTracker(ctx, candidate, options.canRefresh);
       if (outcome === "skipped") continue;
       result.tokensChecked += 1;
       if (outcome === "restored") result.tokensRestored += 1;
@@ -90,9 +96,15 @@ async function tryWeconnect(ctx: PowerTokenContext, candidate: RestoreCandidate,
   return "restored";
 }
 
-async function tryTracker(ctx: PowerTokenContext, candidate: RestoreCandidate): Promise<Attempt> {
+async function tryTracker(ctx: PowerTokenContext, candidate: RestoreCandidate, canRefresh?: (backend: TrackerBackend) => boolean): Promise<Attempt> {
   const account = candidate.trackerAccounts.find((a) => a.status === "reauth-required" && a.statusReason !== null && UNPROVEN_TRACKER_REASONS.has(a.statusReason));
-  const manager = account ? ctx.tokenManagers[account.backend] : undefined;
+  const manager = account && (canRefresh?.(account.backend) ?? true) ? ctx.tokenManagers[account.backend] : undefined;
+  if (account && !manager) {
+    // The grant may well work, but this run has no OAuth client to try it with: "could not
+    // tell", not "refused" (an hour's pause all the same, so these never crowd out the others).
+    await ctx.data.recordTokenCheck({ participantId: candidate.participantId, outcome: "failed", now: ctx.now() });
+    return "skipped";
+  }
   if (!account || !manager) {
     // Nothing to try (a dead grant): remember the look so the next runs skip it for an hour.
     await ctx.data.recordTokenCheck({ participantId: candidate.participantId, outcome: "refused", now: ctx.now() });
