@@ -70,6 +70,14 @@ export async function runJob(job: "poll" | "maintenance", args: JobFlags, env: C
       env.out.log.warn(`${job}: ${result.failed} participant(s) failed, the others went through (exit 0).`);
       return EXIT.ok;
     case "failed":
+      if (result.job === "maintenance" && result.trackerPassesSkipped) {
+        // Nobody failed: the tracker half of the job could not run at all (core logged which setting is missing).
+        const settings = (result.trackerNotConfigured ?? []).map((t) => t.setting).join(", ");
+        env.out.log.error(
+          `maintenance NOT_CONFIGURED: no tracker work could be done (${settings} missing); the WEconnect sync ran. Under cron, pass the secrets with --env-file (\`powertoken crontab --env-file\`) (exit 1).`,
+        );
+        return EXIT.failed;
+      }
       env.out.log.error(`${job}: every participant attempted failed (exit 1).`);
       return EXIT.failed;
   }
@@ -78,12 +86,15 @@ export async function runJob(job: "poll" | "maintenance", args: JobFlags, env: C
 function printResult(env: CommandEnv, result: PollResult | MaintenanceResult): void {
   env.out.result(result, () => {
     const failed = result.participants.filter((p) => p.outcome === "failed");
+    // A summary is a success line only when the run was: a failed or partial run's counts are a warning.
+    const wentThrough = runOutcome(result) === "ok" && !result.aborted;
+    const summary = (text: string) => (wentThrough ? env.out.log.success(text) : env.out.log.warn(text));
     if (result.job === "poll") {
-      env.out.log.success(
+      summary(
         `poll: ${result.polled} polled of ${result.due} due, ${result.written} written, ${result.unchanged} unchanged, ${result.skipped} skipped, ${result.failed} failed (${result.durationMs} ms)`,
       );
     } else {
-      env.out.log.success(
+      summary(
         `maintenance: ${result.activitiesUpserted} activities updated, ${result.eventsUpserted} events, ${result.tokensRefreshed} tokens refreshed, ${result.removedIncomplete} incomplete removed, ${result.failed} failed (${result.durationMs} ms)`,
       );
     }

@@ -60,6 +60,8 @@ describe("maintenance without the tracker's OAuth client (cron's empty environme
     expect(run.code, output).toBe(1);
     expect(output).toContain("googleHealth.clientId");
     expect(output).toContain("POWERTOKEN_GOOGLE_CLIENT_ID");
+    expect(output).toContain("maintenance NOT_CONFIGURED: no tracker work could be done");
+    expect(output, "no success line, no claim that participants failed").not.toMatch(/\[success\]|every participant attempted failed/);
     expect(output).not.toMatch(/INTERNAL|Unexpected/);
     expect(output).not.toMatch(/^\s+at /m);
 
