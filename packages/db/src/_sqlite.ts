@@ -2,6 +2,8 @@ import { closeSync, openSync, readSync, statSync } from "node:fs";
 import Database from "better-sqlite3";
 import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type DialectAdapter, type Driver, type SqliteDatabase } from "kysely";
 import { registerDirectSqlite } from "./_sqlite-direct.js";
+import { damagedDatabaseError, quickCheckFailed, quickCheckSync } from "./_integrity.js";
+import { dbErrorOf } from "./driver-errors.js";
 import { DbError } from "./errors.js";
 
 const HEADER = "SQLite format 3\0";
@@ -118,8 +120,32 @@ export function withStatementCache(sqlite: Database.Database, size = STATEMENT_C
   };
 }
 
+/** What `openSqlite` takes besides the path. */
+export interface OpenSqliteOptions {
+  busyTimeoutMs: number;
+  /**
+   * Refuse a database PowerToken never migrated: the error to throw when kysely's migration
+   * table is missing. Checked before anything is written, so a refused file stays byte-identical.
+   */
+  requireMigrated?: () => DbError;
+}
+
+// The migrator reads (and locks) these first on every start; a damaged page in them would
+// otherwise surface from inside the migrator, worded as a migration that did not run.
+const MIGRATOR_TABLES = ["kysely_migration", "kysely_migration_lock"] as const;
+
+/** Throws `missing()` unless kysely's migration table exists; reads the migrator's tables through. */
+function checkMigrated(sqlite: Database.Database, missing: () => DbError): void {
+  const present = new Set(
+    (sqlite.prepare(`select name from sqlite_master where type = 'table' and name in (${MIGRATOR_TABLES.map(() => "?").join(", ")})`).all(...MIGRATOR_TABLES) as { name: string }[]).map((r) => r.name),
+  );
+  if (!present.has("kysely_migration")) throw missing();
+  for (const table of MIGRATOR_TABLES) if (present.has(table)) sqlite.prepare(`select count(*) from "${table}"`).get();
+}
+
 /** Opens (or creates) a SQLite file with WAL, a busy timeout and foreign keys on. */
-export function openSqlite(path: string, busyTimeoutMs: number): SqliteDialect {
+export function openSqlite(path: string, options: OpenSqliteOptions): SqliteDialect {
+  const { busyTimeoutMs } = options;
   if (path !== ":memory:") checkExistingFile(path);
   let sqlite: Database.Database;
   try {
@@ -128,18 +154,27 @@ export function openSqlite(path: string, busyTimeoutMs: number): SqliteDialect {
     throw new DbError("CONNECTION_FAILED", `Could not open the SQLite database at ${path}: ${(error as Error).message}. Check that its directory exists and is writable.`, { cause: error });
   }
   try {
-    // Read before any write: a damaged file fails here, before WAL mode would touch it.
+    // Read before any write: a damaged file, or one that is not ours, fails here, before WAL mode
+    // (which rewrites header bytes 18-19) would touch it.
     sqlite.prepare("select count(*) from sqlite_master").get();
+    if (options.requireMigrated) checkMigrated(sqlite, options.requireMigrated);
     sqlite.pragma("journal_mode = WAL");
     sqlite.pragma("synchronous = NORMAL");
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   } catch (error) {
-    sqlite.close();
     const code = (error as { code?: string }).code;
-    if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") {
-      throw new DbError("NOT_A_DATABASE", `${path} is damaged or not a SQLite database (${code}); it was left untouched. Restore it from a backup, or move it away to start a new database.`, { cause: error });
+    if (typeof code === "string" && /^SQLITE_(NOTADB|CORRUPT)/.test(code)) {
+      // Rare and about to fail anyway: worth reading the whole file to name the first damaged page.
+      let check = quickCheckSync((text) => sqlite.prepare(text).all() as { quick_check?: unknown }[]);
+      if (check.problems.length === 0) check = quickCheckFailed(error); // the pages read fine, the query did not
+      sqlite.close();
+      throw damagedDatabaseError(path, check, error);
     }
+    sqlite.close();
+    if (error instanceof DbError) throw error;
+    const busy = dbErrorOf(error, path);
+    if (busy) throw busy;
     throw new DbError("CONNECTION_FAILED", `Could not prepare the SQLite database at ${path} (${code ?? "unknown error"}). Check file permissions and free disk space.`, { cause: error });
   }
   // Kysely's destroy() closes this connection.

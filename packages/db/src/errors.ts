@@ -14,7 +14,7 @@ export type DbErrorCode =
   | "CONFLICT" // a unique name is taken
   | "INVALID_INPUT"; // a value the schema would reject (bad date, weight out of 1..5, unknown activity)
 
-type DbErrorExtra = { cause?: unknown; table?: string };
+type DbErrorExtra = { cause?: unknown; table?: string; details?: readonly string[] };
 
 /** The one error class of `@powertoken/db`; branch on `code`, never on the message. */
 export class DbError extends Error {
@@ -22,10 +22,16 @@ export class DbError extends Error {
   readonly code: DbErrorCode;
   /** The table involved, when there is one. */
   readonly table: string | undefined;
+  /**
+   * More lines than the one-line message should carry (e.g. every problem SQLite's integrity
+   * check listed); for `--json` output and logs, empty when there are none.
+   */
+  readonly details: readonly string[];
   constructor(code: DbErrorCode, message: string, extra: DbErrorExtra = {}) {
     super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.code = code;
     this.table = extra.table;
+    this.details = extra.details ?? [];
   }
 }
 

@@ -5,6 +5,8 @@ import { openPostgres } from "./_postgres.js";
 import { openSqlite } from "./_sqlite.js";
 import { redactUrl } from "./_url.js";
 import { parseDatabaseUrl } from "./database-url.js";
+import { damagedDatabaseError, quickCheckAsync } from "./_integrity.js";
+import { dbErrorOf, sqliteBusyError } from "./driver-errors.js";
 import { DbError } from "./errors.js";
 import { checkEncryptionKeys, type EncryptionKeys } from "./encryption-keys.js";
 import type { Database } from "./schema/database.js";
@@ -49,8 +51,9 @@ export interface DatabaseHandle {
 /**
  * Opens a SQLite file (created if missing, unless `create: false`; WAL, busy timeout, foreign
  * keys on) or a PostgreSQL pool. It does not migrate: call `migrateToLatest(handle.db)`. With
- * `create: false` the database must exist and hold PowerToken's migration table.
- * @throws DbError INVALID_INPUT, NOT_A_DATABASE, DATABASE_MISSING, CONNECTION_FAILED, DRIVER_MISSING, KEY_INVALID
+ * `create: false` the database must exist and hold PowerToken's migration table; a SQLite file
+ * refused for that (or for damaged pages) is left byte-identical.
+ * @throws DbError INVALID_INPUT, NOT_A_DATABASE, DATABASE_MISSING, BUSY, CONNECTION_FAILED, DRIVER_MISSING, KEY_INVALID
  * @example
  * const handle = await openDatabase({ url: "powertoken.db", keys: { current: { id: "k1", key } } });
  * await migrateToLatest(handle.db);
@@ -72,11 +75,14 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     return handle;
   }
   if (options.create === false) requireSqliteFile(parsed.path);
-  const dialect = openSqlite(parsed.path, options.busyTimeoutMs ?? 5_000);
+  // A database we refuse must stay byte-identical, so the migration table is looked for inside
+  // openSqlite, before WAL mode is switched on (that rewrites the header).
+  const dialect = openSqlite(parsed.path, {
+    busyTimeoutMs: options.busyTimeoutMs ?? 5_000,
+    ...(options.create === false ? { requireMigrated: () => neverMigrated(parsed.path) } : {}),
+  });
   const db = new Kysely<Database>({ dialect });
-  const handle: DatabaseHandle = { db, dialect: "sqlite", keys, redactedUrl: parsed.path, close: () => db.destroy() };
-  if (options.create === false) await requireMigrated(handle);
-  return handle;
+  return { db, dialect: "sqlite", keys, redactedUrl: parsed.path, close: () => db.destroy() };
 }
 
 const CREATE_HINT = "Create it with `powertoken db migrate` (or `powertoken init` for a new study); jobs never create one.";
@@ -95,61 +101,58 @@ function requireSqliteFile(path: string): void {
 }
 
 /** A database without kysely's migration table was never set up by PowerToken. */
+function neverMigrated(where: string): DbError {
+  return new DbError("DATABASE_MISSING", `${where} holds no PowerToken tables (never migrated). ${CREATE_HINT}`);
+}
+
+/** PostgreSQL: refuses a schema without kysely's migration table (SQLite checks inside openSqlite). */
 async function requireMigrated(handle: DatabaseHandle): Promise<void> {
-  const query =
-    handle.dialect === "sqlite"
-      ? sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = 'kysely_migration'`
-      : sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_schema = current_schema() and table_name = 'kysely_migration'`;
+  const query = sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_schema = current_schema() and table_name = 'kysely_migration'`;
   const { rows } = await query.execute(handle.db).catch(async (error: unknown) => {
     await handle.close();
-    throw error;
+    throw dbErrorOf(error, handle.redactedUrl) ?? error;
   });
   if (Number(rows[0]?.n ?? 0) > 0) return;
   await handle.close();
-  throw new DbError("DATABASE_MISSING", `${handle.redactedUrl} holds no PowerToken tables (never migrated). ${CREATE_HINT}`);
+  throw neverMigrated(handle.redactedUrl);
 }
 
 /**
  * Takes the write lock once and gives it back, so a job learns at its start (within the busy
  * timeout) that another process holds the SQLite database, instead of every participant failing
  * with a driver error later. PostgreSQL has row locks only: this is a cheap round trip there.
- * @throws DbError BUSY
+ * @throws DbError BUSY; NOT_A_DATABASE when the commit meets a damaged page
  * @example await checkWritable(handle);
  */
 export async function checkWritable(handle: DatabaseHandle): Promise<void> {
   try {
     await handle.db.transaction().execute(async () => undefined);
   } catch (error) {
-    throw busyErrorOf(error, handle.redactedUrl) ?? error;
+    throw dbErrorOf(error, handle.redactedUrl) ?? error;
   }
 }
 
 /**
- * The `DbError` BUSY for a driver's "database is locked" error (SQLITE_BUSY / SQLITE_LOCKED), else undefined.
+ * The `DbError` BUSY for SQLite's "database is locked" error (SQLITE_BUSY / SQLITE_LOCKED), else
+ * undefined. `dbErrorOf` recognises this and more (damaged pages, PostgreSQL's codes).
  * @example const busy = busyErrorOf(error, handle.redactedUrl); if (busy) throw busy;
  */
 export function busyErrorOf(error: unknown, where: string): DbError | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== "string" || !/^SQLITE_(BUSY|LOCKED)/.test(code)) return undefined;
-  return new DbError("BUSY", `Another process holds the write lock on ${where} (${code}) for longer than the busy timeout. Wait for it to finish (or find it with \`fuser ${where}\`) and run again.`, { cause: error });
+  return sqliteBusyError(code, where, error);
 }
 
 /**
  * SQLite's `quick_check` (every page readable, indexes consistent; reads the whole file, so for
  * `db status`, not for every job): nothing when the database is sound.
  * PostgreSQL checks its own pages; there this resolves at once.
- * @throws DbError NOT_A_DATABASE naming the first problems SQLite reports
+ * @throws DbError NOT_A_DATABASE in one line: the file, how many problems, the first; all of them in `details`
  * @example await checkIntegrity(handle);
  */
 export async function checkIntegrity(handle: DatabaseHandle): Promise<void> {
   if (handle.dialect !== "sqlite") return;
-  let problems: string[];
-  try {
-    const { rows } = await sql<{ quick_check: string }>`pragma quick_check(5)`.execute(handle.db);
-    problems = rows.map((r) => r.quick_check).filter((r) => r !== "ok");
-  } catch (error) {
-    problems = [(error as Error).message];
-  }
-  if (problems.length === 0) return;
-  throw new DbError("NOT_A_DATABASE", `${handle.redactedUrl} is damaged (${problems.join("; ").slice(0, 300)}). Restore it from a backup; running migrations again will not repair it.`);
+  const check = await quickCheckAsync(async (text) => (await sql.raw<{ quick_check: string }>(text).execute(handle.db)).rows);
+  if (check.problems.length === 0) return;
+  throw damagedDatabaseError(handle.redactedUrl, check);
 }
