@@ -1,4 +1,4 @@
-import { isPowerTokenError } from "@powertoken/core";
+import { dbErrorOf, isPowerTokenError } from "@powertoken/core";
 
 /** Bad command-line usage (unknown flag, missing argument, bad value): exit 2 with the usage text. */
 export class UsageError extends Error {
@@ -57,18 +57,21 @@ function isCoded(error: unknown, names: ReadonlySet<string>): error is CodedErro
 /**
  * The one function that turns any thrown value into what the user sees and the exit code.
  * Errors are recognised by `name` + `code` (a dual ESM/CJS package can be loaded twice).
+ * A raw driver error that db can name (a held SQLite lock, damaged pages, PostgreSQL's
+ * equivalents) is shown as db's typed error, so no command, present or future, prints a stack for
+ * it. `withDatabase` already did that naming the file; here the file is not known.
  */
 export function reportError(error: unknown): ErrorReport {
   if (error instanceof UsageError || isCoded(error, new Set(["CLIError"]))) {
     const message = (error as Error).message;
     return { exitCode: 2, text: message, showUsage: true, json: { name: "UsageError", code: "USAGE", message } };
   }
-  const known: CodedError | undefined = isPowerTokenError(error) || isCoded(error, CLI_ERRORS) ? (error as CodedError) : undefined;
+  const known: CodedError | undefined = isPowerTokenError(error) || isCoded(error, CLI_ERRORS) ? (error as CodedError) : (dbErrorOf(error) as CodedError | undefined);
   if (known !== undefined) {
     const configProblem =
       (known.name === "CoreError" && (known.code === "CONFIG_INVALID" || known.code === "CONFIG_NOT_FOUND")) || (known.name === "CliError" && known.code === "ENV_FILE");
     const label = known.name.replace(/Error$/, "");
-    const details = known instanceof CliError ? known.details : [];
+    const details = detailsOf(known);
     const json = {
       name: known.name,
       code: known.code,
@@ -76,12 +79,21 @@ export function reportError(error: unknown): ErrorReport {
       ...(keyOf(known) === undefined ? {} : { key: keyOf(known) }),
       ...(details.length === 0 ? {} : { details }),
     };
-    const text = [`${label} ${known.code}: ${known.message}`, ...details.map((d) => `  ${d}`)].join("\n");
+    // Only the CLI's own details are printed (one per bad roster row); a package's (e.g. every
+    // problem SQLite's integrity check found) go to --json alone: the text stays one line.
+    const printed = known instanceof CliError ? details : [];
+    const text = [`${label} ${known.code}: ${known.message}`, ...printed.map((d) => `  ${d}`)].join("\n");
     return { exitCode: configProblem ? 2 : 1, text, showUsage: false, json };
   }
   const stack = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
   const message = error instanceof Error ? error.message : String(error);
   return { exitCode: 1, text: stack, showUsage: false, json: { name: error instanceof Error ? error.name : "Error", code: "UNEXPECTED", message } };
+}
+
+/** An error's extra lines: CliError's, or a package error's string `details` (DbError's). */
+function detailsOf(error: Error): readonly string[] {
+  const details = (error as { details?: unknown }).details;
+  return Array.isArray(details) && details.every((d) => typeof d === "string") ? (details as string[]) : [];
 }
 
 /** The config key or input field an error names (CoreError's `key`), if any. */

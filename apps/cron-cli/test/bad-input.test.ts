@@ -1,4 +1,6 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openDatabase } from "@powertoken/db";
@@ -18,8 +20,10 @@ interface Case {
   name: string;
   argv: readonly string[];
   env?: Record<string, string>;
-  /** Prepares the case's folder (write a roster, damage the database…). */
-  setup?: (dir: string) => void;
+  /** Prepares the case's folder (write a roster, damage the database, hold its lock…). */
+  setup?: (dir: string) => void | Promise<void>;
+  /** Files (relative to the folder; the database file too) whose bytes, or absence, must be exactly as after setup. */
+  unchanged?: readonly string[];
   code: 0 | 1 | 2;
   /** Must appear in stdout + stderr. */
   says: string | RegExp;
@@ -49,6 +53,50 @@ const corruptPages = (dir: string) => {
   bytes.fill(0xa5, 4096, Math.min(bytes.length, 4096 * 6));
   writeFileSync(dbPath(dir), bytes);
 };
+
+// better-sqlite3 as @powertoken/db loads it (the CLI has no dependency of its own on it).
+const sqlitePath = createRequire(createRequire(import.meta.url).resolve("@powertoken/db")).resolve("better-sqlite3");
+type RawSqlite = { prepare(sql: string): { get(...params: unknown[]): unknown }; exec(sql: string): void; close(): void };
+const RawSqlite = createRequire(import.meta.url)(sqlitePath) as new (path: string, options?: { readonly?: boolean }) => RawSqlite;
+
+/**
+ * Overwrites the root pages of the named tables and their indexes only: the migrator's tables stay
+ * readable, so the damage is met mid-command, not on opening.
+ */
+const corruptTables = (...tables: string[]) => (dir: string) => {
+  const sqlite = new RawSqlite(dbPath(dir), { readonly: true });
+  const statement = sqlite.prepare("select rootpage from sqlite_master where tbl_name = ? and rootpage > 0") as unknown as { all(...p: unknown[]): { rootpage: number }[] };
+  const roots = tables.flatMap((t) => statement.all(t).map((r) => r.rootpage));
+  sqlite.close();
+  const bytes = readFileSync(dbPath(dir));
+  const pageSize = bytes.readUInt16BE(16);
+  for (const root of roots) bytes.fill(0xa5, (root - 1) * pageSize, root * pageSize);
+  writeFileSync(dbPath(dir), bytes);
+};
+/** A valid SQLite file that PowerToken never migrated (someone else's table only). */
+const foreignSqlite = (dir: string) => {
+  deleteDb(dir);
+  const sqlite = new RawSqlite(dbPath(dir));
+  sqlite.exec("create table foo (x)");
+  sqlite.close();
+};
+// The write lock held by another process (BEGIN IMMEDIATE), as a sqlite3 shell or a backup would.
+// A child process: better-sqlite3 waits for the lock synchronously, which would stall this one.
+const holders: ChildProcess[] = [];
+const holdWriteLock = (dir: string) =>
+  new Promise<void>((resolve, reject) => {
+    const script = `const D = require(${JSON.stringify(sqlitePath)}); const db = new D(${JSON.stringify(dbPath(dir))}); db.exec("begin immediate"); process.stdout.write("held\\n"); process.stdin.resume(); process.stdin.on("end", () => process.exit(0)); setTimeout(() => process.exit(0), 120000);`;
+    const child = spawn(process.execPath, ["-e", script], { stdio: ["pipe", "pipe", "inherit"] });
+    holders.push(child);
+    child.stdout.once("data", () => resolve());
+    child.once("exit", (code) => reject(new Error(`the lock holder exited (${code}) before taking the lock`)));
+  });
+const onRoster = (setup: (dir: string) => void | Promise<void>) => async (dir: string) => {
+  write("r.csv", "name\nzed\nyan\n")(dir);
+  await setup(dir);
+};
+const DAMAGED = /NOT_A_DATABASE: \S*powertoken\.sqlite is damaged.*Restore it from a backup/;
+const BUSY = /Db BUSY: Another process holds the write lock on \S*powertoken\.sqlite \(SQLITE_BUSY\) for longer than the busy timeout/;
 
 const usage = (name: string, argv: readonly string[], says: string | RegExp, setup?: Case["setup"]): Case => ({ name, argv, says, code: 2, ...(setup ? { setup } : {}) });
 
@@ -150,6 +198,30 @@ const CASES: readonly Case[] = [
   { name: "a dry run of a roster with a bad last row", argv: ["participants", "import", "r.csv", "--dry-run"], setup: write("r.csv", `name\n${Array.from({ length: 1500 }, (_, i) => `r-${i}`).join("\n")}\nbad\u0007name\n`), code: 1, says: "line 1502: name: must not contain control characters" },
   { name: "a roster whose 1,200th row names an enrolled participant", argv: ["participants", "import", "r.csv"], setup: write("r.csv", `name\n${Array.from({ length: 1199 }, (_, i) => `s-${i}`).join("\n")}\nbob\n`), code: 1, says: 'line 1201: name "bob" is already enrolled' },
   { name: "a CRLF roster with a bad date on its last line", argv: ["participants", "import", "r.csv"], setup: write("r.csv", "name,enrollmentStart\r\nzed,2026-12-01\r\nyan,2026-02-30"), code: 1, says: "line 3: enrollmentStart" },
+  // A damaged file, whatever command meets it: one line naming the file and the remedy, never the driver's stack.
+  { name: "status on damaged pages", argv: ["status"], setup: corruptPages, code: 1, says: DAMAGED },
+  { name: "participants list on damaged pages", argv: ["participants", "list"], setup: corruptPages, code: 1, says: DAMAGED },
+  { name: "participants show on damaged pages", argv: ["participants", "show", "alice"], setup: corruptPages, code: 1, says: DAMAGED },
+  { name: "participants add on damaged pages", argv: ["participants", "add", "eve"], setup: corruptPages, code: 1, says: DAMAGED },
+  { name: "export days on damaged pages", argv: ["export", "days", "--since", "2026-11-01", "--until", "2026-11-30"], setup: corruptPages, code: 1, says: DAMAGED },
+  { name: "status on a damaged participants table", argv: ["status"], setup: corruptTables("participants"), code: 1, says: DAMAGED },
+  { name: "participants list on a damaged participants table", argv: ["participants", "list"], setup: corruptTables("participants"), code: 1, says: DAMAGED },
+  { name: "participants show on a damaged participants table", argv: ["participants", "show", "alice"], setup: corruptTables("participants"), code: 1, says: DAMAGED },
+  { name: "participants add on a damaged participants table", argv: ["participants", "add", "eve"], setup: corruptTables("participants"), code: 1, says: DAMAGED },
+  { name: "export days on a damaged days table", argv: ["export", "days", "--since", "2026-11-01", "--until", "2026-11-30"], setup: corruptTables("days"), code: 1, says: DAMAGED },
+  { name: "poll on damaged pages names the file, not a migration", argv: ["poll"], env: CLIENT, setup: corruptPages, code: 1, says: /^(?![\s\S]*nothing was migrated)[\s\S]*NOT_A_DATABASE: \S*powertoken\.sqlite is damaged/ },
+  { name: "db status on damaged pages in one line", argv: ["db", "status"], setup: corruptPages, code: 1, says: /^(?![\s\S]*\n\s*Tree \d)(?![\s\S]*\*\*\*)[\s\S]*powertoken\.sqlite is damaged: SQLite's integrity check found .*problems?, the first: Tree \d+ page \d+/ },
+  { name: "db status --json on damaged pages lists every problem", argv: ["db", "status", "--json"], setup: corruptPages, code: 1, says: /"code":"NOT_A_DATABASE".*"details":\["Tree \d+ page \d+/ },
+  // Another process holds the write lock past the busy timeout (5 s): Db BUSY, nothing written.
+  { name: "participants add while another process holds the lock", argv: ["participants", "add", "eve"], setup: holdWriteLock, code: 1, says: BUSY },
+  { name: "participants import while another process holds the lock", argv: ["participants", "import", "r.csv"], setup: onRoster(holdWriteLock), code: 1, says: BUSY },
+  { name: "participants pause while another process holds the lock", argv: ["participants", "pause", "alice"], setup: holdWriteLock, code: 1, says: BUSY },
+  { name: "participants remove while another process holds the lock", argv: ["participants", "remove", "alice", "--yes"], setup: holdWriteLock, code: 1, says: BUSY },
+  { name: "db rotate-key while another process holds the lock", argv: ["db", "rotate-key"], setup: holdWriteLock, code: 1, says: BUSY, unchanged: ["powertoken.config.json", "powertoken-data/encryption-k2.key", "powertoken-data/encryption.key"] },
+  // A valid SQLite file PowerToken never migrated: refused, and left byte-identical (no WAL switch).
+  { name: "status on a SQLite file never migrated", argv: ["status"], setup: foreignSqlite, code: 1, says: "DATABASE_MISSING", unchanged: [DB] },
+  { name: "participants add on a SQLite file never migrated", argv: ["participants", "add", "eve"], setup: foreignSqlite, code: 1, says: "DATABASE_MISSING", unchanged: [DB] },
+  { name: "poll on a SQLite file never migrated", argv: ["poll"], env: CLIENT, setup: foreignSqlite, code: 1, says: "DATABASE_MISSING", unchanged: [DB] },
   // HTTP faults in a dry run (which writes nothing): the run says every participant failed.
   { name: "WEconnect unreachable", argv: ["poll", "--dry-run", "--participant", "carol"], env: { ...CLIENT, POWERTOKEN_WECONNECT_URL: "http://127.0.0.1:1" }, code: 1, says: "every participant attempted failed" },
 ];
@@ -171,8 +243,12 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(() => {
+  for (const holder of holders) holder.kill(); // each lock holder this file started, by its own handle
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
+
+/** A file's bytes as a hash, or "absent". */
+const fileState = (path: string) => (existsSync(path) ? createHash("sha256").update(readFileSync(path)).digest("hex") : "absent");
 
 /** The rows the issue asks to stay identical, or the file's bytes when it cannot be opened as a database. */
 async function stateOf(dir: string): Promise<string> {
@@ -203,7 +279,9 @@ describe("bad input: a clear message, the right exit code, no stack trace, nothi
     const dir = tempDir("powertoken-case-");
     dirs.push(dir);
     cpSync(template, dir, { recursive: true });
-    c.setup?.(dir);
+    await c.setup?.(dir);
+    // Before stateOf, which opens the database: the bytes as the command will find them.
+    const files = (c.unchanged ?? []).map((f) => [f, fileState(join(dir, f))] as const);
     const before = await stateOf(dir);
     const input = c.name.endsWith("on stdin") ? Buffer.from("name\nJos\xe9\n", "latin1") : undefined;
     const run = await runInProcess(c.argv, { cwd: dir, env: c.env ?? {}, ...(input === undefined ? {} : { input }) });
@@ -214,5 +292,6 @@ describe("bad input: a clear message, the right exit code, no stack trace, nothi
     expect(output, "no stack trace").not.toMatch(/\n\s+at .+:\d+:\d+/);
     expect(output, "no secret").not.toMatch(/wc-token-SECRET|tr-access-SECRET|tr-refresh-SECRET|client-secret-VALUE/);
     expect(await stateOf(dir)).toBe(before);
+    for (const [file, state] of files) expect(fileState(join(dir, file)), `${file} unchanged`).toBe(state);
   });
 });
