@@ -57,6 +57,27 @@ describe("loadConfig", () => {
   });
 });
 
+describe("loadConfig on a file that cannot be used", () => {
+  it("locates a JSON syntax error by line and column and never quotes the file (it can hold a secret)", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "bad.json"), '{\n  "googleHealth": {\n    "clientId": "x",\n    "clientSecret": sim-secret-XYZ\n  }\n}\n');
+    let message = "";
+    try {
+      loadConfig({ env: {}, cwd: dir, path: "bad.json" });
+    } catch (error) {
+      expect(error).toMatchObject({ code: "CONFIG_INVALID" });
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/not valid JSON \(InvalidSymbol at line 4, column 21\)/);
+    expect(message).not.toContain("sim-secret");
+    expect(message).not.toContain("XYZ");
+  });
+
+  it("says a config path that is a directory is one", () => {
+    expect(() => loadConfig({ env: {}, cwd: "/", path: tempDir() })).toThrow(expect.objectContaining({ code: "CONFIG_INVALID", message: expect.stringContaining("is a directory") }));
+  });
+});
+
 describe("redactConfig", () => {
   it("never prints secrets or the database password", () => {
     const { config } = loadConfig({

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { isDbError, parseDatabaseUrl } from "@powertoken/db";
+import { parseTree, printParseErrorCode, type ParseError } from "jsonc-parser";
 import type { z } from "zod";
 import { CoreError } from "../errors.js";
 import { ENV_OVERRIDES, type EnvOverride } from "./env-overrides.js";
@@ -87,8 +88,8 @@ function readJsonFile(path: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (cause) {
-    throw new CoreError("CONFIG_INVALID", `Config file ${path} is not valid JSON (${(cause as Error).message}). Fix the file or run \`powertoken init --force\`.`);
+  } catch {
+    throw new CoreError("CONFIG_INVALID", `Config file ${path} is not valid JSON (${describeJsonError(text)}). Fix the file or run \`powertoken init --force\`.`);
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new CoreError("CONFIG_INVALID", `Config file ${path} must hold a JSON object.`);
@@ -155,4 +156,19 @@ function configInvalid(error: z.ZodError, origin: Map<string, string>, path: str
   const source = origin.get(key) ?? (path === null ? "defaults" : path);
   const what = issue?.code === "unrecognized_keys" ? `unknown key(s) ${issue.keys.join(", ")}` : (issue?.message ?? "invalid");
   return new CoreError("CONFIG_INVALID", `Config key \`${key || "(root)"}\` (from ${source}): ${what}. See the README's configuration table.`, { key });
+}
+
+/**
+ * Where and what the first JSON syntax error is, without a word of the file: V8's own message
+ * quotes the text around the error, and in a config file that text can be a client secret.
+ */
+function describeJsonError(text: string): string {
+  const errors: ParseError[] = [];
+  parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (first === undefined) return "not a single JSON value";
+  const before = text.slice(0, first.offset);
+  const line = before.split("\n").length;
+  const column = first.offset - before.lastIndexOf("\n");
+  return `${printParseErrorCode(first.error)} at line ${line}, column ${column}`;
 }
