@@ -126,6 +126,7 @@ export {
   type SigninFailureWindow,
 } from "./coordinators.js";
 export { startJobRun, finishJobRun, listJobRuns, lastFinishedJobRun, type JobName, type JobRun, type JobRunOutcome, type JobRunsTable, type JobRunTables, type FinishJobRunInput } from "./job-runs.js";
+export { closeAbandonedJobRuns, type CloseAbandonedJobRunsInput } from "./job-runs.js";
 export { syncAlerts, listOpenAlertRecords, type AlertCondition, type AlertRecord, type AlertsTable, type AlertTables, type SyncAlertsResult } from "./alerts.js";
 export { pageParticipants, countParticipantsByStatus, pageAudit, pageErrors, type Page, type PageParticipantsFilter, type PageAuditFilter, type PageErrorsFilter } from "./dashboard-pages.js";
 export { pageDayRows, listWithoutCheckInSince, listAccountProblems, listOnLegacyOnly, listNeverConnected, listNotPolledSince, countInviteProgress, type DayExportRow, type PageDayRowsInput } from "./dashboard-days.js";

@@ -8,6 +8,7 @@ import { addDashboard } from "./2026_11_30_040_dashboard.js";
 import { addParticipantPaused } from "./2026_11_30_060_participant_paused.js";
 import { addDriftAndTokenChecks } from "./2026_11_30_070_drift_and_token_checks.js";
 import { addRateLimits } from "./2026_11_30_080_rate_limits.js";
+import { addJobRunAborted } from "./2026_11_30_090_job_run_aborted.js";
 
 // One object, not a folder read at run time: a bundled package has no migrations folder.
 // Names sort in the order they must run; never rename or edit one that has shipped.
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_30_060_participant_paused": addParticipantPaused,
   "2026_11_30_070_drift_and_token_checks": addDriftAndTokenChecks,
   "2026_11_30_080_rate_limits": addRateLimits,
+  "2026_11_30_090_job_run_aborted": addJobRunAborted,
 };
