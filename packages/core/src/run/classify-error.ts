@@ -1,5 +1,5 @@
 import { GOOGLE_HEALTH_SCOPES, isFitbitError, type FitbitError } from "@powertoken/fitbit";
-import { busyErrorOf } from "@powertoken/db";
+import { dbErrorOf } from "@powertoken/db";
 import { isWeconnectError } from "@powertoken/weconnect";
 import type { ParticipantStatus } from "../data/core-data.js";
 
@@ -19,8 +19,10 @@ export interface ClassifiedError {
  * Classify any error from any package. UNAUTHORIZED from WEconnect → needs WEconnect sign-in
  * (its tokens cannot be refreshed); REAUTH_REQUIRED and INSUFFICIENT_SCOPE (a grant without a
  * permission we need, the reason naming it) → needs tracker consent; API_GONE (legacy 410)
- * → move to Google Health. SQLite's SQLITE_BUSY / SQLITE_LOCKED from the driver becomes `DB_BUSY`
- * (the same code as db's own BUSY), naming the cause. Anything unknown becomes `INTERNAL` with its
+ * → move to Google Health. A driver error db's `dbErrorOf` knows becomes db's code with `DB_`
+ * in front: SQLite's SQLITE_BUSY / SQLITE_LOCKED and PostgreSQL's 55P03 → `DB_BUSY` naming the
+ * cause; a damaged page (SQLITE_CORRUPT / SQLITE_NOTADB, PostgreSQL's XX001 / XX002) →
+ * `DB_NOT_A_DATABASE` saying to restore a backup. Anything unknown becomes `INTERNAL` with its
  * class name only.
  */
 export function classifyError(error: unknown): ClassifiedError {
@@ -48,20 +50,35 @@ export function classifyError(error: unknown): ClassifiedError {
     const code = (error as Error & { code?: unknown }).code;
     return { code: typeof code === "string" ? code : "INTERNAL", message: error.message, origin: "core" };
   }
-  // Another process (a second job, a sqlite3 shell, a backup) held SQLite's write lock for longer
-  // than the busy timeout in the middle of the run: say that, not "Unexpected SqliteError" (issue 15).
-  const busy = busyErrorOf(error, "the SQLite database");
-  if (busy) {
-    const driverCode = String((error as { code?: unknown }).code);
-    return {
-      code: "DB_BUSY",
-      message: `Another process held the SQLite database's write lock for longer than the busy timeout (${driverCode}); this participant is tried again next run. Look for a long job or an open sqlite3 shell on the file.`,
-      origin: "db",
-    };
+  // A held lock or a damaged page met in the middle of the run: name it, not "Unexpected
+  // SqliteError" (issue 15). The driver's message is not kept: it may quote a row.
+  const typed = dbErrorOf(error);
+  if (typed) {
+    const sqliteCode = sqliteCodeOf(error);
+    if (typed.code === "BUSY" && sqliteCode !== undefined) {
+      // Another process (a second job, a sqlite3 shell, a backup) held the write lock past the busy timeout.
+      return {
+        code: "DB_BUSY",
+        message: `Another process held the SQLite database's write lock for longer than the busy timeout (${sqliteCode}); this participant is tried again next run. Look for a long job or an open sqlite3 shell on the file.`,
+        origin: "db",
+      };
+    }
+    return { code: `DB_${typed.code}`, message: typed.message, origin: "db" };
   }
   // Unknown errors may quote anything (a driver error can quote a row): keep only the class name.
   const name = error instanceof Error ? error.name : typeof error;
   return { code: "INTERNAL", message: `Unexpected ${name} while processing the participant.`, origin: "core" };
+}
+
+/** The SQLite driver code of an error or of one in its `cause` chain (as `dbErrorOf` looks), if any. */
+function sqliteCodeOf(error: unknown): string | undefined {
+  let current = error;
+  for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && code.startsWith("SQLITE_")) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 /** The permission an INSUFFICIENT_SCOPE answer was missing, named from the scopes or the endpoint that refused. */
