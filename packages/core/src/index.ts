@@ -65,3 +65,5 @@ export { createNodeHttpFetch, type NodeHttpFetch, type NodeHttpFetchOptions } fr
 export * from "./quota/index.js";
 // The CLI turns a raw driver error (a held lock, a damaged file) into db's typed error without importing db itself.
 export { dbErrorOf } from "@powertoken/db";
+// For the daemon after it takes over a dead instance's lock: that process's open job runs will never finish.
+export { closeAbandonedJobRuns, type CloseAbandonedJobRunsInput } from "@powertoken/db";

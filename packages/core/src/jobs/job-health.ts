@@ -1,4 +1,4 @@
-import { lastFinishedJobRun, listJobRuns, type JobName } from "@powertoken/db";
+import { lastFinishedJobRun, listJobRuns, type JobName, type JobRunOutcome } from "@powertoken/db";
 import type { PowerTokenRuntime } from "../runtime/create-runtime.js";
 import { jobIntervalMinutes } from "./job-interval.js";
 
@@ -8,7 +8,12 @@ export interface JobRunSummary {
   startedAt: Date;
   finishedAt: Date;
   durationMs: number;
-  outcome: "ok" | "partial" | "failed" | null;
+  /** A run shutdown cut short is `partial` at best, with `aborted` set. */
+  outcome: JobRunOutcome | null;
+  /** Shutdown stopped the run before every participant started. */
+  aborted: boolean;
+  /** Participants such a run never started (at least this many); 0 otherwise. */
+  notStarted: number;
   processed: number;
   written: number;
   failed: number;
@@ -57,6 +62,8 @@ async function healthOf(runtime: JobRuntime, job: JobName, now: Date): Promise<J
           finishedAt: last.finishedAt,
           durationMs: last.finishedAt.getTime() - last.startedAt.getTime(),
           outcome: last.outcome,
+          aborted: last.aborted,
+          notStarted: last.notStarted,
           processed: last.processed,
           written: last.written,
           failed: last.failed,

@@ -21,8 +21,10 @@ export interface RecordJobOptions {
  * outcome, counts, failures by code) so job health is visible from every process, then evaluates
  * the alert rules. The CLI and the daemon call this instead of `runPoll` / `runMaintenance`.
  * A dry run is neither recorded nor alerted on: it changes nothing, so it proves nothing about the
- * job's health. A run that throws is recorded as `failed` and the error rethrown; recording or
- * alerting problems are logged and never change the job's result.
+ * job's health. A run its `signal` cut short (shutdown: some participants never started) is
+ * recorded `aborted` with how many never started, and as `partial` at best: it did only part of
+ * its work, so `ok` would be untrue. A run that throws is recorded as `failed` and the error
+ * rethrown; recording or alerting problems are logged and never change the job's result.
  * @example const result = await runRecordedJob(runtime, "poll", { replica: "daemon-a", owner: "daemon-a" })
  */
 export async function runRecordedJob(runtime: JobRuntime, job: "poll", options?: RunPollOptions & RecordJobOptions): Promise<PollResult>;
@@ -56,10 +58,15 @@ export async function runRecordedJob(
     throw error;
   }
   if (runId !== null) {
+    const aborted = result.aborted;
+    const outcome = runOutcome(result);
     try {
       await finishJobRun(db, runId, {
         finishedAt: result.finishedAt,
-        outcome: runOutcome(result),
+        outcome: aborted && outcome === "ok" ? "partial" : outcome,
+        aborted,
+        // Those the run reached and stopped before; a poll stops reading pages, so there may be more.
+        notStarted: aborted ? result.participants.filter((p) => p.outcome === "skipped" && p.code === "ABORTED").length : 0,
         processed: result.job === "poll" ? result.polled + result.failed : result.updated + result.removedIncomplete + result.failed,
         written: result.job === "poll" ? result.written : result.activitiesUpserted + result.eventsUpserted + result.goalsSet,
         failed: result.failed,
