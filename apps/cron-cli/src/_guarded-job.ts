@@ -1,4 +1,4 @@
-import { checkWritable } from "@powertoken/db";
+import { checkWritable } from "@powertoken/core";
 import type { CommandEnv } from "./_command.js";
 import { loadCliConfig } from "./_config.js";
 import { withDatabase } from "./_database.js";

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { generateEncryptionKey, parseEncryptionKey, rotateEncryptionKey } from "@powertoken/db";
-import { encryptionKeysFromConfig } from "@powertoken/core";
+import { encryptionKeysFromConfig, generateEncryptionKey, parseEncryptionKey, rotateEncryptionKey } from "@powertoken/core";
 import { command } from "../../_command.js";
 import { loadCliConfig } from "../../_config.js";
 import { withDatabase } from "../../_database.js";
