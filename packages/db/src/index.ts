@@ -4,6 +4,7 @@ export { dbErrorOf } from "./driver-errors.js";
 export { parseDatabaseUrl, type ParsedDatabaseUrl, type ParseDatabaseUrlOptions } from "./database-url.js";
 export type { DialectName } from "./_dialect.js";
 export { migrateToLatest, migrateTo, migrationStatus, migrationNames, type MigrationInfo, type MigrateResult } from "./migrate.js";
+export { newerMigrations } from "./migrate.js";
 export { parseEncryptionKey, generateEncryptionKey, type EncryptionKey, type EncryptionKeys } from "./encryption-keys.js";
 export { rotateEncryptionKey, type RotateEncryptionKeyInput } from "./rotate-encryption-key.js";
 

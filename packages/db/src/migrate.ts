@@ -144,6 +144,21 @@ export async function migrateTo(db: Kysely<any>, name: string | null): Promise<M
 }
 
 /**
+ * The applied migrations this version does not know, sorted: not empty when a newer PowerToken
+ * migrated the database (`migrateToLatest` then refuses it). For `db status`.
+ * @throws DbError CONNECTION_FAILED when the database cannot be read; BUSY / NOT_A_DATABASE for a driver error `dbErrorOf` knows
+ * @example if ((await newerMigrations(handle.db)).length > 0) …
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see migrateToLatest
+export async function newerMigrations(db: Kysely<any>): Promise<string[]> {
+  try {
+    return await unknownAppliedMigrations(db, (await createMigrator(db)).migrationTableSchema);
+  } catch (error) {
+    throw dbErrorOf(error, await sqliteFileOf(db)) ?? new DbError("CONNECTION_FAILED", "Could not read the migration state of the database. Check that it is reachable and readable.", { cause: error });
+  }
+}
+
+/**
  * Every known migration with when it ran (null = pending).
  * @throws DbError CONNECTION_FAILED when the database cannot be read
  */

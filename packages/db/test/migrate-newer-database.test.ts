@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import Database from "better-sqlite3";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
-import { createParticipant, DbError, migrateTo, migrateToLatest, migrationNames, migrationStatus, openDatabase } from "../src/index.js";
+import { createParticipant, DbError, migrateTo, migrateToLatest, migrationNames, migrationStatus, newerMigrations, openDatabase } from "../src/index.js";
 import { DIALECTS, dropTarget, newTarget, openTarget } from "./_dialects.js";
 
 // What an operator meets after going back to an older PowerToken: kysely called the newer
@@ -13,10 +13,13 @@ describe.each(DIALECTS)("a database migrated by a newer PowerToken, on %s", (dia
     const handle = await openTarget(target);
     try {
       const last = migrationNames[migrationNames.length - 1] as string;
+      expect(await newerMigrations(handle.db)).toEqual([]); // no migration table yet
       await migrateTo(handle.db, migrationNames[migrationNames.length - 2] as string);
+      expect(await newerMigrations(handle.db)).toEqual([]);
       await sql`insert into kysely_migration (name, timestamp) values ('9999_future_migration', '2027-01-01T00:00:00.000Z')`.execute(handle.db);
       await sql`insert into kysely_migration (name, timestamp) values ('9998_other_future', '2027-01-01T00:00:00.000Z')`.execute(handle.db);
 
+      expect(await newerMigrations(handle.db)).toEqual(["9998_other_future", "9999_future_migration"]);
       const error = (await migrateToLatest(handle.db).catch((e: unknown) => e)) as DbError;
       expect(error).toBeInstanceOf(DbError);
       expect(error.code).toBe("MIGRATION_FAILED");
