@@ -66,7 +66,7 @@ export * from "./quota/index.js";
 // The CLI turns a raw driver error (a held lock, a damaged file) into db's typed error without importing db itself.
 export { dbErrorOf } from "@powertoken/db";
 // The CLI's job guard and db commands use these; re-exported so the apps never import db (apps → core → db).
-export { checkWritable, checkIntegrity, migrationStatus, type MigrationInfo } from "@powertoken/db";
+export { checkWritable, checkIntegrity, migrationStatus, newerMigrations, type MigrationInfo } from "@powertoken/db";
 export { generateEncryptionKey, parseEncryptionKey, rotateEncryptionKey, type RotateEncryptionKeyInput } from "@powertoken/db";
 // For the daemon after it takes over a dead instance's lock: that process's open job runs will never finish.
 export { closeAbandonedJobRuns, type CloseAbandonedJobRunsInput } from "@powertoken/db";
