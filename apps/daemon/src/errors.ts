@@ -3,6 +3,7 @@ export type DaemonErrorCode =
   | "USAGE" // unknown flag or a flag without its value
   | "SCHEDULE_INVALID" // a daemon.*Schedule key is not a cron expression croner accepts
   | "INSTANCE_LOCKED" // another daemon already serves this SQLite database
+  | "DATA_FOLDER_UNUSABLE" // the SQLite database's folder is missing or not writable (no study set up there)
   | "HTTP_LISTEN_FAILED" // the health/metrics port could not be bound
   | "WEB_CONFIG_INCOMPLETE"; // web.publicUrl is set without web.studyName or web.contact
 
@@ -10,7 +11,7 @@ export type DaemonErrorCode =
 export class DaemonError extends Error {
   override readonly name = "DaemonError";
   readonly code: DaemonErrorCode;
-  /** For SCHEDULE_INVALID and WEB_CONFIG_INCOMPLETE: the config key, e.g. `daemon.pollSchedule`. */
+  /** For SCHEDULE_INVALID, WEB_CONFIG_INCOMPLETE, DATA_FOLDER_UNUSABLE and HTTP_LISTEN_FAILED: the config key, e.g. `daemon.pollSchedule`. */
   readonly key: string | undefined;
 
   constructor(code: DaemonErrorCode, message: string, extra: { key?: string; cause?: unknown } = {}) {

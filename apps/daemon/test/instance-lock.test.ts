@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { acquireInstanceLock } from "../src/instance-lock.js";
 
@@ -40,10 +40,46 @@ describe("acquireInstanceLock", () => {
     lock.release();
   });
 
-  it("takes over an empty lock file left by a crash between create and write", () => {
+  it("treats an empty or garbage lock file younger than a minute as held: another daemon may be starting", () => {
+    for (const text of ["", "garbage"]) {
+      const db = tempDb();
+      writeFileSync(`${db}.daemon.lock`, text);
+      expect(() => acquireInstanceLock(db, "r4")).toThrow(expect.objectContaining({ code: "INSTANCE_LOCKED", message: expect.stringContaining("less than a minute old") as unknown }));
+      expect(readFileSync(`${db}.daemon.lock`, "utf8")).toBe(text);
+    }
+  });
+
+  it("takes over an unreadable lock file older than a minute and says so", () => {
     const db = tempDb();
     writeFileSync(`${db}.daemon.lock`, "");
-    acquireInstanceLock(db, "r4").release();
+    const old = new Date(Date.now() - 5 * 60_000);
+    utimesSync(`${db}.daemon.lock`, old, old);
+    const lock = acquireInstanceLock(db, "r4");
+    expect(lock.takeover).toMatchObject({ reason: "unreadable" });
+    expect(JSON.parse(readFileSync(lock.path, "utf8"))).toMatchObject({ pid: process.pid, replica: "r4" });
+    lock.release();
+  });
+
+  it("reports the dead holder it took over, so its replica can be named in the log", () => {
+    const db = tempDb();
+    const pid = deadPid();
+    writeFileSync(`${db}.daemon.lock`, JSON.stringify({ pid, hostname: hostname(), replica: "dead-one", since: "x" }));
+    const lock = acquireInstanceLock(db, "r7");
+    expect(lock.takeover).toEqual({ reason: "holder-dead", previous: { pid, hostname: hostname(), replica: "dead-one", since: "x" } });
+    lock.release();
+  });
+
+  it("publishes the lock whole: no draft file is left beside it", () => {
+    const db = tempDb();
+    const lock = acquireInstanceLock(db, "r8");
+    expect(readdirSync(dirname(db)).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+    expect(lock.takeover).toBeUndefined();
+    lock.release();
+  });
+
+  it("says which folder is missing instead of ENOENT", () => {
+    const db = join(tempDb(), "..", "nowhere", "powertoken.sqlite");
+    expect(() => acquireInstanceLock(db, "r9")).toThrow(expect.objectContaining({ code: "DATA_FOLDER_UNUSABLE", message: expect.stringContaining("powertoken init") as unknown }));
   });
 
   it("refuses a lock held from another host, since it cannot check that pid", () => {
