@@ -40,11 +40,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", (cause: NodeJS.ErrnoException) =>
-      reject(
-        new DaemonError("HTTP_LISTEN_FAILED", `Cannot listen on ${host}:${options.port} (${cause.code ?? cause.message}). Set daemon.httpPort (POWERTOKEN_HTTP_PORT) to a free port.`, { cause }),
-      ),
-    );
+    server.once("error", (cause: NodeJS.ErrnoException) => reject(listenError(host, options.port, cause)));
     server.listen(options.port, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
@@ -57,6 +53,24 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * HTTP_LISTEN_FAILED with the setting to change: only a taken port is fixed by another port; an
+ * address this machine does not have (or cannot resolve) is daemon.httpHost's, and a port below
+ * 1024 needs privileges the daemon's unit does not grant.
+ */
+function listenError(host: string, port: number, cause: NodeJS.ErrnoException): DaemonError {
+  const code = cause.code ?? "error";
+  const at = `Cannot listen on ${host}:${port} (${code}).`;
+  if (code === "EADDRINUSE") return new DaemonError("HTTP_LISTEN_FAILED", `${at} Another process uses that port: set daemon.httpPort (POWERTOKEN_HTTP_PORT) to a free port.`, { key: "daemon.httpPort", cause });
+  if (code === "EACCES" && port > 0 && port < 1024) {
+    return new DaemonError("HTTP_LISTEN_FAILED", `${at} Ports below 1024 need privileges the daemon should not have: set daemon.httpPort (POWERTOKEN_HTTP_PORT) to 1024 or above and put a proxy in front.`, { key: "daemon.httpPort", cause });
+  }
+  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EACCES" || code === "EAFNOSUPPORT") {
+    return new DaemonError("HTTP_LISTEN_FAILED", `${at} ${host} is not an address of this machine: set daemon.httpHost (POWERTOKEN_HTTP_HOST) to one of its addresses, e.g. 127.0.0.1 or 0.0.0.0.`, { key: "daemon.httpHost", cause });
+  }
+  return new DaemonError("HTTP_LISTEN_FAILED", `${at} Check daemon.httpHost (POWERTOKEN_HTTP_HOST) and daemon.httpPort (POWERTOKEN_HTTP_PORT).`, { key: "daemon.httpHost", cause });
 }
 
 const OWN_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
