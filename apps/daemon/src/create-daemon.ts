@@ -1,6 +1,7 @@
 import type { RequestListener } from "node:http";
 import type { Logger } from "@powertoken/core";
 import type { Clock } from "./clock.js";
+import { errorFields } from "./logger.js";
 import { startHttpServer, type HttpServer } from "./http-server.js";
 import type { DaemonMetrics } from "./metrics.js";
 import { createReadiness } from "./readiness.js";
@@ -41,7 +42,12 @@ export interface DaemonOptions {
 
 /** A daemon built by {@link createDaemon}. */
 export interface Daemon {
-  /** Start the HTTP server and the schedules. Returns the HTTP url (null without one). */
+  /**
+   * Bind the HTTP server only (idempotent). main.ts calls it before opening the database, so a
+   * start refused for its port (or address) has touched nothing.
+   */
+  listen(): Promise<{ url: string | null }>;
+  /** Start the HTTP server (unless `listen` did) and the schedules. Returns the HTTP url (null without one). */
   start(): Promise<{ url: string | null }>;
   /** Stop ticking, abort in-flight runs' signal, wait up to `deadlineMs`, close HTTP. */
   stop(deadlineMs: number): Promise<StopResult<JobName>>;
@@ -90,7 +96,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       case "run-failed":
         metrics.setInProgress(job, false);
         finish(job, "failed", event.durationMs, event.startedAt + event.durationMs);
-        log.error(`${job} run failed`, { job, durationMs: event.durationMs, error: event.error });
+        log.error(`${job} run failed`, { job, durationMs: event.durationMs, ...errorFields(event.error) });
         return;
       case "tick-skipped":
         metrics.recordSkippedTick(job, event.overrun);
@@ -118,9 +124,13 @@ export function createDaemon(options: DaemonOptions): Daemon {
 
   return {
     scheduler,
-    async start() {
+    async listen() {
       const web = options.web === undefined ? {} : { web: options.web };
-      if (options.http !== false) server = await startHttpServer({ ...options.http, metrics, readiness, ...web });
+      if (options.http !== false && server === undefined) server = await startHttpServer({ ...options.http, metrics, readiness, ...web });
+      return { url: server?.url ?? null };
+    },
+    async start() {
+      await this.listen();
       const schedules = options.runSchedules !== false;
       if (schedules) scheduler.start();
       log.info(schedules ? "daemon started" : "daemon started without schedules (jobs run elsewhere, e.g. cron)", {

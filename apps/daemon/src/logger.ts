@@ -1,4 +1,5 @@
-import type { Logger } from "@powertoken/core";
+import { isPowerTokenError, type Logger } from "@powertoken/core";
+import { isDaemonError } from "./errors.js";
 import { destination, pino, stdSerializers, stdTimeFunctions, type DestinationStream, type Logger as PinoLogger } from "pino";
 
 /** Token-ish keys censored by pino at the top level and up to two levels down: defence in depth, core logs none. */
@@ -63,4 +64,15 @@ export function adaptPino(instance: PinoLogger): Logger {
     warn: (message, fields) => instance.warn(fields ?? {}, message),
     error: (message, fields) => instance.error(fields ?? {}, message),
   };
+}
+
+/**
+ * Log fields for an error: a PowerToken or daemon error as its `code` and `message` only (a known
+ * condition; its message says what to do, and a stack would bury it), anything else whole under
+ * `error` with its stack, since that is a bug to investigate.
+ * @example log.error("poll run failed", { job: "poll", ...errorFields(error) })
+ */
+export function errorFields(error: unknown): Record<string, unknown> {
+  if (isPowerTokenError(error) || isDaemonError(error)) return { code: error.code, message: error.message };
+  return { error };
 }

@@ -1,6 +1,7 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createLogger } from "../src/logger.js";
+import { CoreError } from "@powertoken/core";
+import { createLogger, errorFields } from "../src/logger.js";
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -46,5 +47,16 @@ describe("createLogger", () => {
     const { logger } = createLogger({ destination: out.destination });
     logger.error("poll run failed", { error: Object.assign(new Error("database gone"), { code: "CONNECTION_FAILED" }) });
     expect(out.lines[0]).toMatchObject({ error: { type: "Error", message: "database gone", code: "CONNECTION_FAILED" } });
+  });
+
+  it("logs a PowerToken error as code and message only, and an unexpected one with its stack", () => {
+    const out = capture();
+    const { logger } = createLogger({ destination: out.destination });
+    logger.error("poll run failed", errorFields(new CoreError("NOT_CONFIGURED", "No OAuth client for google-health.")));
+    logger.error("poll run failed", errorFields(new TypeError("x is undefined")));
+    expect(out.lines[0]).toMatchObject({ code: "NOT_CONFIGURED", message: "No OAuth client for google-health." });
+    expect(out.lines[0]).not.toHaveProperty("error");
+    expect(out.raw().split("\n")[0]).not.toContain("stack");
+    expect(out.lines[1]).toMatchObject({ error: { type: "TypeError", stack: expect.stringContaining("TypeError") as unknown } });
   });
 });
