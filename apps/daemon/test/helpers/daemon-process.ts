@@ -16,8 +16,9 @@ export interface DaemonProcess {
 }
 
 /** Start `node dist/daemon.js` with `env` on top of a minimal environment (never the parent's POWERTOKEN_*). */
-export function startDaemonProcess(env: Record<string, string>, args: string[] = []): DaemonProcess {
+export function startDaemonProcess(env: Record<string, string>, args: string[] = [], options: { cwd?: string } = {}): DaemonProcess {
   const child = spawn(process.execPath, [DAEMON_BIN, ...args], {
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     env: { PATH: process.env["PATH"] ?? "", TZ: "UTC", POWERTOKEN_LOG_LEVEL: "debug", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
