@@ -1,11 +1,13 @@
 import { resolve } from "node:path";
 import {
+  closeAbandonedJobRuns,
   createRuntime,
   encryptionKeysFromConfig,
   handleShutdownSignals,
   isBackendConfigured,
   isPowerTokenError,
   loadConfig,
+  migrationStatus,
   recoverOrphanedRefreshes,
   redactConfig,
   runRecordedJob,
@@ -16,7 +18,7 @@ import {
   type SignalSource,
 } from "@powertoken/core";
 // Schema tooling, as the CLI's `db migrate` uses it: the daemon applies pending migrations itself so it can log each one.
-import { migrateToLatest, migrationStatus } from "@powertoken/db";
+import { migrateToLatest } from "@powertoken/db";
 import type { RequestListener } from "node:http";
 import type { DestinationStream } from "pino";
 import { parseDaemonArgs, USAGE } from "./args.js";
@@ -210,6 +212,9 @@ export async function runDaemon(io: DaemonIo): Promise<number> {
     return refuse(error);
   }
   const ready = runtime;
+  // The dead daemon whose lock was taken over will never finish its open job runs: close them as
+  // failed, or the dashboard shows that job "running" for ever.
+  if (lock?.takeover?.reason === "holder-dead") await closeRunsOf(lock.takeover.previous.replica, "The daemon running it ended (its process is gone) before the run finished.");
   const listener = createWebListener(config, ready, log);
   if (listener !== undefined) pages.listener = listener;
 
@@ -233,8 +238,11 @@ export async function runDaemon(io: DaemonIo): Promise<number> {
     };
     const onForce = (signal: string, code: number) => {
       log.warn(`second ${signal}: exiting now`, { signal });
-      lock?.release();
-      io.exit(code);
+      // The runs cut here would stay "running" in job_runs: close them first (bounded: the operator insists).
+      void closeRunsOf(replica, `A second ${signal} stopped the daemon before the run finished.`).finally(() => {
+        lock?.release();
+        io.exit(code);
+      });
     };
     const removeListeners = handleShutdownSignals(io.signals, {
       onShutdown: (signal) => (stopping ? onForce(signal, signalExitCode(signal)) : onShutdown(signal)),
@@ -247,8 +255,30 @@ export async function runDaemon(io: DaemonIo): Promise<number> {
     io.signals.on("SIGHUP", onHangup);
   });
 
+  /**
+   * Close `owner`'s open job runs as failed (core's closeAbandonedJobRuns): only for a replica
+   * that is dead or about to exit. Bounded to a second, and never fatal: a held SQLite lock must
+   * not keep a forced exit waiting.
+   */
+  async function closeRunsOf(owner: string, reason: string): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error("closing the job runs took over a second"), { code: "TIMEOUT" })), 1_000);
+    });
+    try {
+      const closed = await Promise.race([closeAbandonedJobRuns(ready.db.db, { replica: owner, now: new Date(), reason }), timeout]);
+      if (closed > 0) log.warn("closed unfinished job runs as failed", { owner, closed, reason });
+    } catch (error) {
+      log.warn("could not close unfinished job runs; the dashboard shows them running until the next run", { owner, ...errorFields(error) });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async function shutdown(): Promise<number> {
     const result = await daemon.stop(config.daemon.shutdownDeadlineMs);
+    // The runs still going end with this process.
+    if (result.forced) await closeRunsOf(replica, "The shutdown deadline passed before the run finished.");
     try {
       await ready.close();
     } catch (error) {
@@ -319,7 +349,6 @@ function isLoopbackHost(host: string): boolean {
 function logTakeover(log: Logger, path: string, takeover: LockTakeover): void {
   if (takeover.reason === "holder-dead") {
     const { pid, hostname, replica, since } = takeover.previous;
-    // Its runs that were in flight stay "running" in job_runs: db has no call yet to close a dead owner's open runs.
     log.warn("took over the SQLite lock of a daemon that is no longer running; its runs in flight were cut short", { lockFile: path, previousPid: pid, previousHost: hostname, previousReplica: replica, previousSince: since });
     return;
   }

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from "nod
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { migrateTo, migrationNames, openDatabase } from "@powertoken/db";
+import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
+import { listJobRuns, migrateTo, migrationNames, openDatabase, startJobRun } from "@powertoken/db";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startDaemonProcess, type DaemonProcess } from "./helpers/daemon-process.js";
 import { startStudy, type Study } from "./helpers/study.js";
@@ -151,7 +152,9 @@ describe("starts that go ahead", () => {
     expect(existsSync(`${file}.daemon.lock`)).toBe(false);
   });
 
-  it("logs, at warn, taking over the lock of a daemon that died", async () => {
+  it("logs, at warn, taking over the lock of a daemon that died, and closes that daemon's open job runs as failed", async () => {
+    const handle = await openDatabase({ url: `sqlite:${file}` });
+    const orphan = await startJobRun(handle.db, { job: "poll", owner: "vm:1:dead", startedAt: new Date(Date.now() - 60_000) }).finally(() => handle.close());
     writeFileSync(`${file}.daemon.lock`, JSON.stringify({ pid: 2 ** 22 + 17, hostname: (await import("node:os")).hostname(), replica: "vm:1:dead", since: "2026-01-01T00:00:00.000Z" }));
     const daemon = start({ ...study.env, POWERTOKEN_POLL_SCHEDULE: "0 0 1 1 *" });
     const line = await daemon.waitFor(isMsg("took over the SQLite lock"));
@@ -159,7 +162,59 @@ describe("starts that go ahead", () => {
     await daemon.waitFor(isMsg("daemon started"));
     daemon.child.kill("SIGTERM");
     expect((await daemon.exited).code).toBe(0);
+    const run = (await runsOf("vm:1:dead")).find((r) => r.id === orphan);
+    expect(run).toMatchObject({ outcome: "failed", error: expect.stringContaining("ended") as unknown });
+    expect(run?.finishedAt).not.toBeNull();
   });
+
+  /** job_runs rows of one owner, read after the daemon exited. */
+  async function runsOf(owner: string) {
+    const handle = await openDatabase({ url: `sqlite:${file}` });
+    try {
+      return (await listJobRuns(handle.db, { limit: 500 })).filter((r) => r.owner === owner);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** A WEconnect that takes 5 s to answer (503), so a poll is reliably in flight; resolves `hit` on the first request. */
+  async function slowWeconnect(): Promise<{ url: string; hit: Promise<void>; server: HttpServer }> {
+    let onHit!: () => void;
+    const hit = new Promise<void>((resolve) => (onHit = resolve));
+    const server = createHttpServer((_request, response) => {
+      onHit();
+      setTimeout(() => response.writeHead(503).end(), 5_000).unref();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/api`, hit, server };
+  }
+
+  for (const { how, env, signals, exit, reason } of [
+    { how: "a second signal", env: { POWERTOKEN_SHUTDOWN_DEADLINE_MS: "60000" }, signals: ["SIGTERM", "SIGINT"] as const, exit: 130, reason: "second SIGINT" },
+    { how: "a passed shutdown deadline", env: { POWERTOKEN_SHUTDOWN_DEADLINE_MS: "300" }, signals: ["SIGTERM"] as const, exit: 1, reason: "deadline passed" },
+  ]) {
+    it(`closes its own runs as failed when ${how} cuts them short`, async () => {
+      const slow = await slowWeconnect();
+      try {
+        const daemon = start({ ...study.env, ...env, POWERTOKEN_WECONNECT_URL: slow.url, POWERTOKEN_POLL_SCHEDULE: "* * * * * *", POWERTOKEN_POLL_ALL: "true" });
+        const replica = (await daemon.waitFor(isMsg("daemon started")))["replica"] as string;
+        await slow.hit;
+        daemon.child.kill(signals[0]);
+        if (signals[1] !== undefined) {
+          await daemon.waitFor(isMsg(`${signals[0]} received`));
+          daemon.child.kill(signals[1]);
+        }
+        expect((await daemon.exited).code).toBe(exit);
+        const runs = await runsOf(replica);
+        expect(runs.length).toBeGreaterThan(0);
+        expect(runs.filter((r) => r.finishedAt === null)).toEqual([]);
+        expect(runs[0]).toMatchObject({ outcome: "failed", error: expect.stringContaining(reason) as unknown });
+      } finally {
+        slow.server.closeAllConnections();
+        await new Promise((resolve) => slow.server.close(resolve));
+      }
+    });
+  }
 
   it("logs a wrong but well-formed key's failure as code and message, without a stack", async () => {
     const daemon = start({ ...study.env, POWERTOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"), POWERTOKEN_POLL_SCHEDULE: "* * * * * *", POWERTOKEN_POLL_ALL: "true" });
