@@ -68,5 +68,7 @@ export { dbErrorOf } from "@powertoken/db";
 // The CLI's job guard and db commands use these; re-exported so the apps never import db (apps → core → db).
 export { checkWritable, checkIntegrity, migrationStatus, newerMigrations, type MigrationInfo } from "@powertoken/db";
 export { generateEncryptionKey, parseEncryptionKey, rotateEncryptionKey, type RotateEncryptionKeyInput } from "@powertoken/db";
+// The rest of what the apps still import from db directly (init, db migrate, demo, participants list, the job lock, the daemon).
+export { migrateToLatest, parseDatabaseUrl, PARTICIPANT_STATUSES, type DatabaseHandle, type MigrateResult } from "@powertoken/db";
 // For the daemon after it takes over a dead instance's lock: that process's open job runs will never finish.
 export { closeAbandonedJobRuns, type CloseAbandonedJobRunsInput } from "@powertoken/db";
