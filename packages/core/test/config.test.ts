@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadConfig, redactConfig, webOAuthRedirectUri } from "../src/index.js";
+import { loadConfig, redactConfig, redactDatabaseUrl, webOAuthRedirectUri } from "../src/index.js";
 
 const tempDir = () => mkdtempSync(join(tmpdir(), "pt-config-"));
 
@@ -91,6 +91,15 @@ describe("redactConfig", () => {
     const printed = JSON.stringify(redactConfig(config));
     expect(printed).not.toMatch(/super-secret-key|client-secret-value|hunter2/);
     expect(printed).toContain("postgres://study:***@db.example:5432/pt");
+  });
+
+  it("hides a password given as a query parameter, and leaves a SQLite path as typed", () => {
+    const url = "postgres://study@db.example:5432/pt?password=hunter2&sslpassword=hunter3&sslmode=require";
+    const { config } = loadConfig({ env: { POWERTOKEN_DATABASE_URL: url }, cwd: "/" });
+    const printed = JSON.stringify(redactConfig(config));
+    expect(printed).not.toMatch(/hunter2|hunter3/);
+    expect(printed).toContain("sslmode=require");
+    expect(redactDatabaseUrl("sqlite:/srv/my study/pt.sqlite")).toBe("sqlite:/srv/my study/pt.sqlite");
   });
 });
 

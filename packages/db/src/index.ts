@@ -2,6 +2,7 @@ export { DbError, isDbError, type DbErrorCode } from "./errors.js";
 export { openDatabase, checkWritable, checkIntegrity, busyErrorOf, type DatabaseHandle, type OpenDatabaseOptions } from "./open-database.js";
 export { dbErrorOf } from "./driver-errors.js";
 export { parseDatabaseUrl, type ParsedDatabaseUrl, type ParseDatabaseUrlOptions } from "./database-url.js";
+export { redactUrl as redactDatabaseUrl } from "./_url.js";
 export type { DialectName } from "./_dialect.js";
 export { migrateToLatest, migrateTo, migrationStatus, migrationNames, type MigrationInfo, type MigrateResult } from "./migrate.js";
 export { newerMigrations } from "./migrate.js";

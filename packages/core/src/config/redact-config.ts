@@ -1,3 +1,4 @@
+import { redactDatabaseUrl } from "@powertoken/db";
 import { SECRET_KEYS } from "./env-overrides.js";
 import type { PowerTokenConfig } from "./schema.js";
 
@@ -18,7 +19,5 @@ export function redactConfig(config: PowerTokenConfig): Record<string, unknown> 
   return copy;
 }
 
-/** A database URL without its password, for messages and status output. */
-export function redactDatabaseUrl(url: string): string {
-  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]+:)[^@]*@/, "$1***@");
-}
+/** A database URL without its password or secret query parameters, for messages and status output (db's one rule). */
+export { redactDatabaseUrl };
