@@ -1,5 +1,4 @@
-import { createRuntime, dbErrorOf, openConfiguredDatabase, type PowerTokenConfig, type PowerTokenRuntime } from "@powertoken/core";
-import type { DatabaseHandle } from "@powertoken/db";
+import { createRuntime, dbErrorOf, openConfiguredDatabase, type DatabaseHandle, type PowerTokenConfig, type PowerTokenRuntime } from "@powertoken/core";
 
 /** How a command opens the database. */
 export interface WithDatabaseOptions {

@@ -1,11 +1,11 @@
-import { checkWritable } from "@powertoken/core";
+import { checkWritable, closeAbandonedJobRuns, type PowerTokenConfig } from "@powertoken/core";
 import type { CommandEnv } from "./_command.js";
 import { loadCliConfig } from "./_config.js";
 import { withDatabase } from "./_database.js";
 import { EXIT, UsageError } from "./_errors.js";
 import { checkJobConfiguration } from "./_job-guard.js";
-import { jobLockPath, takeJobLock } from "./_job-lock.js";
-import { runJob } from "./_job.js";
+import { jobLockPath, takeJobLock, type JobLockHolder } from "./_job-lock.js";
+import { cliReplica, runJob } from "./_job.js";
 
 /** The flags `runGuardedJob` reads (the rest pass through to `runJob`). */
 interface GuardedJobFlags {
@@ -46,8 +46,20 @@ export async function runGuardedJob(job: "poll" | "maintenance", args: GuardedJo
     return EXIT.ok;
   }
   try {
+    if (lock.takenOverFrom) await closeRunOfDeadProcess(job, lock.takenOverFrom, config, env);
     return await runJob(job, args, env);
   } finally {
     lock.release();
   }
+}
+
+/**
+ * A run killed mid-way (SIGKILL, power loss) left its lock file and an open row in the job runs;
+ * its pid is dead, so that row would show as running for ever: close it as failed, and say so.
+ */
+async function closeRunOfDeadProcess(job: "poll" | "maintenance", dead: JobLockHolder, config: PowerTokenConfig, env: CommandEnv): Promise<void> {
+  const closed = await withDatabase(config, (handle) =>
+    closeAbandonedJobRuns(handle.db, { replica: cliReplica(dead.host, dead.pid), now: new Date(), reason: `The ${job} run (pid ${dead.pid}) ended without finishing (killed or crashed).` }),
+  );
+  env.out.log.warn(`${job}: the previous run (pid ${dead.pid} on ${dead.host}, started ${dead.startedAt}) ended without finishing; took over its lock${closed > 0 ? " and recorded that run as failed" : ""}.`);
 }

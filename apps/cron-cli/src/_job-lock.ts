@@ -2,8 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import type { PowerTokenConfig } from "@powertoken/core";
-import { parseDatabaseUrl } from "@powertoken/db";
+import { parseDatabaseUrl, type PowerTokenConfig } from "@powertoken/core";
 
 /** Who holds a job's lock (from its lock file). */
 export interface JobLockHolder {
@@ -13,7 +12,15 @@ export interface JobLockHolder {
 }
 
 /** The outcome of {@link takeJobLock}: either ours (release it when done) or held by another run. */
-export type JobLock = { held: false; path: string; release: () => void } | { held: true; path: string; holder: JobLockHolder };
+export type JobLock =
+  | {
+      held: false;
+      path: string;
+      release: () => void;
+      /** The dead run whose lock file this one replaced (its process ended without releasing it). */
+      takenOverFrom?: JobLockHolder;
+    }
+  | { held: true; path: string; holder: JobLockHolder };
 
 /**
  * Where the lock of `job` on the configured database lives: beside a SQLite file
@@ -45,8 +52,9 @@ const UNREADABLE_LOCK_STALE_MS = 60_000;
  */
 export function takeJobLock(path: string, now: Date = new Date()): JobLock {
   const mine: JobLockHolder = { pid: process.pid, host: hostname(), startedAt: now.toISOString() };
+  let takenOverFrom: JobLockHolder | undefined;
   for (let attempt = 0; attempt < 2; attempt++) {
-    if (publish(path, mine)) return { held: false, path, release: () => releaseIfMine(path) };
+    if (publish(path, mine)) return { held: false, path, release: () => releaseIfMine(path), ...(takenOverFrom ? { takenOverFrom } : {}) };
     const seen = readRaw(path);
     if (seen === null) continue; // released meanwhile: try again
     const holder = parseHolder(seen);
@@ -54,7 +62,10 @@ export function takeJobLock(path: string, now: Date = new Date()): JobLock {
     if (holder === null && !olderThan(path, UNREADABLE_LOCK_STALE_MS, now)) return { held: true, path, holder: { pid: 0, host: "unknown", startedAt: "unknown" } };
     // A dead holder's file (or an old, unreadable one): remove it, but only if it is still the
     // file just read, so a taker that got there first keeps its fresh lock.
-    if (readRaw(path) === seen) removeIfPresent(path);
+    if (readRaw(path) === seen) {
+      removeIfPresent(path);
+      if (holder !== null) takenOverFrom = holder;
+    }
   }
   const holder = parseHolder(readRaw(path) ?? "");
   return { held: true, path, holder: holder ?? { pid: 0, host: "unknown", startedAt: "unknown" } };

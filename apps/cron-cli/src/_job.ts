@@ -24,6 +24,11 @@ interface JobFlags {
   verbose?: boolean;
 }
 
+/** The owner a CLI job run is recorded under: host and pid, so a later run can tell a dead one's rows. */
+export function cliReplica(host: string, pid: number): string {
+  return `cli:${host}:${pid}`;
+}
+
 /**
  * Runs one of the seed's two jobs and prints its result. A participant's failure is reported,
  * not thrown. Exit code (core's `runOutcome`): 0 when no participant failed, and also when only
@@ -45,7 +50,7 @@ export async function runJob(job: "poll" | "maintenance", args: JobFlags, env: C
     const runtime = await createRuntime(config, { log });
     try {
       // Recorded in the database (job health, alerts); a dry run is not.
-      const replica = `cli:${hostname()}:${process.pid}`;
+      const replica = cliReplica(hostname(), process.pid);
       // The text table lists what needs a look (failed, skipped; `--verbose` logs everyone as they
       // finish), so the run holds nothing per participant; `--json` keeps the whole list.
       const outcomes = env.out.json ? ("all" as const) : ("exceptions" as const);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { listJobRuns, openDatabase, startJobRun } from "@powertoken/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { takeJobLock } from "../src/_job-lock.js";
 import { tempDir } from "./helpers/cli.js";
@@ -45,12 +46,28 @@ describe("the CLI's per-job lock", () => {
     }
   });
 
-  it("takes over the lock of a process that died (SIGKILL) and removes it when done", async () => {
-    writeFileSync(lockFile, JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), startedAt: "2026-11-30T12:00:00.000Z" }));
+  it("takes over the lock of a process that died (SIGKILL), closes the run it left open as failed, and removes the lock when done", async () => {
+    const deadPid = 2 ** 22 + 12345;
+    const database = await openDatabase({ url: join(dir, "powertoken-data/powertoken.sqlite"), create: false });
+    try {
+      await startJobRun(database.db, { job: "poll", owner: `cli:${hostname()}:${deadPid}`, startedAt: new Date("2026-11-30T12:00:00Z") });
+    } finally {
+      await database.close();
+    }
+    writeFileSync(lockFile, JSON.stringify({ pid: deadPid, host: hostname(), startedAt: "2026-11-30T12:00:00.000Z" }));
     const run = await runInProcess(["poll"], { cwd: dir, env: CLIENT });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain("polled of");
+    expect(run.stderr).toContain(`the previous run (pid ${deadPid} on ${hostname()}, started 2026-11-30T12:00:00.000Z) ended without finishing; took over its lock and recorded that run as failed`);
     expect(existsSync(lockFile)).toBe(false);
+    const after = await openDatabase({ url: join(dir, "powertoken-data/powertoken.sqlite"), create: false });
+    try {
+      const dead = (await listJobRuns(after.db, { job: "poll" })).filter((r) => r.owner === `cli:${hostname()}:${deadPid}`);
+      expect(dead).toEqual([expect.objectContaining({ outcome: "failed", error: expect.stringContaining(`pid ${deadPid}`) })]);
+      expect(dead[0]?.finishedAt).toBeInstanceOf(Date);
+    } finally {
+      await after.close();
+    }
   });
 
   it("never breaks the lock of another host", () => {

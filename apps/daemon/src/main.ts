@@ -7,6 +7,7 @@ import {
   isBackendConfigured,
   isPowerTokenError,
   loadConfig,
+  migrateToLatest,
   migrationStatus,
   recoverOrphanedRefreshes,
   redactConfig,
@@ -17,8 +18,6 @@ import {
   type PowerTokenRuntime,
   type SignalSource,
 } from "@powertoken/core";
-// Schema tooling, as the CLI's `db migrate` uses it: the daemon applies pending migrations itself so it can log each one.
-import { migrateToLatest } from "@powertoken/db";
 import type { RequestListener } from "node:http";
 import type { DestinationStream } from "pino";
 import { parseDaemonArgs, USAGE } from "./args.js";

@@ -1,5 +1,4 @@
-import { redactDatabaseUrl } from "@powertoken/core";
-import { migrateToLatest } from "@powertoken/db";
+import { migrateToLatest, redactDatabaseUrl } from "@powertoken/core";
 import { command } from "../../_command.js";
 import { loadCliConfig } from "../../_config.js";
 import { withDatabase } from "../../_database.js";

@@ -1,5 +1,4 @@
-import { listParticipants, type ParticipantStatus } from "@powertoken/core";
-import { PARTICIPANT_STATUSES } from "@powertoken/db";
+import { listParticipants, PARTICIPANT_STATUSES, type ParticipantStatus } from "@powertoken/core";
 import { command } from "../../_command.js";
 import { loadCliConfig } from "../../_config.js";
 import { withRuntime } from "../../_database.js";
