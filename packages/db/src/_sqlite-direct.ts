@@ -1,6 +1,11 @@
-import type { DialectAdapter, Kysely } from "kysely";
-import type { SqliteDatabase } from "kysely";
+import { CompiledQuery, type DialectAdapter, type Kysely, type SqliteDatabase } from "kysely";
+import { mayRunAgain } from "./_sqlite-busy.js";
 import type { Database } from "./schema/database.js";
+
+/** A SQLite connection's statement cache (see _sqlite.ts) that also says whether a transaction is open. */
+export interface CachedSqlite extends SqliteDatabase {
+  readonly inTransaction: boolean;
+}
 
 /**
  * A SQLite connection's prepared statements, run without kysely's executor. better-sqlite3 runs
@@ -10,9 +15,16 @@ import type { Database } from "./schema/database.js";
  * says when a statement on the plain `db` must queue behind kysely instead.
  */
 export interface DirectSqlite {
-  database: SqliteDatabase;
+  database: CachedSqlite;
   /** True while kysely has the connection checked out or a caller waits for it. */
   inUse(): boolean;
+}
+
+/** Where {@link runDirect} runs a statement: the connection, and the plain `db` when not in a transaction. */
+export interface DirectTarget {
+  database: CachedSqlite;
+  /** The plain `db` (undefined inside a transaction): where a statement that met a lock queues to wait. */
+  queue: Kysely<Database> | undefined;
 }
 
 // Keyed by the dialect's adapter: a Kysely instance and each of its transactions share it.
@@ -29,18 +41,33 @@ export function registerDirectSqlite(adapter: DialectAdapter, direct: DirectSqli
  * Undefined on PostgreSQL, with plugins (they could rewrite the query or its rows), or while
  * kysely uses the connection for someone else: then the statement goes through kysely and waits.
  */
-export function directSqliteOf(db: Kysely<Database>): SqliteDatabase | undefined {
+export function directSqliteOf(db: Kysely<Database>): DirectTarget | undefined {
   const executor = db.getExecutor();
   const direct = directByAdapter.get(executor.adapter);
   if (!direct || executor.plugins.length > 0) return undefined;
-  if (!db.isTransaction && direct.inUse()) return undefined;
-  return direct.database;
+  if (db.isTransaction) return { database: direct.database, queue: undefined };
+  if (direct.inUse()) return undefined;
+  return { database: direct.database, queue: db };
 }
 
-/** The rows of one statement run now on `database` (none for a statement that returns none). */
-export function runDirect<R>(database: SqliteDatabase, text: string, parameters: readonly unknown[]): R[] {
-  const statement = database.prepare(text);
-  if (statement.reader) return statement.all(parameters) as R[];
-  statement.run(parameters);
-  return [];
+/**
+ * The rows of one statement run now on the target's connection (none for a statement that
+ * returns none). On the plain `db`, a statement that met another process's write lock (SQLITE_BUSY
+ * after SQLite's short busy slice, nothing applied) goes through kysely instead, which waits for
+ * the lock without blocking the event loop and keeps the connection checked out meanwhile, so
+ * no one's transaction can open on it under the statement. Inside a transaction an error is
+ * never retried: it belongs to that transaction (see _sqlite-busy.ts).
+ */
+export function runDirect<R>(target: DirectTarget, text: string, parameters: readonly unknown[]): R[] | Promise<R[]> {
+  const { database, queue } = target;
+  const before = database.inTransaction;
+  try {
+    const statement = database.prepare(text);
+    if (statement.reader) return statement.all(parameters) as R[];
+    statement.run(parameters);
+    return [];
+  } catch (error) {
+    if (queue === undefined || !mayRunAgain(error, before, database, text)) throw error;
+    return queue.executeQuery<R>(CompiledQuery.raw(text, [...parameters])).then((result) => result.rows);
+  }
 }

@@ -77,7 +77,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   if (options.create === false) requireSqliteFile(parsed.path);
   // A database we refuse must stay byte-identical, so the migration table is looked for inside
   // openSqlite, before WAL mode is switched on (that rewrites the header).
-  const dialect = openSqlite(parsed.path, {
+  const dialect = await openSqlite(parsed.path, {
     busyTimeoutMs: options.busyTimeoutMs ?? 5_000,
     ...(options.create === false ? { requireMigrated: () => neverMigrated(parsed.path) } : {}),
   });
