@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import {
+  checkStoredTokenKey,
   closeAbandonedJobRuns,
   createRuntime,
   encryptionKeysFromConfig,
@@ -70,6 +71,10 @@ const CONFIG_CODES: ReadonlySet<string> = new Set([
   // db: a malformed encryption key; no database (only `powertoken init` / `db migrate` create one)
   "KEY_INVALID",
   "DATABASE_MISSING",
+  // db: the configured key does not open the stored tokens (checked at start: checkStoredTokenKey)
+  "KEY_MISSING",
+  "KEY_MISMATCH",
+  "DECRYPT_FAILED",
   // daemon
   "SCHEDULE_INVALID",
   "WEB_CONFIG_INCOMPLETE",
@@ -204,6 +209,8 @@ export async function runDaemon(io: DaemonIo): Promise<number> {
     // Pending migrations of an existing PowerToken database are still applied (README, Install).
     const { applied } = await migrateToLatest(runtime.db.db);
     for (const name of applied) log.info("database migration applied", { migration: name });
+    // A wrong key would otherwise surface as every participant of the first run failing DB_DECRYPT_FAILED.
+    await checkStoredTokenKey(runtime.db);
   } catch (error) {
     await daemon.stop(0);
     await runtime?.close().catch(() => undefined);

@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
-import { listJobRuns, migrateTo, migrationNames, openDatabase, startJobRun } from "@powertoken/db";
+import { listJobRuns, migrateTo, migrateToLatest, migrationNames, openDatabase, startJobRun } from "@powertoken/db";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startDaemonProcess, type DaemonProcess } from "./helpers/daemon-process.js";
 import { startStudy, type Study } from "./helpers/study.js";
@@ -112,8 +112,14 @@ describe("starts that go ahead", () => {
 
   it("warns when no encryption key or tracker client is configured and when web.publicUrl is plain http on a public host", async () => {
     const { POWERTOKEN_ENCRYPTION_KEY: _key, POWERTOKEN_GOOGLE_CLIENT_ID: _id, POWERTOKEN_GOOGLE_CLIENT_SECRET: _secret, ...env } = study.env;
+    // A study set up but with no token stored yet: with stored tokens, a missing key refuses the start (below).
+    const fresh = join(folder(), "powertoken.sqlite");
+    const handle = await openDatabase({ url: `sqlite:${fresh}` });
+    await migrateToLatest(handle.db);
+    await handle.close();
     const daemon = start({
       ...env,
+      POWERTOKEN_DATABASE_URL: `sqlite:${fresh}`,
       POWERTOKEN_POLL_SCHEDULE: "0 0 1 1 *",
       POWERTOKEN_WEB_PUBLIC_URL: "http://study.example.org",
       POWERTOKEN_WEB_STUDY_NAME: "S",
@@ -216,14 +222,22 @@ describe("starts that go ahead", () => {
     });
   }
 
-  it("logs a wrong but well-formed key's failure as code and message, without a stack", async () => {
+  it("refuses (78) a wrong but well-formed key at start, naming the key in one line without a stack, before any poll", async () => {
     const daemon = start({ ...study.env, POWERTOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"), POWERTOKEN_POLL_SCHEDULE: "* * * * * *", POWERTOKEN_POLL_ALL: "true" });
-    const failed = await daemon.waitFor(isMsg("poll run failed"));
-    daemon.child.kill("SIGTERM");
-    await daemon.exited;
-    expect(failed).toMatchObject({ level: 50, code: "DECRYPT_FAILED", message: expect.stringContaining("Check the configured key") as unknown });
-    expect(failed["error"]).toBeUndefined();
+    expect((await daemon.exited).code).toBe(78);
+    expect(daemon.stderr()).toContain("Check the configured key");
+    expect(daemon.stderr().trim().split("\n")).toHaveLength(1);
     expect(daemon.stdout()).not.toMatch(/"stack"/);
+    expect(daemon.lines.some((l) => l["code"] === "DECRYPT_FAILED")).toBe(true);
+    expect(daemon.lines.some(isMsg("poll run"))).toBe(false);
+  });
+
+  it("refuses (78) a study whose tokens are stored encrypted when no key is configured", async () => {
+    const { POWERTOKEN_ENCRYPTION_KEY: _key, ...env } = study.env;
+    const daemon = start(env);
+    expect((await daemon.exited).code).toBe(78);
+    expect(daemon.stderr()).toContain("no encryption key is configured");
+    expect(daemon.lines.some((l) => l["code"] === "KEY_MISSING")).toBe(true);
   });
 });
 

@@ -8,6 +8,7 @@ export { migrateToLatest, migrateTo, migrationStatus, migrationNames, type Migra
 export { newerMigrations } from "./migrate.js";
 export { parseEncryptionKey, generateEncryptionKey, type EncryptionKey, type EncryptionKeys } from "./encryption-keys.js";
 export { rotateEncryptionKey, type RotateEncryptionKeyInput } from "./rotate-encryption-key.js";
+export { checkStoredTokensDecrypt } from "./stored-key-check.js";
 
 export {
   createParticipant,
