@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigSchema, createRuntime, importParticipants, runMaintenance, runPoll, silentLogger } from "@powertoken/core";
-import { generateEncryptionKey } from "@powertoken/db";
+import { ConfigSchema, createRuntime, generateEncryptionKey, importParticipants, runMaintenance, runPoll, silentLogger } from "@powertoken/core";
 import { localDateOf } from "@powertoken/weconnect";
 import { command } from "../_command.js";
 import { serveDemo } from "../_demo-serve.js";

@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
-import { DEFAULT_CONFIG_FILE, loadConfig, migrateToLatest, redactDatabaseUrl, type PowerTokenConfigInput } from "@powertoken/core";
-import { generateEncryptionKey } from "@powertoken/db";
+import { DEFAULT_CONFIG_FILE, generateEncryptionKey, loadConfig, migrateToLatest, redactDatabaseUrl, type PowerTokenConfigInput } from "@powertoken/core";
 import { command } from "../_command.js";
 import { withDatabase } from "../_database.js";
 import { CliError, UsageError } from "../_errors.js";
