@@ -25,14 +25,24 @@ export interface DirectTarget {
   database: CachedSqlite;
   /** The plain `db` (undefined inside a transaction): where a statement that met a lock queues to wait. */
   queue: Kysely<Database> | undefined;
+  direct: Registered;
+}
+
+interface Registered extends DirectSqlite {
+  /**
+   * Direct statements that met a lock and now wait in kysely's queue. While one does, the others
+   * queue too: each direct attempt may block for SQLite's busy slice, and many callers in one
+   * tick would otherwise add their slices up into one long stall.
+   */
+  waiting: number;
 }
 
 // Keyed by the dialect's adapter: a Kysely instance and each of its transactions share it.
-const directByAdapter = new WeakMap<DialectAdapter, DirectSqlite>();
+const directByAdapter = new WeakMap<DialectAdapter, Registered>();
 
 /** Called by the SQLite dialect when Kysely creates its adapter. */
 export function registerDirectSqlite(adapter: DialectAdapter, direct: DirectSqlite): void {
-  directByAdapter.set(adapter, direct);
+  directByAdapter.set(adapter, { ...direct, waiting: 0 });
 }
 
 /**
@@ -45,9 +55,9 @@ export function directSqliteOf(db: Kysely<Database>): DirectTarget | undefined {
   const executor = db.getExecutor();
   const direct = directByAdapter.get(executor.adapter);
   if (!direct || executor.plugins.length > 0) return undefined;
-  if (db.isTransaction) return { database: direct.database, queue: undefined };
-  if (direct.inUse()) return undefined;
-  return { database: direct.database, queue: db };
+  if (db.isTransaction) return { database: direct.database, queue: undefined, direct };
+  if (direct.inUse() || direct.waiting > 0) return undefined;
+  return { database: direct.database, queue: db, direct };
 }
 
 /**
@@ -59,7 +69,7 @@ export function directSqliteOf(db: Kysely<Database>): DirectTarget | undefined {
  * never retried: it belongs to that transaction (see _sqlite-busy.ts).
  */
 export function runDirect<R>(target: DirectTarget, text: string, parameters: readonly unknown[]): R[] | Promise<R[]> {
-  const { database, queue } = target;
+  const { database, queue, direct } = target;
   const before = database.inTransaction;
   try {
     const statement = database.prepare(text);
@@ -68,6 +78,12 @@ export function runDirect<R>(target: DirectTarget, text: string, parameters: rea
     return [];
   } catch (error) {
     if (queue === undefined || !mayRunAgain(error, before, database, text)) throw error;
-    return queue.executeQuery<R>(CompiledQuery.raw(text, [...parameters])).then((result) => result.rows);
+    direct.waiting += 1;
+    return queue
+      .executeQuery<R>(CompiledQuery.raw(text, [...parameters]))
+      .then((result) => result.rows)
+      .finally(() => {
+        direct.waiting -= 1;
+      });
   }
 }

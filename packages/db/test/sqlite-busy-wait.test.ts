@@ -123,6 +123,24 @@ describe("SQLite: waiting for another process's write lock keeps the event loop 
     await handle.close();
   });
 
+  it("many fixed statements started together on the direct path: their waits do not add up to a stall", async () => {
+    const handle = await migratedHandle("direct-many.db", 5_000);
+    const ids: number[] = [];
+    for (let i = 0; i < 20; i += 1) {
+      const p = await createParticipant(handle.db, { name: `many-${i}`, timeZone: "UTC", enrollmentStart: "2026-11-25" });
+      await upsertDay(handle.db, { participantId: p.id, ...day, now: new Date("2026-11-25T10:00:00.000Z") });
+      ids.push(p.id);
+    }
+    const later = new Date("2026-11-25T12:00:00.000Z");
+    const locker = await holdWriteLock(join(dir, "direct-many.db"), 1_500);
+    const run = await longestStall(() => Promise.all(ids.map((id) => touchDay(handle.db, { participantId: id, localDate: "2026-11-25", now: later }))));
+    await exited(locker);
+    expect(run.error).toBeUndefined();
+    expect(run.result?.map((d) => d?.updatedAt)).toEqual(ids.map(() => later));
+    expect(run.stallMs).toBeLessThan(MAX_STALL_MS);
+    await handle.close();
+  });
+
   it("a lock held past the busy timeout: typed BUSY after about the timeout, loop responsive, nothing written", async () => {
     const handle = await migratedHandle("past.db", 1_000);
     const locker = await holdWriteLock(join(dir, "past.db"), 5_000);
