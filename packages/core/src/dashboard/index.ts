@@ -4,3 +4,4 @@ export { getParticipantHistory, type ParticipantHistory } from "./participant-hi
 export { listNeedsAttention, getReconsentCampaign, type AttentionItem, type AttentionReason, type ReconsentCampaign } from "./needs-attention.js";
 export { updateParticipantSettings, type ParticipantSettingsPatch } from "./participant-settings.js";
 export { pageWindow, MAX_PAGE_SIZE, type PageRequest } from "./paging.js";
+export { isCalendarDate } from "./calendar-date.js";
