@@ -7,6 +7,7 @@ export type CoreErrorCode =
   | "PARTICIPANT_NOT_FOUND" // no participant with that study name or id
   | "WECONNECT_CREDENTIALS_REJECTED" // WEconnect refused the e-mail/password
   | "WECONNECT_UNAVAILABLE" // WEconnect is down, slow or rate-limiting: try again later (`retryable`)
+  | "WECONNECT_ACCOUNT_IN_USE" // that WEconnect account is already linked to another participant who is not ended
   | "CONSENT_DENIED" // the participant declined on the consent screen
   | "CONSENT_SCOPES_MISSING" // consent given without every permission; `missingScopes` lists them
   | "CONSENT_INVALID" // the OAuth callback is not ours: state mismatch, replayed or foreign code

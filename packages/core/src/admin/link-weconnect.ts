@@ -1,4 +1,4 @@
-import { saveWeconnectAccount } from "@powertoken/db";
+import { saveWeconnectAccount, type DatabaseHandle } from "@powertoken/db";
 import { isWeconnectError, type WeconnectError } from "@powertoken/weconnect";
 import type { ParticipantStatus } from "../data/core-data.js";
 import { CoreError } from "../errors.js";
@@ -25,8 +25,13 @@ export interface LinkWeconnectResult {
 /**
  * Sign the participant in to WEconnect with their e-mail and password, store the access token
  * (encrypted) and settle their state, the last two in one transaction.
+ * One WEconnect account feeds one participant: a WEconnect person already linked to another
+ * participant who is not `ended` is refused (a removed participant's link is gone with them), so
+ * one person's check-ins never drive two trackers and no status page lists another's activities.
+ * Linking a participant again to their own account (a reconnect) is allowed.
  * @throws CoreError PARTICIPANT_NOT_FOUND, NOT_CONFIGURED (no encryption key), INVALID_INPUT,
- *   WECONNECT_CREDENTIALS_REJECTED, WECONNECT_UNAVAILABLE (`retryable`: down, slow or rate-limited)
+ *   WECONNECT_CREDENTIALS_REJECTED, WECONNECT_UNAVAILABLE (`retryable`: down, slow or rate-limited),
+ *   WECONNECT_ACCOUNT_IN_USE (nothing is saved)
  * @example const { status } = await linkWeconnect(runtime, { participantId: 7, email, password });
  */
 export async function linkWeconnect(runtime: AdminRuntime, input: LinkWeconnectInput): Promise<LinkWeconnectResult> {
@@ -41,12 +46,40 @@ export async function linkWeconnect(runtime: AdminRuntime, input: LinkWeconnectI
     throw isWeconnectError(error) ? loginFailure(error) : error;
   }
   const now = runtime.ctx.now();
+  const personId = String(login.personId);
   const status = await runtime.db.db.transaction().execute(async (trx) => {
-    await saveWeconnectAccount(trx, keys, { participantId: participant.id, personId: String(login.personId), accessToken: login.token, tokenExpiresAt: login.expiresAt, now });
+    await refuseAccountInUse(trx, personId, participant.id);
+    await saveWeconnectAccount(trx, keys, { participantId: participant.id, personId, accessToken: login.token, tokenExpiresAt: login.expiresAt, now });
     return settleInTransaction(trx, runtime.db, participant.id, now);
   });
-  runtime.ctx.log.info("WEconnect linked", { participantId: participant.id, personId: String(login.personId), status });
-  return { personId: String(login.personId), tokenExpiresAt: login.expiresAt, status };
+  runtime.ctx.log.info("WEconnect linked", { participantId: participant.id, personId, status });
+  return { personId, tokenExpiresAt: login.expiresAt, status };
+}
+
+/**
+ * Throws WECONNECT_ACCOUNT_IN_USE when `personId` is linked to a participant other than
+ * `participantId` who is not ended. db has no query by person id, hence the builder here. It runs
+ * in the transaction that saves, which SQLite serialises; on PostgreSQL two sign-ins with one
+ * account for two participants in the same instant could still both pass (only a partial unique
+ * index in db would close that).
+ */
+async function refuseAccountInUse(trx: DatabaseHandle["db"], personId: string, participantId: number): Promise<void> {
+  const other = await trx
+    .selectFrom("weconnect_accounts as w")
+    .innerJoin("participants as p", "p.id", "w.participant_id")
+    .select(["p.id", "p.name"])
+    .where("w.person_id", "=", personId)
+    .where("w.participant_id", "<>", participantId)
+    .where("p.status", "<>", "ended")
+    .orderBy("p.id")
+    .executeTakeFirst();
+  if (!other) return;
+  throw new CoreError(
+    "WECONNECT_ACCOUNT_IN_USE",
+    `This WEconnect account is already linked to participant ${JSON.stringify(other.name.slice(0, 100))} (id ${other.id}), who is still enrolled; nothing was saved. ` +
+      "Each participant needs their own WEconnect account: check which account this participant should use, or end or remove the other participant first.",
+    { key: "email" },
+  );
 }
 
 /** The client's message carries no secret (its errors are built from status and endpoint template). */
