@@ -38,7 +38,7 @@ export function addDashboardRoutes(admin: Hono<AdminEnv>, deps: WebDeps): void {
   });
 
   admin.get("/audit", async (c) => {
-    const filter = logFilterOf(c.req.query());
+    const filter = logFilterOf(c.req.query(), ["since", "until"]);
     const participantId = idOf(filter.participant);
     const page = await listAuditEntries(runtime, {
       page: pageOf(c),
@@ -51,7 +51,7 @@ export function addDashboardRoutes(admin: Hono<AdminEnv>, deps: WebDeps): void {
   });
 
   admin.get("/errors", async (c) => {
-    const filter = logFilterOf(c.req.query());
+    const filter = logFilterOf(c.req.query(), ["since"]);
     const participantId = idOf(filter.participant);
     const page = await listErrorEntries(runtime, {
       page: pageOf(c),
@@ -92,15 +92,29 @@ export function addDashboardRoutes(admin: Hono<AdminEnv>, deps: WebDeps): void {
   });
 }
 
-function logFilterOf(query: Record<string, string>): LogFilter {
+/**
+ * The log pages' filters. A bad value is left out and named in a note above the table rather than
+ * answered with an error, as the pages treat every other bad filter (a bad `page` is page 1): the
+ * coordinator still sees the log and learns which filter did not apply.
+ */
+function logFilterOf(query: Record<string, string>, fields: readonly ("since" | "until")[]): LogFilter {
+  const ignored: string[] = [];
+  const shown = (value: string) => JSON.stringify(value.slice(0, 40));
   const participant = idOf(query.participant);
-  const since = dayOf(query.since);
-  const until = dayOf(query.until);
+  if (query.participant && participant === undefined) ignored.push(`Participant ${shown(query.participant)} is not a participant id (a whole number from 1); it was ignored.`);
+  const dates: { since?: string; until?: string } = {};
+  for (const field of fields) {
+    const given = query[field];
+    if (!given) continue;
+    const day = dayOf(given);
+    if (day) dates[field] = day;
+    else ignored.push(`${field === "since" ? "From" : "Before"} ${shown(given)} is not a day of the calendar written YYYY-MM-DD (e.g. 2026-11-30); it was ignored.`);
+  }
   const code = (query.code ?? "").trim().slice(0, 60);
   return {
     ...(participant ? { participant: String(participant) } : {}),
-    ...(since ? { since } : {}),
-    ...(until ? { until } : {}),
+    ...dates,
     ...(code ? { code } : {}),
+    ...(ignored.length > 0 ? { ignored } : {}),
   };
 }

@@ -8,7 +8,15 @@ import { ConfirmRemovePage, LinkMadePage, MAPPINGS, ParticipantPage } from "./pa
 import { idOf } from "./query.js";
 import { qrCodeSvg } from "./qr-code.js";
 
-const SettingsForm = z.object({ mapping: z.enum(MAPPINGS), goalSteps: z.coerce.number().int().min(0).max(1_000_000) });
+// Whole numbers in digits only: z.coerce.number() read "" as 0, "0x10" as 16 and "1e3" as 1000.
+const wholeSteps = z.string().regex(/^\d{1,7}$/).transform(Number).pipe(z.number().max(1_000_000));
+const SettingsForm = z.object({ mapping: z.enum(MAPPINGS), goalSteps: wholeSteps });
+
+/** The 400 message for a field of the settings form, saying what a valid value looks like. */
+const SETTINGS_PROBLEMS: Record<keyof z.input<typeof SettingsForm>, string> = {
+  mapping: `Choose a mapping: one of ${MAPPINGS.join(", ")}. Nothing was changed.`,
+  goalSteps: "The goal must be a whole number of steps from 0 to 1,000,000, written in digits only (e.g. 10000). Nothing was changed.",
+};
 
 // What a redirect after an action says on the participant's page (`?done=`): fixed sentences, so nothing from the request is echoed.
 const NOTICES: Record<string, string> = {
@@ -84,8 +92,12 @@ export function addParticipantRoutes(admin: Hono<AdminEnv>, deps: WebDeps): void
   admin.post("/participants/:id/settings", (c) =>
     withParticipant(c, async (id) => {
       const form = SettingsForm.safeParse(await c.req.parseBody());
-      if (!form.success) return c.text("Choose a mapping and a goal from 0 to 1,000,000 steps.", 400);
-      await updateParticipantSettings(runtime, id, { mapping: form.data.mapping satisfies MappingName, goalSteps: form.data.goalSteps });
+      if (!form.success) {
+        const fields = [...new Set(form.error.issues.map((issue) => issue.path[0]))].filter((f): f is keyof typeof SETTINGS_PROBLEMS => f === "mapping" || f === "goalSteps");
+        return c.text(fields.map((f) => SETTINGS_PROBLEMS[f]).join(" ") || SETTINGS_PROBLEMS.goalSteps, 400);
+      }
+      const by = `coordinator ${c.get("coordinator").id} from the dashboard`;
+      await updateParticipantSettings(runtime, id, { mapping: form.data.mapping satisfies MappingName, goalSteps: form.data.goalSteps }, { by });
       log.info("web: participant settings changed", { participantId: id, coordinatorId: c.get("coordinator").id });
       return c.redirect(`${pageOf(id)}?done=saved`, 303);
     }),

@@ -1,4 +1,4 @@
-import type { ParticipantStatus } from "@powertoken/core";
+import { isCalendarDate, type ParticipantStatus } from "@powertoken/core";
 import type { Context } from "hono";
 import { z } from "zod";
 
@@ -9,23 +9,23 @@ export const STATES: readonly ParticipantStatus[] = ["active", "needs-weconnect-
 export const PAGE_SIZE = 50;
 
 const Page = z.coerce.number().int().min(1).max(100_000).catch(1);
-const Id = z.coerce.number().int().min(1).max(2 ** 31 - 1);
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+// Digits only: z.coerce.number would also read "0x10", "1e3", " 7" and "" as numbers.
+const Id = z.string().regex(/^\d{1,10}$/).transform(Number).pipe(z.number().int().min(1).max(2 ** 31 - 1));
 
 /** `?page=` as a whole number ≥ 1; anything else is page 1. */
 export function pageOf(c: Context): number {
   return Page.parse(c.req.query("page") ?? 1);
 }
 
-/** A positive id from a path or query value, or undefined. */
+/** A positive id written in digits from a path or query value, or undefined. */
 export function idOf(value: string | undefined): number | undefined {
   const parsed = Id.safeParse(value);
   return parsed.success ? parsed.data : undefined;
 }
 
-/** A `YYYY-MM-DD` query value, or undefined. */
+/** A `YYYY-MM-DD` query value that is a day of the calendar (not 2026-02-30), or undefined. */
 export function dayOf(value: string | undefined): string | undefined {
-  return value && Day.safeParse(value).success ? value : undefined;
+  return value !== undefined && isCalendarDate(value) ? value : undefined;
 }
 
 /** `?state=` values that name a state (repeatable). */

@@ -108,6 +108,21 @@ export function addInviteRoutes(app: Hono, deps: WebDeps): void {
           return again("WEconnect did not accept that e-mail and password. Please check them and try again.", 422);
         case "WECONNECT_UNAVAILABLE":
           return c.html(<MessagePage {...frame} title="WEconnect is not answering" lines={["WEconnect is not answering right now. Please try again in a few minutes."]} action={{ href: c.req.path, label: "Try again" }} />, 503);
+        // Core's message names the other participant (for the study team); the participant is told
+        // only what to do, and whose account it is stays private.
+        case "WECONNECT_ACCOUNT_IN_USE":
+          return c.html(
+            <MessagePage
+              {...frame}
+              title="This WEconnect account is already in use"
+              lines={[
+                "This WEconnect account is already connected to another person in the study, so it was not connected to you. Each person needs their own WEconnect account.",
+                `Please contact ${frame.contact}; they will help you connect the right account. If you have a WEconnect account of your own, you can also sign in with it.`,
+              ]}
+              action={{ href: c.req.path, label: "Sign in with another account" }}
+            />,
+            409,
+          );
         default:
           throw error;
       }

@@ -10,6 +10,26 @@ export interface LogFilter {
   since?: string;
   until?: string;
   code?: string;
+  /** Filter values that were given but ignored, each a sentence saying why (shown above the table). */
+  ignored?: string[];
+}
+
+/** The filter as query values for the pager's links (the notes are not a filter). */
+function linkFilter(filter: LogFilter): Record<string, string | undefined> {
+  const { ignored: _ignored, ...values } = filter;
+  return values;
+}
+
+function IgnoredNote(props: { filter: LogFilter }) {
+  const ignored = props.filter.ignored ?? [];
+  if (ignored.length === 0) return null;
+  return (
+    <div class="alert" role="alert">
+      {ignored.map((line) => (
+        <p>{line}</p>
+      ))}
+    </div>
+  );
 }
 
 function FilterForm(props: { action: string; filter: LogFilter; withCode: boolean; withUntil: boolean }) {
@@ -47,8 +67,9 @@ export function AuditPage(props: AdminFrame & { page: EntriesPage<ParticipantHis
     <AdminLayout {...props} title="Audit log" current={path}>
       <h1>Audit log</h1>
       <FilterForm action={path} filter={props.filter} withCode={false} withUntil={true} />
+      <IgnoredNote filter={props.filter} />
       <AuditTable rows={props.page.rows} showParticipant={true} />
-      <Pager page={props.page.page} pageSize={props.page.pageSize} total={props.page.total} hrefFor={(page) => withQuery(path, { ...props.filter }, { page: String(page) })} />
+      <Pager page={props.page.page} pageSize={props.page.pageSize} total={props.page.total} hrefFor={(page) => withQuery(path, linkFilter(props.filter), { page: String(page) })} />
     </AdminLayout>
   );
 }
@@ -60,8 +81,9 @@ export function ErrorsPage(props: AdminFrame & { page: EntriesPage<ParticipantHi
     <AdminLayout {...props} title="Errors" current={path}>
       <h1>Errors</h1>
       <FilterForm action={path} filter={props.filter} withCode={true} withUntil={false} />
+      <IgnoredNote filter={props.filter} />
       <ErrorTable rows={props.page.rows} showParticipant={true} />
-      <Pager page={props.page.page} pageSize={props.page.pageSize} total={props.page.total} hrefFor={(page) => withQuery(path, { ...props.filter }, { page: String(page) })} />
+      <Pager page={props.page.page} pageSize={props.page.pageSize} total={props.page.total} hrefFor={(page) => withQuery(path, linkFilter(props.filter), { page: String(page) })} />
     </AdminLayout>
   );
 }
