@@ -13,7 +13,12 @@ export interface WebAppOptions {
   studyName: string;
   /** Who participants contact, shown on every page (`web.contact`). */
   contact: string;
-  /** Read the client address from `X-Forwarded-For` (only behind a reverse proxy you run). @default false */
+  /**
+   * Count dashboard sign-in failures per client address as the last `X-Forwarded-For` entry, the
+   * one your reverse proxy appended, instead of the socket's. Only behind exactly one proxy of
+   * yours that every request passes through: any entry before the last is what the client wrote.
+   * @default false
+   */
   trustProxy?: boolean;
   /** Where the app logs (invite ids and outcomes; never a secret). @default silent */
   log?: Logger;

@@ -1,13 +1,21 @@
-// What the app does before any route runs: a foreign Origin refused before the body is read,
-// and a body over the limit refused with 413 (over real HTTP, so the body really streams).
+// What the app does before any route runs, and around sign-in: a foreign Origin refused before
+// the body is read, a body over the limit refused with 413 (over real HTTP, so the body really
+// streams), the per-address sign-in limit behind a proxy, and a `next` a header cannot carry.
 import { request as httpRequest, createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { addCoordinator } from "@powertoken/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_FORM_BYTES } from "../src/create-web-app.js";
-import { toNodeListener } from "../src/index.js";
-import { COORDINATOR_PASSWORD } from "./helpers/dashboard.js";
-import { DIALECTS, PASSWORD, csrfFrom, startWebWorld, type WebWorld } from "./helpers/web-world.js";
+import { createWebApp, toNodeListener } from "../src/index.js";
+import { COORDINATOR_PASSWORD, csrfOf, signedInAs } from "./helpers/dashboard.js";
+import {
+  DIALECTS,
+  PASSWORD,
+  csrfFrom,
+  newBrowser,
+  startWebWorld,
+  type WebWorld,
+} from "./helpers/web-world.js";
 
 /** A POST whose body we write by hand: the test decides how much is sent and whether it ends. */
 function openPost(port: number, path: string, headers: Record<string, string>) {
@@ -152,5 +160,67 @@ describe.each(DIALECTS)("guards in front of the routes on %s", (dialect) => {
       body,
     });
     expect(res.status).toBe(401); // read and checked: no such account
+  });
+});
+
+describe.each(DIALECTS)("sign-in details on %s", (dialect) => {
+  let world: WebWorld;
+
+  beforeAll(async () => {
+    world = await startWebWorld(dialect);
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  it("behind a trusted proxy, limits sign-ins by the address the proxy appended, not what the client wrote", async () => {
+    const app = createWebApp({
+      runtime: world.runtime,
+      publicUrl: world.publicUrl,
+      studyName: "S",
+      contact: "c@example.org",
+      trustProxy: true,
+    });
+    const browser = newBrowser(app, world.publicUrl);
+    const attempt = async (i: number, forwarded: string) => {
+      const csrf = await csrfOf(browser, "/admin/signin");
+      // A new e-mail each time, so only the per-address limit can trip.
+      return browser.request("/admin/signin", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": forwarded },
+        body: new URLSearchParams({
+          _csrf: csrf,
+          email: `nobody-${i}-${dialect}@example.org`,
+          password: "wrong-password-123",
+        }),
+      });
+    };
+    // One client (203.0.113.7, appended by the proxy) writing a new first entry each time.
+    for (let i = 0; i < 5; i++) expect((await attempt(i, `10.0.0.${i}, 203.0.113.7`)).status).toBe(401);
+    expect((await attempt(5, "10.0.0.99, 203.0.113.7")).status).toBe(429);
+    // Another client behind the same proxy is not locked out with it.
+    expect((await attempt(6, "203.0.113.7, 198.51.100.9")).status).toBe(401);
+  });
+
+  it("signs in and goes to the dashboard when `next` carries a CR/LF or a character a header cannot hold", async () => {
+    await signedInAs(world, `next-${dialect}@example.org`, "admin");
+    for (const next of ["/admin\r\nX-Injected: 1", "/admin/\u00fc", "/admin\t/audit"]) {
+      const browser = newBrowser(world.app, world.publicUrl);
+      const form = await (await browser.get("/admin/signin")).text();
+      const res = await browser.post("/admin/signin", {
+        _csrf: csrfFrom(form),
+        email: `next-${dialect}@example.org`,
+        password: COORDINATOR_PASSWORD,
+        next,
+      });
+      expect(res.status, JSON.stringify(next)).toBe(303);
+      expect(res.headers.get("location")).toBe("/admin");
+      expect(res.headers.get("x-injected")).toBeNull();
+    }
+    // The sign-in form itself falls back too.
+    const browser = newBrowser(world.app, world.publicUrl);
+    expect(
+      await (await browser.get(`/admin/signin?next=${encodeURIComponent("/admin\r\nX: 1")}`)).text(),
+    ).toContain('name="next" value="/admin"');
   });
 });

@@ -53,16 +53,25 @@ export function requireCoordinator(deps: WebDeps): MiddlewareHandler<AdminEnv> {
   };
 }
 
-/** Only a path inside the dashboard may be a `next` target (no open redirect). */
+/**
+ * Only a path inside the dashboard may be a `next` target (no open redirect), and only printable
+ * ASCII: every path we send to sign-in is percent-encoded, and a CR, LF or other character a
+ * header cannot carry would make the redirect after a successful sign-in fail.
+ */
 export function safeNext(next: string | undefined): string {
-  if (!next || !next.startsWith(`${ADMIN}`) || next.startsWith("//") || next.includes("\\")) return ADMIN;
+  if (!next || !next.startsWith(ADMIN) || next.startsWith("//") || next.includes("\\") || !/^[\x21-\x7e]+$/.test(next)) return ADMIN;
   return next;
 }
 
-/** The client address for the per-address sign-in limit: the socket's, or the proxy's `X-Forwarded-For` when trusted. */
+/**
+ * The client address for the per-address sign-in limit: the socket's; behind a trusted proxy the
+ * last `X-Forwarded-For` entry, the one that proxy appended. Entries to its left come from the
+ * client (or earlier hops) and can be anything, so keying on them let one client try without limit.
+ * This assumes exactly one proxy of ours in front of the app.
+ */
 export function clientAddress(c: Context, trustProxy: boolean): string | null {
   if (trustProxy) {
-    const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
+    const forwarded = c.req.header("x-forwarded-for")?.split(",").at(-1)?.trim();
     if (forwarded) return forwarded.slice(0, 100);
   }
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
