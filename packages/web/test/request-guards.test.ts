@@ -1,6 +1,7 @@
 // What the app does before any route runs, and around sign-in: a foreign Origin refused before
 // the body is read, a body over the limit refused with 413 (over real HTTP, so the body really
-// streams), the per-address sign-in limit behind a proxy, and a `next` a header cannot carry.
+// streams), the per-address sign-in limit behind a proxy, a `next` a header cannot carry, and the
+// doctype on every page.
 import { request as httpRequest, createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { addCoordinator } from "@powertoken/core";
@@ -222,5 +223,25 @@ describe.each(DIALECTS)("sign-in details on %s", (dialect) => {
     expect(
       await (await browser.get(`/admin/signin?next=${encodeURIComponent("/admin\r\nX: 1")}`)).text(),
     ).toContain('name="next" value="/admin"');
+  });
+
+  it("starts every page with <!DOCTYPE html>, so no browser falls back to quirks mode", async () => {
+    const p = await world.addParticipant(`doctype-${dialect}`);
+    const admin = await signedInAs(world, `doctype-${dialect}@example.org`, "admin");
+    const anon = newBrowser(world.app, world.publicUrl);
+    const pages: [string, Response][] = [
+      ["welcome", await anon.get(`/p/${p.token}`)],
+      ["WEconnect sign-in", await anon.get(`/p/${p.token}/weconnect`)],
+      ["invalid link", await anon.get("/p/not-a-real-link")],
+      ["not found", await anon.get("/nothing-here")],
+      ["CSRF refusal", await anon.post(`/p/${p.token}/weconnect`, { email: p.email, password: PASSWORD })],
+      ["dashboard sign-in", await anon.get("/admin/signin")],
+      ["overview", await admin.get("/admin")],
+      ["audit log", await admin.get("/admin/audit")],
+    ];
+    for (const [name, res] of pages) {
+      expect(res.headers.get("content-type"), name).toMatch(/^text\/html/);
+      expect(await res.text(), name).toMatch(/^<!DOCTYPE html><html lang="en">/);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { SignedInCoordinator } from "@powertoken/core";
 import type { Child } from "hono/jsx";
+import { DOCTYPE } from "../pages/layout.js";
 import { CSRF_FIELD } from "../security/csrf.js";
 import { ADMIN } from "./admin-env.js";
 
@@ -20,43 +21,46 @@ const NAV = [
 /** The dashboard's shell: wide on a laptop, one column on a phone, no script. */
 export function AdminLayout(props: AdminFrame & { title: string; current?: string; children: Child }) {
   return (
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex" />
-        <title>{`${props.title} · ${props.studyName} dashboard`}</title>
-        <link rel="stylesheet" href="/assets/style.css" />
-      </head>
-      <body class="admin">
-        <header>
-          <p class="brand">{props.studyName} · study dashboard</p>
-          {props.coordinator ? (
-            <nav aria-label="Dashboard">
-              <ul>
-                {NAV.map((item) => (
-                  <li>
-                    <a href={item.href} aria-current={props.current === item.href ? "page" : undefined}>
-                      {item.label}
-                    </a>
-                  </li>
-                ))}
-              </ul>
-              <form method="post" action={`${ADMIN}/signout`} class="signout">
-                <input type="hidden" name={CSRF_FIELD} value={props.csrfToken} />
-                <span>
-                  {props.coordinator.email} ({props.coordinator.role})
-                </span>
-                <button type="submit" class="link">
-                  Sign out
-                </button>
-              </form>
-            </nav>
-          ) : null}
-        </header>
-        <main>{props.children}</main>
-      </body>
-    </html>
+    <>
+      {DOCTYPE}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="robots" content="noindex" />
+          <title>{`${props.title} · ${props.studyName} dashboard`}</title>
+          <link rel="stylesheet" href="/assets/style.css" />
+        </head>
+        <body class="admin">
+          <header>
+            <p class="brand">{props.studyName} · study dashboard</p>
+            {props.coordinator ? (
+              <nav aria-label="Dashboard">
+                <ul>
+                  {NAV.map((item) => (
+                    <li>
+                      <a href={item.href} aria-current={props.current === item.href ? "page" : undefined}>
+                        {item.label}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+                <form method="post" action={`${ADMIN}/signout`} class="signout">
+                  <input type="hidden" name={CSRF_FIELD} value={props.csrfToken} />
+                  <span>
+                    {props.coordinator.email} ({props.coordinator.role})
+                  </span>
+                  <button type="submit" class="link">
+                    Sign out
+                  </button>
+                </form>
+              </nav>
+            ) : null}
+          </header>
+          <main>{props.children}</main>
+        </body>
+      </html>
+    </>
   );
 }
 
