@@ -1,5 +1,5 @@
+import { isCalendarDate } from "@powertoken/core";
 import { UsageError } from "./_errors.js";
-import { isCalendarDate } from "./_roster.js";
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 

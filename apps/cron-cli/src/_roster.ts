@@ -1,15 +1,9 @@
-import { isIanaTimeZone, normaliseParticipantName, participantNameProblem } from "@powertoken/core";
+import { isCalendarDate, isIanaTimeZone, normaliseParticipantName, participantNameProblem } from "@powertoken/core";
 import { z } from "zod";
 import { parseCsv, type CsvRecord } from "./_csv.js";
 import { CliError } from "./_errors.js";
 import { printable } from "./_printable.js";
 
-/** `YYYY-MM-DD` names a real day: 2026-02-30 and 2026-13-45 do not. */
-export function isCalendarDate(text: string): boolean {
-  const [y, m, d] = text.split("-").map(Number) as [number, number, number];
-  const at = new Date(Date.UTC(y, m - 1, d));
-  return at.getUTCFullYear() === y && at.getUTCMonth() === m - 1 && at.getUTCDate() === d;
-}
 
 /**
  * A roster's bytes as text. Rosters must be UTF-8 (a leading BOM is dropped): a spreadsheet saved

@@ -118,5 +118,8 @@ describe.each(DIALECTS)("dashboard queries on %s", (dialect) => {
     ]);
     await expect(collect(exportDays(world.runtime, { since: "2026-11-30", until: "2026-11-01", format: "csv" }))).rejects.toMatchObject({ code: "INVALID_INPUT" });
     await expect(collect(exportDays(world.runtime, { since: "yesterday", until: "2026-11-01", format: "csv" }))).rejects.toMatchObject({ code: "INVALID_INPUT", key: "since" });
+    // The shape alone would let February 30th through (it rolls over to March 2nd).
+    await expect(collect(exportDays(world.runtime, { since: "2026-02-30", until: "2026-03-31", format: "csv" }))).rejects.toMatchObject({ code: "INVALID_INPUT", key: "since" });
+    await expect(collect(exportDays(world.runtime, { since: "2026-11-01", until: "2026-11-31", format: "json" }))).rejects.toMatchObject({ code: "INVALID_INPUT", key: "until" });
   });
 });

@@ -1,9 +1,8 @@
 import { command } from "../_command.js";
 import { loadCliConfig } from "../_config.js";
 import { withRuntime } from "../_database.js";
-import { isCalendarDate } from "../_roster.js";
 import { UsageError } from "../_errors.js";
-import { findParticipant, listAuditLog } from "@powertoken/core";
+import { findParticipant, isCalendarDate, listAuditLog } from "@powertoken/core";
 
 export default command({
   name: "powertoken log",

@@ -17,12 +17,7 @@ export interface ParticipantSettingsOptions {
   by?: string;
 }
 
-/**
- * The audit action of a settings change. db's `AuditAction` union does not list it yet (the
- * `action` column is free text, so the row is stored and shown as is); the cast goes once db's
- * union has the value.
- */
-const SETTINGS_CHANGED_ACTION = "participant-settings-changed" as AuditAction;
+const SETTINGS_CHANGED_ACTION: AuditAction = "participant-settings-changed";
 
 /**
  * Changes a participant's mapping or step goal; the next poll writes with the new settings.

@@ -1,5 +1,6 @@
 import { pageDayRows, type DayExportRow } from "@powertoken/db";
 import type { AdminRuntime } from "../admin/admin-runtime.js";
+import { isCalendarDate } from "../dashboard/calendar-date.js";
 import { CoreError } from "../errors.js";
 import { csvField } from "./csv-field.js";
 
@@ -20,7 +21,6 @@ export interface ExportDaysOptions {
 /** The exported columns, in order. */
 export const EXPORT_COLUMNS = ["participant", "date", "planned", "checked_in", "progress", "steps_shown", "write_state"] as const;
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 
 function record(row: DayExportRow): (string | number | null)[] {
@@ -33,11 +33,13 @@ function record(row: DayExportRow): (string | number | null)[] {
  * ends, RFC 4180 quoting, text cells that a spreadsheet would run as a formula prefixed with `'`)
  * or JSON Lines (names as they are). Rows are read in keyset pages of `batchSize`, so memory
  * stays flat however large the study; each chunk holds one page.
- * @throws CoreError INVALID_INPUT (dates not YYYY-MM-DD, since after until, unknown format)
+ * @throws CoreError INVALID_INPUT (a date that is not a day of the calendar written YYYY-MM-DD, since after until, unknown format)
  * @example for await (const chunk of exportDays(runtime, { since: "2026-11-01", until: "2026-11-30", format: "csv" })) out.write(chunk)
  */
 export async function* exportDays(runtime: Pick<AdminRuntime, "db">, options: ExportDaysOptions): AsyncGenerator<string, void, undefined> {
-  if (!DATE.test(options.since) || !DATE.test(options.until)) throw new CoreError("INVALID_INPUT", "since and until are dates YYYY-MM-DD.", { key: DATE.test(options.since) ? "until" : "since" });
+  for (const key of ["since", "until"] as const) {
+    if (!isCalendarDate(options[key])) throw new CoreError("INVALID_INPUT", `${key} must be a day of the calendar written YYYY-MM-DD, got ${JSON.stringify(String(options[key]).slice(0, 40))}.`, { key });
+  }
   if (options.since > options.until) throw new CoreError("INVALID_INPUT", "since must not be after until.", { key: "since" });
   if (options.format !== "csv" && options.format !== "json") throw new CoreError("INVALID_INPUT", "format is csv or json.", { key: "format" });
   const batchSize = options.batchSize ?? 2000;

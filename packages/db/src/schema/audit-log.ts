@@ -2,7 +2,7 @@ import type { Generated, Insertable, Selectable } from "kysely";
 import type { TrackerBackend } from "./tracker-accounts.js";
 
 /** What an audit row records. */
-export type AuditAction = "tracker-write" | "tracker-clear" | "participant-removed" | "participant-paused" | "participant-resumed" | "maintenance" | "status-restored" | "drift-repaired";
+export type AuditAction = "tracker-write" | "tracker-clear" | "participant-removed" | "participant-paused" | "participant-resumed" | "maintenance" | "status-restored" | "drift-repaired" | "participant-settings-changed";
 
 /** How it went. */
 export type AuditOutcome = "ok" | "failed" | "skipped";
