@@ -18,7 +18,9 @@ describe("openDatabase on SQLite", () => {
     const timeout = await sql<{ timeout: number }>`pragma busy_timeout`.execute(handle.db);
     expect(mode.rows[0]?.journal_mode).toBe("wal");
     expect(fk.rows[0]?.foreign_keys).toBe(1);
-    expect(timeout.rows[0]?.timeout).toBe(1234);
+    // SQLite's own handler gets only a 20 ms slice (it blocks the event loop); the rest of the
+    // 1,234 ms is waited asynchronously, as test/sqlite-busy-wait.test.ts shows.
+    expect(timeout.rows[0]?.timeout).toBe(20);
     await handle.close();
   });
 
