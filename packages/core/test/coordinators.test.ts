@@ -99,17 +99,58 @@ describe.each(DIALECTS)("coordinators and sessions on %s", (dialect) => {
     expect(await resolveCoordinatorSession(world.runtime, busy.sessionToken)).toBeNull();
   });
 
-  it("locks an account after 5 failures in 15 minutes, even with the right password, and unlocks after the window", async () => {
+  it("locks an (account, address) pair after 5 failures in 15 minutes, even with the right password, and unlocks after the window", async () => {
     const address = email();
     await addCoordinator(world.runtime, { email: address, role: "viewer", password: PASSWORD });
     for (let i = 0; i < 5; i += 1) {
-      await expect(signInCoordinator(world.runtime, { email: address, password: "wrong password!", address: `203.0.113.${i}` })).rejects.toMatchObject({ code: "SIGNIN_REJECTED" });
+      await expect(signInCoordinator(world.runtime, { email: address, password: "wrong password!", address: "203.0.113.9" })).rejects.toMatchObject({ code: "SIGNIN_REJECTED" });
     }
     const started = world.clock.now;
-    const locked = (await signInCoordinator(world.runtime, { email: address, password: PASSWORD, address: "203.0.113.99" }).catch((e: unknown) => e)) as CoreError;
+    const locked = (await signInCoordinator(world.runtime, { email: address, password: PASSWORD, address: "203.0.113.9" }).catch((e: unknown) => e)) as CoreError;
     expect(locked).toMatchObject({ code: "SIGNIN_LOCKED", retryAt: new Date(started.getTime() + 15 * MIN) });
+    expect(locked.message).not.toContain(PASSWORD);
     advance(15 * MIN);
-    await expect(signInCoordinator(world.runtime, { email: address, password: PASSWORD, address: "203.0.113.99" })).resolves.toMatchObject({ coordinator: { role: "viewer" } });
+    await expect(signInCoordinator(world.runtime, { email: address, password: PASSWORD, address: "203.0.113.9" })).resolves.toMatchObject({ coordinator: { role: "viewer" } });
+  });
+
+  it("lets the owner in from their own address while a guesser's address is locked out of the account", async () => {
+    const address = email();
+    await addCoordinator(world.runtime, { email: address, role: "admin", password: PASSWORD });
+    // The guesser uses up their 5 and keeps going; refused attempts add nothing to any count.
+    for (let i = 0; i < 5; i += 1) {
+      await expect(signInCoordinator(world.runtime, { email: address, password: "wrong password!", address: "203.0.113.66" })).rejects.toMatchObject({ code: "SIGNIN_REJECTED" });
+    }
+    for (let i = 0; i < 20; i += 1) {
+      await expect(signInCoordinator(world.runtime, { email: address, password: "wrong password!", address: "203.0.113.66" })).rejects.toMatchObject({ code: "SIGNIN_LOCKED" });
+    }
+    // Even the right password is refused from the guesser's address...
+    await expect(signInCoordinator(world.runtime, { email: address, password: PASSWORD, address: "203.0.113.66" })).rejects.toMatchObject({ code: "SIGNIN_LOCKED" });
+    // ...and the owner, whose address has not failed, gets in, with one typo first.
+    await expect(signInCoordinator(world.runtime, { email: address, password: "wrong password!", address: "198.51.100.77" })).rejects.toMatchObject({ code: "SIGNIN_REJECTED" });
+    const owner = await signInCoordinator(world.runtime, { email: address, password: PASSWORD, address: "198.51.100.77" });
+    expect((await resolveCoordinatorSession(world.runtime, owner.sessionToken))?.coordinator.email).toBe(address.toLowerCase());
+    await expect(signInCoordinator(world.runtime, { email: address, password: PASSWORD, address: "198.51.100.78" })).resolves.toBeDefined();
+  });
+
+  it("locks an account for everyone after 50 failures from many addresses in 15 minutes, the owner's success not resetting that count", async () => {
+    const address = email();
+    await addCoordinator(world.runtime, { email: address, role: "viewer", password: PASSWORD });
+    const started = world.clock.now;
+    // 49 from ten addresses (5 each, the last 4): one short of the account-wide limit.
+    for (let i = 0; i < 49; i += 1) {
+      await expect(signInCoordinator(world.runtime, { email: address, password: "wrong password!", address: `192.0.2.${100 + Math.floor(i / 5)}` })).rejects.toMatchObject({ code: "SIGNIN_REJECTED" });
+    }
+    await expect(signInCoordinator(world.runtime, { email: address, password: PASSWORD, address: "198.51.100.200" })).resolves.toBeDefined();
+    await expect(signInCoordinator(world.runtime, { email: address, password: "wrong password!", address: "192.0.2.120" })).rejects.toMatchObject({ code: "SIGNIN_REJECTED" });
+    const locked = (await signInCoordinator(world.runtime, { email: address, password: PASSWORD, address: "198.51.100.201" }).catch((e: unknown) => e)) as CoreError;
+    expect(locked).toMatchObject({ code: "SIGNIN_LOCKED", retryAt: new Date(started.getTime() + 15 * MIN) });
+    // An unknown e-mail is counted and locked the same way, so the lock tells nothing about who exists.
+    for (let i = 0; i < 50; i += 1) {
+      await expect(signInCoordinator(world.runtime, { email: "ghost@example.org", password: "wrong password!", address: `192.0.2.${130 + Math.floor(i / 5)}` })).rejects.toMatchObject({ code: "SIGNIN_REJECTED" });
+    }
+    await expect(signInCoordinator(world.runtime, { email: "ghost@example.org", password: PASSWORD, address: "198.51.100.202" })).rejects.toMatchObject({ code: "SIGNIN_LOCKED" });
+    advance(15 * MIN);
+    await expect(signInCoordinator(world.runtime, { email: address, password: PASSWORD, address: "198.51.100.201" })).resolves.toBeDefined();
   });
 
   it("locks an address after 5 failures across accounts", async () => {

@@ -4,6 +4,7 @@ export {
   resolveCoordinatorSession,
   signOutCoordinator,
   SIGNIN_FAILURE_LIMIT,
+  SIGNIN_ACCOUNT_FAILURE_LIMIT,
   SIGNIN_WINDOW_MS,
   type CoordinatorSignIn,
   type ResolvedCoordinatorSession,

@@ -14,8 +14,19 @@ import { CoreError } from "../errors.js";
 import type { CoordinatorRuntime } from "./coordinator-runtime.js";
 import { DECOY_HASH, verifyPassword } from "./password-hash.js";
 
-/** Failed sign-ins allowed per account and per address inside {@link SIGNIN_WINDOW_MS}. */
+/**
+ * Failed sign-ins allowed per (account, address) pair and per address inside {@link SIGNIN_WINDOW_MS}.
+ * Counting per pair, not per account, is what keeps one guesser from locking the owner out: the
+ * guesser's address is refused, the owner's is not.
+ */
 export const SIGNIN_FAILURE_LIMIT = 5;
+/**
+ * Failed sign-ins allowed per account from all addresses together inside {@link SIGNIN_WINDOW_MS}.
+ * Only against guessing spread over many addresses: one address adds at most
+ * {@link SIGNIN_FAILURE_LIMIT} to it, so it takes ten addresses to reach, and then the account is
+ * refused to everyone (the owner included) until the window ends.
+ */
+export const SIGNIN_ACCOUNT_FAILURE_LIMIT = 50;
 /** The window failed sign-ins are counted in: 15 minutes. */
 export const SIGNIN_WINDOW_MS = 15 * 60_000;
 // Writing last-seen on every request would turn each page view into a write; a minute is precise enough for a 30-minute idle timeout.
@@ -47,10 +58,26 @@ export interface ResolvedCoordinatorSession {
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
 /**
- * Checks an e-mail and password and opens a server-side session. Failures are counted per account
- * and per address in the database (every replica sees the same count); after
- * {@link SIGNIN_FAILURE_LIMIT} in {@link SIGNIN_WINDOW_MS} the next attempt is refused before the
- * password is looked at.
+ * The failure counts one attempt is checked against and added to, the pair first. The pair key is
+ * JSON so that no e-mail can be written to collide with another account's pair (an e-mail may hold
+ * any character a separator could be). The `account:` and `address:` keys keep their old form.
+ */
+function signinLimits(email: string, address: string | null): { key: string; limit: number }[] {
+  return [
+    { key: `pair:${JSON.stringify([email, address ?? ""])}`, limit: SIGNIN_FAILURE_LIMIT },
+    ...(address ? [{ key: `address:${address}`, limit: SIGNIN_FAILURE_LIMIT }] : []),
+    { key: `account:${email}`, limit: SIGNIN_ACCOUNT_FAILURE_LIMIT },
+  ];
+}
+
+/**
+ * Checks an e-mail and password and opens a server-side session. Failures are counted in the
+ * database (every replica sees the same count) per (account, address) pair and per address, each
+ * up to {@link SIGNIN_FAILURE_LIMIT}, and per account from all addresses up to
+ * {@link SIGNIN_ACCOUNT_FAILURE_LIMIT}, all in {@link SIGNIN_WINDOW_MS}; past any of them the next
+ * attempt is refused before the password is looked at. An unknown e-mail is counted exactly like a
+ * known one, so neither the answer nor a lock tells whether an account exists. A `null` address
+ * counts as one unknown client (a pair with no address, no per-address count).
  * @throws CoreError SIGNIN_REJECTED (wrong e-mail or password, one message for both), SIGNIN_LOCKED (`retryAt` set)
  * @example const { sessionToken } = await signInCoordinator(runtime, { email, password, address: "203.0.113.9" })
  */
@@ -58,9 +85,10 @@ export async function signInCoordinator(runtime: CoordinatorRuntime, input: { em
   const db = runtime.db.db;
   const now = runtime.ctx.now();
   const email = String(input.email ?? "").trim().toLowerCase();
-  const keys = [`account:${email}`, ...(input.address ? [`address:${input.address}`] : [])];
+  const limits = signinLimits(email, input.address);
+  const keys = limits.map((l) => l.key);
   const windows = await Promise.all(keys.map((key) => readSigninFailures(db, key, { windowMs: SIGNIN_WINDOW_MS, now })));
-  const locked = windows.filter((w) => w.failures >= SIGNIN_FAILURE_LIMIT && w.windowEndsAt);
+  const locked = windows.filter((w, i) => w.failures >= limits[i]!.limit && w.windowEndsAt);
   if (locked.length > 0) {
     const retryAt = new Date(Math.max(...locked.map((w) => w.windowEndsAt!.getTime())));
     throw new CoreError("SIGNIN_LOCKED", `Too many failed sign-ins; try again after ${retryAt.toISOString()}.`, { retryAt });
@@ -71,7 +99,9 @@ export async function signInCoordinator(runtime: CoordinatorRuntime, input: { em
     await recordSigninFailure(db, keys, { windowMs: SIGNIN_WINDOW_MS, now });
     throw new CoreError("SIGNIN_REJECTED", "That e-mail and password do not match an account.");
   }
-  await clearSigninFailures(db, `account:${email}`);
+  // Only this pair's count goes: the account-wide count is other addresses' guesses, which the
+  // owner signing in does not make any less suspicious (it ends with its window instead).
+  await clearSigninFailures(db, limits[0]!.key);
   const sessionToken = randomBytes(32).toString("base64url");
   const expiresAt = new Date(now.getTime() + runtime.config.web.sessionMaxHours * 3_600_000);
   await createCoordinatorSession(db, { coordinatorId: coordinator.id, tokenHash: hashToken(sessionToken), address: input.address, expiresAt, now });
