@@ -35,8 +35,21 @@ export function csrfTokenValid(c: Context, policy: CookiePolicy, key: Buffer, po
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
-/** True when the request's `Origin` (if the browser sent one) is our public origin. */
+/**
+ * True when the request comes from our own pages as far as its headers tell: its `Origin` (if the
+ * browser sent one) is our public origin, and its `Sec-Fetch-Site` (if sent) is not `cross-site`.
+ * The second check catches a cross-site POST that carries no `Origin` (some browsers, privacy
+ * extensions and proxies drop it) and a valid token (e.g. one read from a page it could embed):
+ * the browser, not the page, sets `Sec-Fetch-Site`. `same-site` (a sibling subdomain) passes only
+ * with our own `Origin`, since the Origin rule trusts our origin alone, not the whole site;
+ * `same-origin`, `none` (typed or bookmarked) and no header (older browsers, non-browser clients)
+ * pass, as before.
+ */
 export function originAllowed(c: Context, publicOrigin: string): boolean {
   const origin = c.req.header("origin");
-  return origin === undefined || origin === publicOrigin;
+  if (origin !== undefined && origin !== publicOrigin) return false;
+  const site = c.req.header("sec-fetch-site")?.trim().toLowerCase();
+  if (site === "cross-site") return false;
+  if (site === "same-site") return origin === publicOrigin;
+  return true;
 }
