@@ -55,7 +55,7 @@ describe.each(DIALECTS)("the study team's dashboard on %s", (dialect) => {
     expect(await form.text()).toContain('name="next" value="/admin"');
   });
 
-  it("answers a wrong password with one generic message, then locks the account with a retry time, and logs no password", async () => {
+  it("answers a wrong password with one generic message, then locks this address out of the account with a retry time, and logs no password", async () => {
     const browser = newBrowser(world.app, world.publicUrl);
     const wrongEmail = await signIn(browser, "nobody@example.org", "wrong-password-123");
     const wrongPassword = await signIn(browser, "pi@example.org", "wrong-password-123");
