@@ -4,7 +4,7 @@ import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, ty
 import { busySliceMs, runWhileBusy } from "./_sqlite-busy.js";
 import { registerDirectSqlite, type CachedSqlite } from "./_sqlite-direct.js";
 import { damagedDatabaseError, quickCheckFailed, quickCheckSync } from "./_integrity.js";
-import { dbErrorOf } from "./driver-errors.js";
+import { dbErrorOf, isSqliteDamageCode } from "./driver-errors.js";
 import { DbError } from "./errors.js";
 
 const HEADER = "SQLite format 3\0";
@@ -215,7 +215,7 @@ export async function openSqlite(path: string, options: OpenSqliteOptions): Prom
     sqlite.pragma(`busy_timeout = ${slice}`);
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (typeof code === "string" && /^SQLITE_(NOTADB|CORRUPT)/.test(code)) {
+    if (typeof code === "string" && isSqliteDamageCode(code)) {
       // Rare and about to fail anyway: worth reading the whole file to name the first damaged page.
       let check = quickCheckSync((text) => sqlite.prepare(text).all() as { quick_check?: unknown }[]);
       if (check.problems.length === 0) check = quickCheckFailed(error); // the pages read fine, the query did not

@@ -8,6 +8,16 @@ const PG_LOCK_NOT_AVAILABLE = "55P03"; // lock_timeout or NOWAIT: another sessio
 const PG_DATA_CORRUPTED = "XX001";
 const PG_INDEX_CORRUPTED = "XX002";
 
+/** True for SQLite's lock codes (SQLITE_BUSY*, SQLITE_LOCKED*): another connection holds the lock. */
+export function isSqliteLockCode(code: string): boolean {
+  return SQLITE_BUSY.test(code);
+}
+
+/** True for SQLite's damaged-file codes (SQLITE_CORRUPT*, SQLITE_NOTADB). */
+export function isSqliteDamageCode(code: string): boolean {
+  return SQLITE_DAMAGED.test(code);
+}
+
 /** The driver code of an error, or of the first error in its `cause` chain that has one. */
 function driverCodeOf(error: unknown): { code: string; error: unknown } | undefined {
   let current = error;
@@ -20,6 +30,15 @@ function driverCodeOf(error: unknown): { code: string; error: unknown } | undefi
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+/**
+ * The driver code `dbErrorOf` recognised in `error` or its `cause` chain (e.g. `SQLITE_BUSY`,
+ * `55P03`), else undefined: for callers that word the typed error their own way.
+ * @example driverErrorCode(error)?.startsWith("SQLITE_")
+ */
+export function driverErrorCode(error: unknown): string | undefined {
+  return driverCodeOf(error)?.code;
 }
 
 /** The BUSY error for SQLite's lock codes; `busyErrorOf` and `dbErrorOf` share its wording. */

@@ -1,6 +1,6 @@
 export { DbError, isDbError, type DbErrorCode } from "./errors.js";
 export { openDatabase, checkWritable, checkIntegrity, busyErrorOf, type DatabaseHandle, type OpenDatabaseOptions } from "./open-database.js";
-export { dbErrorOf } from "./driver-errors.js";
+export { dbErrorOf, driverErrorCode } from "./driver-errors.js";
 export { parseDatabaseUrl, type ParsedDatabaseUrl, type ParseDatabaseUrlOptions } from "./database-url.js";
 export { redactUrl as redactDatabaseUrl } from "./_url.js";
 export type { DialectName } from "./_dialect.js";

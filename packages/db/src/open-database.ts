@@ -6,7 +6,7 @@ import { openSqlite } from "./_sqlite.js";
 import { redactUrl } from "./_url.js";
 import { parseDatabaseUrl } from "./database-url.js";
 import { damagedDatabaseError, quickCheckAsync } from "./_integrity.js";
-import { dbErrorOf, sqliteBusyError } from "./driver-errors.js";
+import { dbErrorOf, isSqliteLockCode, sqliteBusyError } from "./driver-errors.js";
 import { DbError } from "./errors.js";
 import { checkEncryptionKeys, type EncryptionKeys } from "./encryption-keys.js";
 import type { Database } from "./schema/database.js";
@@ -139,7 +139,7 @@ export async function checkWritable(handle: DatabaseHandle): Promise<void> {
  */
 export function busyErrorOf(error: unknown, where: string): DbError | undefined {
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== "string" || !/^SQLITE_(BUSY|LOCKED)/.test(code)) return undefined;
+  if (typeof code !== "string" || !isSqliteLockCode(code)) return undefined;
   return sqliteBusyError(code, where, error);
 }
 

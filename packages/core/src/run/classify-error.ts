@@ -1,5 +1,5 @@
 import { GOOGLE_HEALTH_SCOPES, isFitbitError, type FitbitError } from "@powertoken/fitbit";
-import { dbErrorOf } from "@powertoken/db";
+import { dbErrorOf, driverErrorCode } from "@powertoken/db";
 import { isWeconnectError } from "@powertoken/weconnect";
 import type { ParticipantStatus } from "../data/core-data.js";
 
@@ -54,12 +54,12 @@ export function classifyError(error: unknown): ClassifiedError {
   // SqliteError" (issue 15). The driver's message is not kept: it may quote a row.
   const typed = dbErrorOf(error);
   if (typed) {
-    const sqliteCode = sqliteCodeOf(error);
-    if (typed.code === "BUSY" && sqliteCode !== undefined) {
+    const driverCode = driverErrorCode(error);
+    if (typed.code === "BUSY" && driverCode?.startsWith("SQLITE_")) {
       // Another process (a second job, a sqlite3 shell, a backup) held the write lock past the busy timeout.
       return {
         code: "DB_BUSY",
-        message: `Another process held the SQLite database's write lock for longer than the busy timeout (${sqliteCode}); this participant is tried again next run. Look for a long job or an open sqlite3 shell on the file.`,
+        message: `Another process held the SQLite database's write lock for longer than the busy timeout (${driverCode}); this participant is tried again next run. Look for a long job or an open sqlite3 shell on the file.`,
         origin: "db",
       };
     }
@@ -68,17 +68,6 @@ export function classifyError(error: unknown): ClassifiedError {
   // Unknown errors may quote anything (a driver error can quote a row): keep only the class name.
   const name = error instanceof Error ? error.name : typeof error;
   return { code: "INTERNAL", message: `Unexpected ${name} while processing the participant.`, origin: "core" };
-}
-
-/** The SQLite driver code of an error or of one in its `cause` chain (as `dbErrorOf` looks), if any. */
-function sqliteCodeOf(error: unknown): string | undefined {
-  let current = error;
-  for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && code.startsWith("SQLITE_")) return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 /** The permission an INSUFFICIENT_SCOPE answer was missing, named from the scopes or the endpoint that refused. */
