@@ -1,8 +1,7 @@
-import { createHash, randomBytes } from "node:crypto";
-import { linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseDatabaseUrl, type PowerTokenConfig } from "@powertoken/core";
+import { isProcessAlive, lockFileAgeMs, parseDatabaseUrl, publishLockFile, readLockFile, removeLockFile, type PowerTokenConfig } from "@powertoken/core";
 
 /** Who holds a job's lock (from its lock file). */
 export interface JobLockHolder {
@@ -54,60 +53,21 @@ export function takeJobLock(path: string, now: Date = new Date()): JobLock {
   const mine: JobLockHolder = { pid: process.pid, host: hostname(), startedAt: now.toISOString() };
   let takenOverFrom: JobLockHolder | undefined;
   for (let attempt = 0; attempt < 2; attempt++) {
-    if (publish(path, mine)) return { held: false, path, release: () => releaseIfMine(path), ...(takenOverFrom ? { takenOverFrom } : {}) };
-    const seen = readRaw(path);
+    if (publishLockFile(path, `${JSON.stringify(mine)}\n`)) return { held: false, path, release: () => releaseIfMine(path), ...(takenOverFrom ? { takenOverFrom } : {}) };
+    const seen = readLockFile(path);
     if (seen === null) continue; // released meanwhile: try again
     const holder = parseHolder(seen);
-    if (holder !== null && (holder.host !== mine.host || isAlive(holder.pid))) return { held: true, path, holder };
-    if (holder === null && !olderThan(path, UNREADABLE_LOCK_STALE_MS, now)) return { held: true, path, holder: { pid: 0, host: "unknown", startedAt: "unknown" } };
+    if (holder !== null && (holder.host !== mine.host || isProcessAlive(holder.pid))) return { held: true, path, holder };
+    if (holder === null && lockFileAgeMs(path, now) <= UNREADABLE_LOCK_STALE_MS) return { held: true, path, holder: { pid: 0, host: "unknown", startedAt: "unknown" } };
     // A dead holder's file (or an old, unreadable one): remove it, but only if it is still the
     // file just read, so a taker that got there first keeps its fresh lock.
-    if (readRaw(path) === seen) {
-      removeIfPresent(path);
+    if (readLockFile(path) === seen) {
+      removeLockFile(path);
       if (holder !== null) takenOverFrom = holder;
     }
   }
-  const holder = parseHolder(readRaw(path) ?? "");
+  const holder = parseHolder(readLockFile(path) ?? "");
   return { held: true, path, holder: holder ?? { pid: 0, host: "unknown", startedAt: "unknown" } };
-}
-
-/** Write the holder under a private name and link it to `path`; false when `path` exists. */
-function publish(path: string, holder: JobLockHolder): boolean {
-  const draft = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-  writeFileSync(draft, `${JSON.stringify(holder)}\n`, { flag: "wx", mode: 0o600 });
-  try {
-    linkSync(draft, path);
-    return true;
-  } catch (error) {
-    if ((error as { code?: string }).code !== "EEXIST") throw error;
-    return false;
-  } finally {
-    removeIfPresent(draft);
-  }
-}
-
-function readRaw(path: string): string | null {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return null;
-  }
-}
-
-function olderThan(path: string, ms: number, now: Date): boolean {
-  try {
-    return now.getTime() - statSync(path).mtimeMs > ms;
-  } catch {
-    return true;
-  }
-}
-
-function removeIfPresent(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (error) {
-    if ((error as { code?: string }).code !== "ENOENT") throw error;
-  }
 }
 
 function parseHolder(text: string): JobLockHolder | null {
@@ -120,22 +80,8 @@ function parseHolder(text: string): JobLockHolder | null {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive, owned by another user.
-    return (error as { code?: string }).code === "EPERM";
-  }
-}
-
 function releaseIfMine(path: string): void {
-  const holder = parseHolder(readRaw(path) ?? "");
+  const holder = parseHolder(readLockFile(path) ?? "");
   if (holder?.pid !== process.pid || holder.host !== hostname()) return;
-  try {
-    unlinkSync(path);
-  } catch {
-    // Already gone: nothing to release.
-  }
+  removeLockFile(path);
 }

@@ -1,7 +1,6 @@
-import { randomBytes } from "node:crypto";
-import { linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
+import { isProcessAlive, lockFileAgeMs, publishLockFile, readLockFile, removeLockFile } from "@powertoken/core";
 import { DaemonError } from "./errors.js";
 
 /** Who held a lock file: what the daemon writes into it. */
@@ -55,43 +54,33 @@ export function acquireInstanceLock(sqliteFile: string, replica: string, now: ()
         path,
         takeover,
         release() {
-          if (readRaw(path) === text) removeQuietly(path);
+          if (readLockFile(path) === text) removeLockFile(path);
         },
       };
     }
-    const seen = readRaw(path);
+    const seen = readLockFile(path);
     if (seen === null) continue; // released meanwhile: try again
     const holder = parseHolder(seen);
     if (holder !== null) {
       if (holder.hostname !== content.hostname || isAlive(holder)) throw locked(path, sqliteFile, holder);
       takeover = { reason: "holder-dead", previous: holder };
     } else {
-      const ageMs = ageOf(path, now());
+      const ageMs = lockFileAgeMs(path, now());
       if (ageMs < UNREADABLE_LOCK_STALE_MS) throw unreadable(path, sqliteFile);
       takeover = { reason: "unreadable", ageMs };
     }
     // Remove it only if it is still the file just read, so a starter that got there first keeps its lock.
-    if (readRaw(path) === seen) removeQuietly(path);
+    if (readLockFile(path) === seen) removeLockFile(path);
   }
   throw new DaemonError("INSTANCE_LOCKED", `Another daemon took ${path} while this one was starting. Only one daemon may use a SQLite database.`);
 }
 
-/** Write `text` under a private name and link it to `path`; false when `path` exists. */
+/** Core's atomic publish (temp file + link); false when `path` exists. A folder it cannot write in is named. */
 function publish(path: string, text: string, sqliteFile: string): boolean {
-  const draft = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
   try {
-    writeFileSync(draft, text, { flag: "wx", mode: 0o600 });
+    return publishLockFile(path, text);
   } catch (error) {
     throw folderError(error, sqliteFile);
-  }
-  try {
-    linkSync(draft, path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw folderError(error, sqliteFile);
-    return false;
-  } finally {
-    removeQuietly(draft);
   }
 }
 
@@ -116,14 +105,6 @@ function folderError(error: unknown, sqliteFile: string): unknown {
   return error;
 }
 
-function readRaw(path: string): string | null {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return null;
-  }
-}
-
 function parseHolder(text: string): LockContent | null {
   try {
     const parsed = JSON.parse(text) as Partial<LockContent>;
@@ -134,30 +115,9 @@ function parseHolder(text: string): LockContent | null {
   }
 }
 
-function ageOf(path: string, now: Date): number {
-  try {
-    return Math.max(0, now.getTime() - statSync(path).mtimeMs);
-  } catch {
-    return Number.POSITIVE_INFINITY; // gone: nothing to protect
-  }
-}
-
 function isAlive(holder: LockContent): boolean {
   if (holder.pid === process.pid) return false; // a previous run in this same process (tests)
-  try {
-    process.kill(holder.pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM"; // exists, owned by someone else
-  }
-}
-
-function removeQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // Already gone: nothing to remove.
-  }
+  return isProcessAlive(holder.pid);
 }
 
 function locked(path: string, sqliteFile: string, holder: LockContent): DaemonError {

@@ -63,6 +63,7 @@ export * from "./dashboard/index.js";
 export { exportDays, EXPORT_COLUMNS, type ExportDaysOptions } from "./export/export-days.js";
 export { createNodeHttpFetch, type NodeHttpFetch, type NodeHttpFetchOptions } from "./runtime/node-http-fetch.js";
 export { checkStoredTokenKey } from "./runtime/check-stored-key.js";
+export { isProcessAlive, lockFileAgeMs, publishLockFile, readLockFile, removeLockFile } from "./runtime/lock-file.js";
 export * from "./quota/index.js";
 // The CLI turns a raw driver error (a held lock, a damaged file) into db's typed error without importing db itself.
 export { dbErrorOf } from "@powertoken/db";
